@@ -1,0 +1,114 @@
+package org.sparkgrad.backend;
+
+import org.sparkgrad.tensor.DType;
+import org.sparkgrad.tensor.Device;
+
+/**
+ * The primitives a device must implement; every tensor op, layer and loss is composed from these.
+ *
+ * <p>All storages passed to one call are on this backend's device. Shapes are row-major. Where a
+ * primitive takes {@code outer, n, inner}, the input is viewed as a contiguous {@code [outer, n,
+ * inner]} array and the primitive works along the middle axis. Element strides of 0 express
+ * broadcasting. Outputs are contiguous and never alias an input unless stated.
+ */
+public interface Backend {
+  /** The device this backend computes on. */
+  Device device();
+
+  /** A one-line description, such as {@code cpu (BLAS: OpenBLAS)}. */
+  String description();
+
+  /** A zero-filled storage of {@code size} elements. */
+  Storage allocate(DType dtype, int size);
+
+  /** A storage holding a copy of a {@code float[]}, {@code double[]} or {@code long[]}. */
+  Storage fromArray(Object array);
+
+  /** A host copy of the storage: a {@code float[]}, {@code double[]} or {@code long[]}. */
+  Object toArray(Storage storage);
+
+  /** Sets every element to {@code value}. */
+  void fill(Storage storage, double value);
+
+  /** Converts every element of {@code src} into {@code dst}'s dtype; both have the same size. */
+  void cast(Storage src, Storage dst);
+
+  /**
+   * Copies the elements of an n-d region: {@code dst[dstOffset + sum(i_d * dstStrides[d])] =
+   * src[srcOffset + sum(i_d * srcStrides[d])]} for every index {@code i} in {@code shape}. Covers
+   * transpose, narrow, concatenation and broadcasting copies.
+   */
+  void copy(
+      Storage src,
+      int srcOffset,
+      int[] srcStrides,
+      Storage dst,
+      int dstOffset,
+      int[] dstStrides,
+      int[] shape);
+
+  /** {@code out[i] = op(x[i])}; {@code out} may be {@code x}. */
+  void unary(UnaryOp op, Storage x, Storage out);
+
+  /**
+   * {@code out[i] = op(a[i . aStrides], b[i . bStrides])} over the contiguous output {@code shape}.
+   * {@code out} may be {@code a} when {@code a} is contiguous with that shape (in-place update).
+   */
+  void binary(
+      BinaryOp op, Storage a, int[] aStrides, Storage b, int[] bStrides, Storage out, int[] shape);
+
+  /** {@code out[i] = cond[i] != 0 ? a[i] : b[i]}, all three broadcast by their strides. */
+  void where(
+      Storage cond,
+      int[] condStrides,
+      Storage a,
+      int[] aStrides,
+      Storage b,
+      int[] bStrides,
+      Storage out,
+      int[] shape);
+
+  /** {@code y += alpha * x}, elementwise over equal sizes. */
+  void axpy(double alpha, Storage x, Storage y);
+
+  /** Reduces {@code x[outer, n, inner]} along {@code n} into {@code out[outer, inner]}. */
+  void reduce(ReduceOp op, Storage x, int outer, int n, int inner, Storage out);
+
+  /** Softmax (or log-softmax) of {@code x[outer, n, inner]} along {@code n}. */
+  void softmax(Storage x, int outer, int n, int inner, boolean log, Storage out);
+
+  /**
+   * Row-major GEMM: {@code C = alpha * op(A) @ op(B) + beta * C} where {@code op(A)} is {@code m x
+   * k}, {@code op(B)} is {@code k x n}, and each matrix starts at its offset and is contiguous
+   * (leading dimension = its stored column count).
+   */
+  void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      Storage a,
+      int offsetA,
+      Storage b,
+      int offsetB,
+      double beta,
+      Storage c,
+      int offsetC);
+
+  /**
+   * {@code out[o, j, i] = src[o, index[o, j, i], i]} with {@code src[outer, n, inner]} and INT64
+   * {@code index[outer, k, inner]}.
+   */
+  void gather(Storage src, int outer, int n, int inner, Storage index, int k, Storage out);
+
+  /** {@code out[o, index[o, j, i], i] += src[o, j, i]}: the adjoint of {@link #gather}. */
+  void scatterAdd(Storage src, int outer, int n, int inner, Storage index, int k, Storage out);
+
+  /** {@code out[o, j, i] = src[o, index[j], i]} with an INT64 {@code index[k]}. */
+  void indexSelect(Storage src, int outer, int n, int inner, Storage index, int k, Storage out);
+
+  /** {@code out[o, index[j], i] += src[o, j, i]}: the adjoint of {@link #indexSelect}. */
+  void indexAdd(Storage src, int outer, int n, int inner, Storage index, int k, Storage out);
+}

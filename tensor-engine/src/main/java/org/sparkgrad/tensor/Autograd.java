@@ -1,0 +1,115 @@
+package org.sparkgrad.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/** Records ops into the graph and runs the reverse pass. */
+final class Autograd {
+  private Autograd() {}
+
+  /**
+   * Attaches {@code backward} to {@code out} if any input requires a gradient and recording is on.
+   */
+  static Tensor record(Tensor out, String name, GradFn.Backward backward, Tensor... inputs) {
+    if (!NoGrad.isGradEnabled()) {
+      return out;
+    }
+    for (Tensor t : inputs) {
+      if (t != null && t.requiresGrad()) {
+        out.attach(new GradFn(name, inputs, backward));
+        return out;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Back-propagates {@code grad} from {@code root}: each node runs once, after every consumer has
+   * added its contribution, and leaves accumulate into {@code .grad()}.
+   */
+  static void backward(Tensor root, Tensor grad, boolean retainGraph) {
+    if (!root.requiresGrad()) {
+      throw new IllegalStateException(
+          "element 0 of tensors does not require grad and does not have a grad_fn");
+    }
+    if (!Arrays.equals(grad.shape(), root.shape())) {
+      throw new IllegalArgumentException(
+          "gradient has shape "
+              + Shapes.str(grad.shape())
+              + " but the tensor has shape "
+              + Shapes.str(root.shape()));
+    }
+    List<Tensor> order = topologicalOrder(root);
+    IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
+    grads.put(root, grad);
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (int i = order.size() - 1; i >= 0; i--) {
+        Tensor node = order.get(i);
+        Tensor g = grads.remove(node);
+        if (g == null) {
+          continue;
+        }
+        GradFn fn = node.gradFn();
+        if (fn == null || node.retainsGrad()) {
+          node.accumulateGrad(g);
+        }
+        if (fn == null) {
+          continue;
+        }
+        Tensor[] inputs = fn.rawInputs();
+        Tensor[] inputGrads = fn.apply(g);
+        for (int k = 0; k < inputs.length; k++) {
+          Tensor in = inputs[k];
+          if (in == null || !in.requiresGrad() || inputGrads[k] == null) {
+            continue;
+          }
+          Tensor gk = inputGrads[k];
+          if (!Arrays.equals(gk.shape(), in.shape())) {
+            throw new IllegalStateException(
+                fn.name()
+                    + " returned a gradient of shape "
+                    + Shapes.str(gk.shape())
+                    + " for an input of shape "
+                    + Shapes.str(in.shape()));
+          }
+          Tensor prev = grads.get(in);
+          grads.put(in, prev == null ? gk : prev.add(gk));
+        }
+        if (!retainGraph) {
+          fn.release();
+        }
+      }
+    }
+  }
+
+  /** Nodes that require grad, each after all of its inputs (iterative, for deep graphs). */
+  private static List<Tensor> topologicalOrder(Tensor root) {
+    List<Tensor> order = new ArrayList<>();
+    Set<Tensor> visited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Object[]> stack = new ArrayDeque<>();
+    stack.push(new Object[] {root, 0});
+    visited.add(root);
+    while (!stack.isEmpty()) {
+      Object[] frame = stack.peek();
+      Tensor t = (Tensor) frame[0];
+      int next = (Integer) frame[1];
+      Tensor[] inputs = t.gradFn() == null ? new Tensor[0] : t.gradFn().rawInputs();
+      if (next < inputs.length) {
+        frame[1] = next + 1;
+        Tensor in = inputs[next];
+        if (in != null && in.requiresGrad() && visited.add(in)) {
+          stack.push(new Object[] {in, 0});
+        }
+      } else {
+        stack.pop();
+        order.add(t);
+      }
+    }
+    return order;
+  }
+}

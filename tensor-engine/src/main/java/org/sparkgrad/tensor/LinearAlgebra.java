@@ -1,0 +1,145 @@
+package org.sparkgrad.tensor;
+
+/** Matrix products on the backend's GEMM, with backward products that transpose by flag. */
+final class LinearAlgebra {
+  private LinearAlgebra() {}
+
+  static Tensor matmul(Tensor a, Tensor b) {
+    Checks.sameDeviceAndDType("matmul", a, b);
+    Checks.floating("matmul", a);
+    int ra = a.dim();
+    int rb = b.dim();
+    if (ra == 0 || rb == 0) {
+      throw new IllegalArgumentException(
+          "matmul: both arguments need at least 1 dimension, got shapes "
+              + Shapes.str(a.rawShape())
+              + " and "
+              + Shapes.str(b.rawShape()));
+    }
+    if (ra == 1 && rb == 1) {
+      return mm(a.unsqueeze(0), b.unsqueeze(1)).reshape();
+    }
+    if (ra == 1 && rb == 2) {
+      return mm(a.unsqueeze(0), b).squeeze(0);
+    }
+    if (ra == 2 && rb == 1) {
+      return mm(a, b.unsqueeze(1)).squeeze(1);
+    }
+    if (ra == 2 && rb == 2) {
+      return mm(a, b);
+    }
+    if (ra == 3 && rb == 2) {
+      int batch = a.size(0);
+      int n = a.size(1);
+      return mm(a.reshape(batch * n, a.size(2)), b).reshape(batch, n, b.size(1));
+    }
+    if (ra == 2 && rb == 3) {
+      return bmm(a.unsqueeze(0).expand(b.size(0), a.size(0), a.size(1)), b);
+    }
+    if (ra == 3 && rb == 3) {
+      int batch = Math.max(a.size(0), b.size(0));
+      Tensor ea = a.size(0) == batch ? a : a.expand(batch, a.size(1), a.size(2));
+      Tensor eb = b.size(0) == batch ? b : b.expand(batch, b.size(1), b.size(2));
+      return bmm(ea, eb);
+    }
+    if (ra == 3 && rb == 1) {
+      return matmul(a, b.unsqueeze(1)).squeeze(2);
+    }
+    if (ra == 1 && rb == 3) {
+      return matmul(a.unsqueeze(0), b).squeeze(1);
+    }
+    throw new IllegalArgumentException(
+        "matmul supports tensors of up to 3 dimensions, got shapes "
+            + Shapes.str(a.rawShape())
+            + " and "
+            + Shapes.str(b.rawShape()));
+  }
+
+  /** {@code [m, k] @ [k, n]}. */
+  static Tensor mm(Tensor a, Tensor b) {
+    if (a.size(1) != b.size(0)) {
+      throw new IllegalArgumentException(
+          "mat1 and mat2 shapes cannot be multiplied ("
+              + a.size(0)
+              + "x"
+              + a.size(1)
+              + " and "
+              + b.size(0)
+              + "x"
+              + b.size(1)
+              + ")");
+    }
+    Tensor out = gemm(a, false, b, false);
+    return Autograd.record(
+        out,
+        "MmBackward",
+        g ->
+            new Tensor[] {
+              a.requiresGrad() ? gemm(g, false, b, true) : null,
+              b.requiresGrad() ? gemm(a, true, g, false) : null
+            },
+        a,
+        b);
+  }
+
+  /** {@code op(a) @ op(b)} of 2-D tensors, where {@code op} transposes when its flag is set. */
+  static Tensor gemm(Tensor a, boolean transA, Tensor b, boolean transB) {
+    int m = transA ? a.size(1) : a.size(0);
+    int k = transA ? a.size(0) : a.size(1);
+    int n = transB ? b.size(0) : b.size(1);
+    Tensor out = Tensor.allocate(a, a.dtype(), new int[] {m, n});
+    a.backend()
+        .gemm(transA, transB, m, n, k, 1, a.storage(), 0, b.storage(), 0, 0, out.storage(), 0);
+    return out;
+  }
+
+  /** {@code [B, m, k] @ [B, k, n]}. */
+  static Tensor bmm(Tensor a, Tensor b) {
+    if (a.size(0) != b.size(0) || a.size(2) != b.size(1)) {
+      throw new IllegalArgumentException(
+          "batched matmul shapes do not match: "
+              + Shapes.str(a.rawShape())
+              + " and "
+              + Shapes.str(b.rawShape()));
+    }
+    Tensor out = bgemm(a, false, b, false);
+    return Autograd.record(
+        out,
+        "BmmBackward",
+        g ->
+            new Tensor[] {
+              a.requiresGrad() ? bgemm(g, false, b, true) : null,
+              b.requiresGrad() ? bgemm(a, true, g, false) : null
+            },
+        a,
+        b);
+  }
+
+  private static Tensor bgemm(Tensor a, boolean transA, Tensor b, boolean transB) {
+    int batch = a.size(0);
+    int m = transA ? a.size(2) : a.size(1);
+    int k = transA ? a.size(1) : a.size(2);
+    int n = transB ? b.size(1) : b.size(2);
+    Tensor out = Tensor.allocate(a, a.dtype(), new int[] {batch, m, n});
+    int sa = a.size(1) * a.size(2);
+    int sb = b.size(1) * b.size(2);
+    for (int i = 0; i < batch; i++) {
+      a.backend()
+          .gemm(
+              transA,
+              transB,
+              m,
+              n,
+              k,
+              1,
+              a.storage(),
+              i * sa,
+              b.storage(),
+              i * sb,
+              0,
+              out.storage(),
+              i * m * n);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,741 @@
+package org.sparkgrad.tensor;
+
+import java.util.Arrays;
+import java.util.List;
+import org.sparkgrad.backend.Backend;
+import org.sparkgrad.backend.Backends;
+import org.sparkgrad.backend.Storage;
+
+/**
+ * An n-dimensional array of one {@link DType} on one {@link Device}, contiguous and row-major, with
+ * reverse-mode automatic differentiation, as PyTorch's {@code torch.Tensor}.
+ *
+ * <p>Ops return new tensors; views ({@link #reshape}, {@link #view}, {@link #detach}) share the
+ * storage. Elementwise ops broadcast as NumPy and PyTorch do. A tensor created with {@link
+ * #requiresGrad(boolean) requiresGrad(true)} is a leaf: ops on it record a graph, and {@link
+ * #backward()} accumulates the gradient into {@link #grad()}.
+ *
+ * <p>What it does not do: strided views (transpose copies), dtype promotion between tensors (the
+ * dtypes of both operands must match; Java numbers take the tensor's dtype), complex numbers,
+ * in-place ops that are tracked by autograd.
+ */
+public final class Tensor {
+  private final Storage storage;
+  private final int[] shape;
+  private boolean requiresGrad;
+  private boolean retainGrad;
+  private Tensor grad;
+  private GradFn gradFn;
+
+  Tensor(Storage storage, int[] shape) {
+    if (storage.size() != Shapes.numel(shape)) {
+      throw new IllegalArgumentException(
+          "shape "
+              + Shapes.str(shape)
+              + " needs "
+              + Shapes.numel(shape)
+              + " elements, storage has "
+              + storage.size());
+    }
+    this.storage = storage;
+    this.shape = shape.clone();
+  }
+
+  // ---------------------------------------------------------------- factories
+
+  /** A float32 tensor holding a copy of {@code data} in the given shape (1-D if none given). */
+  public static Tensor of(float[] data, int... shape) {
+    return new Tensor(Backends.cpu().fromArray(data), shapeFor(data.length, shape));
+  }
+
+  /** A float64 tensor holding a copy of {@code data}. */
+  public static Tensor of(double[] data, int... shape) {
+    return new Tensor(Backends.cpu().fromArray(data), shapeFor(data.length, shape));
+  }
+
+  /** An int64 tensor holding a copy of {@code data}; labels and indices. */
+  public static Tensor ofLongs(long[] data, int... shape) {
+    return new Tensor(Backends.cpu().fromArray(data), shapeFor(data.length, shape));
+  }
+
+  /** A 0-d float32 tensor. */
+  public static Tensor scalar(double value) {
+    return full(value, DType.FLOAT32);
+  }
+
+  /** A tensor of {@code shape} filled with zeros. */
+  public static Tensor zeros(int... shape) {
+    return zeros(DType.FLOAT32, shape);
+  }
+
+  /** A tensor of the given dtype filled with zeros. */
+  public static Tensor zeros(DType dtype, int... shape) {
+    return new Tensor(Backends.cpu().allocate(dtype, Shapes.numel(shape)), shape);
+  }
+
+  /** A float32 tensor filled with ones. */
+  public static Tensor ones(int... shape) {
+    return full(1, DType.FLOAT32, shape);
+  }
+
+  /** A float32 tensor filled with {@code value}. */
+  public static Tensor full(double value, int... shape) {
+    return full(value, DType.FLOAT32, shape);
+  }
+
+  /** A tensor of the given dtype filled with {@code value}. */
+  public static Tensor full(double value, DType dtype, int... shape) {
+    Tensor t = zeros(dtype, shape);
+    t.backend().fill(t.storage, value);
+    return t;
+  }
+
+  /** {@code 0, 1, ..., end-1} as int64, as {@code torch.arange(end)}. */
+  public static Tensor arange(long end) {
+    long[] v = new long[Math.toIntExact(Math.max(end, 0))];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i;
+    }
+    return ofLongs(v);
+  }
+
+  /** {@code start, start+step, ...} below {@code end}, as float32. */
+  public static Tensor arange(double start, double end, double step) {
+    if (step == 0) {
+      throw new IllegalArgumentException("arange step must be non-zero");
+    }
+    int n = (int) Math.max(0, Math.ceil((end - start) / step));
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (start + i * step);
+    }
+    return of(v);
+  }
+
+  /** Uniform on [0, 1), float32, from {@code generator}. */
+  public static Tensor rand(Generator generator, int... shape) {
+    float[] v = new float[Shapes.numel(shape)];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) generator.nextDouble();
+    }
+    return of(v, shape);
+  }
+
+  /** Standard normal, float32, from {@code generator}. */
+  public static Tensor randn(Generator generator, int... shape) {
+    float[] v = new float[Shapes.numel(shape)];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) generator.nextGaussian();
+    }
+    return of(v, shape);
+  }
+
+  /** The {@code n x n} float32 identity. */
+  public static Tensor eye(int n) {
+    float[] v = new float[n * n];
+    for (int i = 0; i < n; i++) {
+      v[i * n + i] = 1;
+    }
+    return of(v, n, n);
+  }
+
+  /** Zeros with this tensor's shape, dtype and device. */
+  public Tensor zerosLike() {
+    return new Tensor(backend().allocate(dtype(), numel()), shape);
+  }
+
+  /** Ones with this tensor's shape, dtype and device. */
+  public Tensor onesLike() {
+    Tensor t = zerosLike();
+    backend().fill(t.storage, 1);
+    return t;
+  }
+
+  /** A zero-filled tensor on {@code like}'s device. */
+  static Tensor allocate(Tensor like, DType dtype, int[] shape) {
+    return new Tensor(like.backend().allocate(dtype, Shapes.numel(shape)), shape);
+  }
+
+  /** A tensor over an existing storage (a view when the storage is shared). */
+  static Tensor over(Storage storage, int[] shape) {
+    return new Tensor(storage, shape);
+  }
+
+  /** A 0-d tensor of {@code value} in this tensor's dtype, on its device. */
+  Tensor scalarLike(double value) {
+    Tensor t = new Tensor(backend().allocate(dtype(), 1), new int[0]);
+    backend().fill(t.storage, value);
+    return t;
+  }
+
+  private static int[] shapeFor(int length, int[] shape) {
+    if (shape.length == 0) {
+      return new int[] {length};
+    }
+    if (Shapes.numel(shape) != length) {
+      throw new IllegalArgumentException(
+          "shape "
+              + Shapes.str(shape)
+              + " needs "
+              + Shapes.numel(shape)
+              + " elements, got "
+              + length);
+    }
+    return shape;
+  }
+
+  // ---------------------------------------------------------------- properties
+
+  /** The sizes of each dimension (a copy). */
+  public int[] shape() {
+    return shape.clone();
+  }
+
+  /** The size of dimension {@code dim} (negative counts from the end). */
+  public int size(int dim) {
+    return shape[Shapes.axis(dim, shape.length)];
+  }
+
+  /** The number of dimensions. */
+  public int dim() {
+    return shape.length;
+  }
+
+  /** The number of elements. */
+  public int numel() {
+    return storage.size();
+  }
+
+  public DType dtype() {
+    return storage.dtype();
+  }
+
+  public Device device() {
+    return storage.device();
+  }
+
+  /** The storage; for backends and layers that call them directly. */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** The backend of this tensor's device. */
+  public Backend backend() {
+    return Backends.of(storage.device());
+  }
+
+  int[] rawShape() {
+    return shape;
+  }
+
+  // ---------------------------------------------------------------- data out
+
+  /** The value of a one-element tensor. */
+  public double item() {
+    if (numel() != 1) {
+      throw new IllegalStateException(
+          "item() needs a tensor with one element, this one has shape " + Shapes.str(shape));
+    }
+    return toDoubleArray()[0];
+  }
+
+  /** A copy of the elements as floats, in row-major order. */
+  public float[] toFloatArray() {
+    Object a = backend().toArray(storage);
+    if (a instanceof float[] f) {
+      return f;
+    }
+    float[] out = new float[numel()];
+    if (a instanceof double[] d) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) d[i];
+      }
+    } else {
+      long[] l = (long[]) a;
+      for (int i = 0; i < out.length; i++) {
+        out[i] = l[i];
+      }
+    }
+    return out;
+  }
+
+  /** A copy of the elements as doubles, in row-major order. */
+  public double[] toDoubleArray() {
+    Object a = backend().toArray(storage);
+    if (a instanceof double[] d) {
+      return d;
+    }
+    double[] out = new double[numel()];
+    if (a instanceof float[] f) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = f[i];
+      }
+    } else {
+      long[] l = (long[]) a;
+      for (int i = 0; i < out.length; i++) {
+        out[i] = l[i];
+      }
+    }
+    return out;
+  }
+
+  /** A copy of the elements as longs (floats truncated toward zero). */
+  public long[] toLongArray() {
+    Object a = backend().toArray(storage);
+    if (a instanceof long[] l) {
+      return l;
+    }
+    double[] d = toDoubleArray();
+    long[] out = new long[d.length];
+    for (int i = 0; i < d.length; i++) {
+      out[i] = (long) d[i];
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- conversion
+
+  /** This tensor on {@code target}; the same tensor if already there. Differentiable. */
+  public Tensor to(Device target) {
+    return ShapeOps.toDevice(this, target);
+  }
+
+  /** This tensor converted to {@code target}; the same tensor if already of it. */
+  public Tensor to(DType target) {
+    return ShapeOps.toDType(this, target);
+  }
+
+  /** A copy with its own storage. Differentiable. */
+  public Tensor copy() {
+    return ShapeOps.copy(this);
+  }
+
+  /** A view of the same storage that is cut from the graph and does not require grad. */
+  public Tensor detach() {
+    return new Tensor(storage, shape);
+  }
+
+  // ---------------------------------------------------------------- autograd
+
+  /** True if a gradient will be computed for this tensor. */
+  public boolean requiresGrad() {
+    return requiresGrad;
+  }
+
+  /** Marks a leaf tensor to have its gradient accumulated by {@link #backward()}. Returns this. */
+  public Tensor requiresGrad(boolean value) {
+    if (gradFn != null && !value) {
+      throw new IllegalStateException(
+          "requiresGrad(false) on a non-leaf tensor; use detach() to cut it from the graph");
+    }
+    if (value && !dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException(
+          "only floating-point tensors can require gradients, this one is " + dtype());
+    }
+    this.requiresGrad = value;
+    return this;
+  }
+
+  /** The accumulated gradient of a leaf, or null before any {@link #backward()}. */
+  public Tensor grad() {
+    return grad;
+  }
+
+  /** Replaces the gradient (null clears it); it must match this tensor's shape. */
+  public void setGrad(Tensor g) {
+    if (g != null && !Arrays.equals(g.shape, shape)) {
+      throw new IllegalArgumentException(
+          "gradient shape " + Shapes.str(g.shape) + " does not match " + Shapes.str(shape));
+    }
+    this.grad = g;
+  }
+
+  /** Clears the gradient, as PyTorch's {@code zero_grad(set_to_none=True)}. */
+  public void zeroGrad() {
+    this.grad = null;
+  }
+
+  /** The op that produced this tensor, or null for a leaf. */
+  public GradFn gradFn() {
+    return gradFn;
+  }
+
+  /** True for tensors not produced by a recorded op. */
+  public boolean isLeaf() {
+    return gradFn == null;
+  }
+
+  /** Keeps the gradient of this non-leaf tensor in {@link #grad()} after backward. */
+  public Tensor retainGrad() {
+    this.retainGrad = true;
+    return this;
+  }
+
+  boolean retainsGrad() {
+    return retainGrad;
+  }
+
+  void attach(GradFn fn) {
+    this.gradFn = fn;
+    this.requiresGrad = true;
+  }
+
+  void accumulateGrad(Tensor g) {
+    if (grad == null) {
+      // A copy: the same gradient tensor may flow to several inputs, and grads are updated in
+      // place (accumulation, clipping).
+      grad = g.detach().copy();
+    } else {
+      grad.addInPlace(g);
+    }
+  }
+
+  /** Back-propagates from a one-element tensor (usually a loss), freeing the graph. */
+  public void backward() {
+    if (numel() != 1) {
+      throw new IllegalStateException(
+          "grad can be implicitly created only for scalar outputs; this tensor has shape "
+              + Shapes.str(shape)
+              + ", call backward(gradient)");
+    }
+    backward(onesLike(), false);
+  }
+
+  /** Back-propagates {@code gradient}, the gradient of some scalar with respect to this tensor. */
+  public void backward(Tensor gradient) {
+    backward(gradient, false);
+  }
+
+  /** As {@link #backward(Tensor)}; with {@code retainGraph} the graph may be walked again. */
+  public void backward(Tensor gradient, boolean retainGraph) {
+    Autograd.backward(this, gradient, retainGraph);
+  }
+
+  // ---------------------------------------------------------------- elementwise
+
+  public Tensor add(Tensor other) {
+    return Elementwise.add(this, other);
+  }
+
+  public Tensor add(double value) {
+    return Elementwise.add(this, scalarLike(value));
+  }
+
+  public Tensor sub(Tensor other) {
+    return Elementwise.sub(this, other);
+  }
+
+  public Tensor sub(double value) {
+    return Elementwise.sub(this, scalarLike(value));
+  }
+
+  /** {@code value - this}. */
+  public Tensor rsub(double value) {
+    return Elementwise.sub(scalarLike(value), this);
+  }
+
+  public Tensor mul(Tensor other) {
+    return Elementwise.mul(this, other);
+  }
+
+  public Tensor mul(double value) {
+    return Elementwise.mul(this, scalarLike(value));
+  }
+
+  public Tensor div(Tensor other) {
+    return Elementwise.div(this, other);
+  }
+
+  public Tensor div(double value) {
+    return Elementwise.div(this, scalarLike(value));
+  }
+
+  public Tensor neg() {
+    return Elementwise.neg(this);
+  }
+
+  public Tensor pow(double exponent) {
+    return Elementwise.pow(this, exponent);
+  }
+
+  public Tensor pow(Tensor exponent) {
+    return Elementwise.pow(this, exponent);
+  }
+
+  public Tensor exp() {
+    return Elementwise.exp(this);
+  }
+
+  public Tensor log() {
+    return Elementwise.log(this);
+  }
+
+  public Tensor sqrt() {
+    return Elementwise.sqrt(this);
+  }
+
+  public Tensor abs() {
+    return Elementwise.abs(this);
+  }
+
+  /** Limits each element to {@code [min, max]}; the gradient flows where it was inside. */
+  public Tensor clamp(double min, double max) {
+    return Elementwise.clamp(this, min, max);
+  }
+
+  public Tensor relu() {
+    return Activations.relu(this);
+  }
+
+  public Tensor sigmoid() {
+    return Activations.sigmoid(this);
+  }
+
+  public Tensor tanh() {
+    return Activations.tanh(this);
+  }
+
+  /** The exact GELU, {@code x * Phi(x)}. */
+  public Tensor gelu() {
+    return Activations.gelu(this);
+  }
+
+  public Tensor maximum(Tensor other) {
+    return Elementwise.maximum(this, other);
+  }
+
+  public Tensor minimum(Tensor other) {
+    return Elementwise.minimum(this, other);
+  }
+
+  public Tensor eq(Tensor other) {
+    return Elementwise.compare(org.sparkgrad.backend.BinaryOp.EQ, this, other);
+  }
+
+  public Tensor eq(double value) {
+    return eq(scalarLike(value));
+  }
+
+  public Tensor ne(Tensor other) {
+    return Elementwise.compare(org.sparkgrad.backend.BinaryOp.NE, this, other);
+  }
+
+  public Tensor gt(Tensor other) {
+    return Elementwise.compare(org.sparkgrad.backend.BinaryOp.GT, this, other);
+  }
+
+  public Tensor gt(double value) {
+    return gt(scalarLike(value));
+  }
+
+  public Tensor ge(Tensor other) {
+    return Elementwise.compare(org.sparkgrad.backend.BinaryOp.GE, this, other);
+  }
+
+  public Tensor lt(Tensor other) {
+    return Elementwise.compare(org.sparkgrad.backend.BinaryOp.LT, this, other);
+  }
+
+  public Tensor lt(double value) {
+    return lt(scalarLike(value));
+  }
+
+  public Tensor le(Tensor other) {
+    return Elementwise.compare(org.sparkgrad.backend.BinaryOp.LE, this, other);
+  }
+
+  /** {@code cond != 0 ? a : b}, elementwise with broadcasting, as {@code torch.where}. */
+  public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+    return Elementwise.where(cond, a, b);
+  }
+
+  /** {@code value} where {@code mask != 0}, else this tensor's element. */
+  public Tensor maskedFill(Tensor mask, double value) {
+    return Elementwise.where(mask, scalarLike(value), this);
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** The sum of all elements, as a 0-d tensor. */
+  public Tensor sum() {
+    return Reductions.sum(this, -1, false, true);
+  }
+
+  public Tensor sum(int dim, boolean keepDim) {
+    return Reductions.sum(this, dim, keepDim, false);
+  }
+
+  /** The mean of all elements, as a 0-d tensor. */
+  public Tensor mean() {
+    return Reductions.mean(this, -1, false, true);
+  }
+
+  public Tensor mean(int dim, boolean keepDim) {
+    return Reductions.mean(this, dim, keepDim, false);
+  }
+
+  /** The largest element, as a 0-d tensor. */
+  public Tensor max() {
+    return Reductions.max(this, -1, false, true);
+  }
+
+  /** The largest values along {@code dim}; the gradient goes to the first maximum. */
+  public Tensor max(int dim, boolean keepDim) {
+    return Reductions.max(this, dim, keepDim, false);
+  }
+
+  /** The flat index of the largest element, as a 0-d int64 tensor. */
+  public Tensor argmax() {
+    return Reductions.argmax(this, -1, false, true);
+  }
+
+  /** The int64 indices of the largest values along {@code dim}. */
+  public Tensor argmax(int dim, boolean keepDim) {
+    return Reductions.argmax(this, dim, keepDim, false);
+  }
+
+  public Tensor softmax(int dim) {
+    return Reductions.softmax(this, dim, false);
+  }
+
+  public Tensor logSoftmax(int dim) {
+    return Reductions.softmax(this, dim, true);
+  }
+
+  // ---------------------------------------------------------------- linear algebra
+
+  /**
+   * Matrix product as {@code torch.matmul} (the {@code @} operator): 1-D and 2-D operands, and
+   * batched 3-D operands where the other is 3-D with the same batch or 2-D.
+   */
+  public Tensor matmul(Tensor other) {
+    return LinearAlgebra.matmul(this, other);
+  }
+
+  // ---------------------------------------------------------------- shape
+
+  /** The same elements in a new shape; one size may be -1. Shares storage. */
+  public Tensor reshape(int... newShape) {
+    return ShapeOps.reshape(this, newShape);
+  }
+
+  /** As {@link #reshape}: every tensor is contiguous, so every reshape is a view. */
+  public Tensor view(int... newShape) {
+    return ShapeOps.reshape(this, newShape);
+  }
+
+  /** All dimensions flattened into one. */
+  public Tensor flatten() {
+    return flatten(0, -1);
+  }
+
+  /** Dimensions {@code startDim..endDim} flattened into one. */
+  public Tensor flatten(int startDim, int endDim) {
+    return ShapeOps.flatten(this, startDim, endDim);
+  }
+
+  public Tensor unsqueeze(int dim) {
+    return ShapeOps.unsqueeze(this, dim);
+  }
+
+  public Tensor squeeze(int dim) {
+    return ShapeOps.squeeze(this, dim);
+  }
+
+  /** Swaps two dimensions (a copy). */
+  public Tensor transpose(int dim0, int dim1) {
+    return ShapeOps.transpose(this, dim0, dim1);
+  }
+
+  /** The transpose of a 2-D tensor (a copy); 0-D and 1-D tensors are returned as they are. */
+  public Tensor t() {
+    if (shape.length > 2) {
+      throw new IllegalArgumentException(
+          "t() expects a tensor of at most 2 dimensions, got shape " + Shapes.str(shape));
+    }
+    return shape.length < 2 ? this : transpose(0, 1);
+  }
+
+  /** Reorders the dimensions (a copy). */
+  public Tensor permute(int... dims) {
+    return ShapeOps.permute(this, dims);
+  }
+
+  /** Repeats size-1 dimensions to {@code newShape} (a copy), as {@code expand}. */
+  public Tensor expand(int... newShape) {
+    return ShapeOps.expand(this, newShape);
+  }
+
+  /** Elements {@code start..start+length-1} along {@code dim} (a copy). */
+  public Tensor narrow(int dim, int start, int length) {
+    return ShapeOps.narrow(this, dim, start, length);
+  }
+
+  /** Joins tensors of equal shape but for {@code dim} along {@code dim}. */
+  public static Tensor cat(List<Tensor> tensors, int dim) {
+    return ShapeOps.cat(tensors, dim);
+  }
+
+  /** Sums this (broadcast) tensor down to {@code target}'s shape: broadcasting's adjoint. */
+  public Tensor sumTo(int... target) {
+    return Reductions.sumTo(this, target);
+  }
+
+  // ---------------------------------------------------------------- indexing
+
+  /** The entries at the int64 {@code index} along {@code dim}, as {@code index_select}. */
+  public Tensor indexSelect(int dim, Tensor index) {
+    return Indexing.indexSelect(this, dim, index);
+  }
+
+  /** {@code out[..., j, ...] = this[..., index[..., j, ...], ...]} along {@code dim}. */
+  public Tensor gather(int dim, Tensor index) {
+    return Indexing.gather(this, dim, index);
+  }
+
+  // ---------------------------------------------------------------- in place (not recorded)
+
+  /** {@code this += other} (broadcast to this shape); not recorded by autograd. */
+  public Tensor addInPlace(Tensor other) {
+    return addInPlace(other, 1);
+  }
+
+  /** {@code this += alpha * other}; not recorded by autograd. */
+  public Tensor addInPlace(Tensor other, double alpha) {
+    InPlace.add(this, other, alpha);
+    return this;
+  }
+
+  /** {@code this *= value}; not recorded by autograd. */
+  public Tensor mulInPlace(double value) {
+    InPlace.binary(org.sparkgrad.backend.BinaryOp.MUL, this, scalarLike(value));
+    return this;
+  }
+
+  /** {@code this *= other} (broadcast to this shape); not recorded by autograd. */
+  public Tensor mulInPlace(Tensor other) {
+    InPlace.binary(org.sparkgrad.backend.BinaryOp.MUL, this, other);
+    return this;
+  }
+
+  /** Copies {@code source}'s elements (broadcast to this shape) into this tensor. */
+  public Tensor copyFrom(Tensor source) {
+    InPlace.copy(this, source);
+    return this;
+  }
+
+  /** Sets every element to {@code value}. */
+  public Tensor fillInPlace(double value) {
+    InPlace.check(this);
+    backend().fill(storage, value);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- printing
+
+  /** As PyTorch prints tensors: values, then dtype (if not float32), grad_fn or requires_grad. */
+  @Override
+  public String toString() {
+    return TensorFormat.format(this);
+  }
+}
