@@ -47,6 +47,19 @@ public interface Backend {
       int[] dstStrides,
       int[] shape);
 
+  /**
+   * As {@link #copy}, but adds into the destination: {@code dst[...] += src[...]}. Destination
+   * elements may repeat (strides that overlap); every contribution is added.
+   */
+  void copyAdd(
+      Storage src,
+      int srcOffset,
+      int[] srcStrides,
+      Storage dst,
+      int dstOffset,
+      int[] dstStrides,
+      int[] shape);
+
   /** {@code out[i] = op(x[i])}; {@code out} may be {@code x}. */
   void unary(UnaryOp op, Storage x, Storage out);
 

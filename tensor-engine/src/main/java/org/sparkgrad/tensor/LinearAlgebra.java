@@ -55,6 +55,83 @@ final class LinearAlgebra {
             + Shapes.str(b.rawShape()));
   }
 
+  /**
+   * {@code x @ weight^T + bias} in one GEMM (the bias is written first, then accumulated onto), as
+   * {@code torch.nn.functional.linear}. {@code x} is {@code [*, in]}, {@code weight} {@code [out,
+   * in]}, {@code bias} {@code [out]} or null.
+   */
+  static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    Checks.sameDeviceAndDType("linear", x, weight);
+    if (weight.dim() != 2 || x.dim() < 1 || x.size(-1) != weight.size(1)) {
+      throw new IllegalArgumentException(
+          "linear: input of shape "
+              + Shapes.str(x.rawShape())
+              + " does not match weight of shape "
+              + Shapes.str(weight.rawShape())
+              + " (expected [*, "
+              + weight.size(1)
+              + "])");
+    }
+    int out = weight.size(0);
+    if (bias != null && (bias.dim() != 1 || bias.size(0) != out)) {
+      throw new IllegalArgumentException(
+          "linear: bias of shape "
+              + Shapes.str(bias.rawShape())
+              + " does not match "
+              + out
+              + " outputs");
+    }
+    int in = weight.size(1);
+    int rows = x.numel() / Math.max(in, 1);
+    int[] outShape = x.shape();
+    outShape[outShape.length - 1] = out;
+    Tensor y = Tensor.allocate(x, x.dtype(), outShape);
+    double beta = 0;
+    if (bias != null) {
+      Checks.sameDeviceAndDType("linear", x, bias);
+      x.backend()
+          .copy(
+              bias.storage(),
+              0,
+              new int[] {0, 1},
+              y.storage(),
+              0,
+              new int[] {out, 1},
+              new int[] {rows, out});
+      beta = 1;
+    }
+    x.backend()
+        .gemm(
+            false,
+            true,
+            rows,
+            out,
+            in,
+            1,
+            x.storage(),
+            0,
+            weight.storage(),
+            0,
+            beta,
+            y.storage(),
+            0);
+    int[] xShape = x.shape();
+    return Autograd.record(
+        y,
+        "AddmmBackward",
+        g -> {
+          Tensor g2 = g.reshape(rows, out);
+          return new Tensor[] {
+            x.requiresGrad() ? gemm(g2, false, weight, false).reshape(xShape) : null,
+            weight.requiresGrad() ? gemm(g2, true, x.reshape(rows, in), false) : null,
+            bias != null && bias.requiresGrad() ? g2.sum(0, false) : null
+          };
+        },
+        x,
+        weight,
+        bias);
+  }
+
   /** {@code [m, k] @ [k, n]}. */
   static Tensor mm(Tensor a, Tensor b) {
     if (a.size(1) != b.size(0)) {

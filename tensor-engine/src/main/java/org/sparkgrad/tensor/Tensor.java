@@ -612,6 +612,29 @@ public final class Tensor {
     return LinearAlgebra.matmul(this, other);
   }
 
+  /**
+   * {@code x @ weight^T + bias} in one fused GEMM, as {@code torch.nn.functional.linear}.
+   *
+   * <p>Shape: {@code x} is {@code [*, in]}, {@code weight} {@code [out, in]}, {@code bias} {@code
+   * [out]} (or null); the result is {@code [*, out]}.
+   */
+  public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    return LinearAlgebra.linear(x, weight, bias);
+  }
+
+  /**
+   * Extracts sliding {@code kernelH x kernelW} patches, as {@code torch.nn.functional.unfold}: the
+   * building block of {@code Conv2d} (a GEMM over the patches) and {@code MaxPool2d} (a max over
+   * them).
+   *
+   * <p>Shape: input {@code [N, C, H, W]}; output {@code [N, C * kernelH * kernelW, OH * OW]} with
+   * {@code OH = (H + 2 padding - kernelH) / stride + 1} (likewise OW), patch elements ordered by
+   * channel, then kernel row, then kernel column. Zero padding.
+   */
+  public static Tensor im2col(Tensor x, int kernelH, int kernelW, int stride, int padding) {
+    return Convolution.im2col(x, kernelH, kernelW, stride, padding);
+  }
+
   // ---------------------------------------------------------------- shape
 
   /** The same elements in a new shape; one size may be -1. Shares storage. */

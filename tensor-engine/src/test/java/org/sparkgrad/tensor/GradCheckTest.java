@@ -147,6 +147,19 @@ class GradCheckTest {
   }
 
   @Test
+  void fusedLinear() {
+    check(a -> Tensor.linear(a[0], a[1], a[2]), x(4, 3), x(2, 3), x(2));
+    check(a -> Tensor.linear(a[0], a[1], null), x(2, 4, 3), x(5, 3));
+    check(a -> Tensor.linear(a[0], a[0], a[1]), x(3, 3), x(3));
+  }
+
+  @Test
+  void im2colWithStrideAndPadding() {
+    check(a -> Tensor.im2col(a[0], 2, 3, 1, 0), x(2, 2, 3, 4));
+    check(a -> Tensor.im2col(a[0], 3, 3, 2, 1), x(1, 2, 5, 4));
+  }
+
+  @Test
   void whereAndMasking() {
     Tensor cond = Tensor.of(new double[] {1, 0, 0, 1, 1, 0}, 2, 3);
     check(a -> Tensor.where(cond, a[0], a[1]), x(2, 3), x(3));

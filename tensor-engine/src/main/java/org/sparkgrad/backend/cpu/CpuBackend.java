@@ -104,23 +104,60 @@ public final class CpuBackend implements Backend {
       int dstOffset,
       int[] dstStrides,
       int[] shape) {
-    CpuStorage s = cpu(src);
-    CpuStorage d = cpu(dst);
+    stridedCopy(cpu(src), srcOffset, srcStrides, cpu(dst), dstOffset, dstStrides, shape, false);
+  }
+
+  @Override
+  public void copyAdd(
+      Storage src,
+      int srcOffset,
+      int[] srcStrides,
+      Storage dst,
+      int dstOffset,
+      int[] dstStrides,
+      int[] shape) {
+    stridedCopy(cpu(src), srcOffset, srcStrides, cpu(dst), dstOffset, dstStrides, shape, true);
+  }
+
+  private static void stridedCopy(
+      CpuStorage s,
+      int srcOffset,
+      int[] srcStrides,
+      CpuStorage d,
+      int dstOffset,
+      int[] dstStrides,
+      int[] shape,
+      boolean add) {
     Layout l = Layout.coalesce(shape, srcStrides, dstStrides);
     int ss = l.strides[0][l.shape.length - 1];
     int ds = l.strides[1][l.shape.length - 1];
     Object sa = array(s);
     Object da = array(d);
+    boolean floats = s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32;
     boolean sameType = s.dtype() == d.dtype();
     Rows.forEach(
         l,
         new int[] {srcOffset, dstOffset},
         (off, n) -> {
-          if (sameType && ss == 1 && ds == 1) {
+          if (!add && sameType && ss == 1 && ds == 1) {
             System.arraycopy(sa, off[0], da, off[1], n);
+          } else if (floats) {
+            float[] sf = (float[]) sa;
+            float[] df = (float[]) da;
+            if (add) {
+              for (int i = 0; i < n; i++) {
+                df[off[1] + i * ds] += sf[off[0] + i * ss];
+              }
+            } else {
+              for (int i = 0; i < n; i++) {
+                df[off[1] + i * ds] = sf[off[0] + i * ss];
+              }
+            }
           } else {
             for (int i = 0; i < n; i++) {
-              d.set(off[1] + i * ds, s.get(off[0] + i * ss));
+              int t = off[1] + i * ds;
+              double v = s.get(off[0] + i * ss);
+              d.set(t, add ? d.get(t) + v : v);
             }
           }
         });
