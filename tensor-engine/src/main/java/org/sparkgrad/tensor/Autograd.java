@@ -47,6 +47,11 @@ final class Autograd {
     List<Tensor> order = topologicalOrder(root);
     IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
     grads.put(root, grad);
+    // Storages that a leaf now owns as its .grad (or that the caller owns): a second leaf that
+    // receives the same storage (x + y passes one gradient to both) must get a copy, since leaf
+    // gradients are later updated in place.
+    Set<Object> owned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    owned.add(grad.storage());
     try (NoGrad ignored = NoGrad.enter()) {
       for (int i = order.size() - 1; i >= 0; i--) {
         Tensor node = order.get(i);
@@ -56,7 +61,8 @@ final class Autograd {
         }
         GradFn fn = node.gradFn();
         if (fn == null || node.retainsGrad()) {
-          node.accumulateGrad(g);
+          boolean exclusive = owned.add(g.storage());
+          node.accumulateGrad(g, exclusive);
         }
         if (fn == null) {
           continue;

@@ -380,11 +380,14 @@ public final class Tensor {
     this.requiresGrad = true;
   }
 
-  void accumulateGrad(Tensor g) {
+  /**
+   * Adds {@code g} into this tensor's gradient. An {@code exclusive} {@code g} (one that nothing
+   * else holds) is adopted as is; otherwise it is copied, because gradients are updated in place
+   * (accumulation, clipping, optimizers).
+   */
+  void accumulateGrad(Tensor g, boolean exclusive) {
     if (grad == null) {
-      // A copy: the same gradient tensor may flow to several inputs, and grads are updated in
-      // place (accumulation, clipping).
-      grad = g.detach().copy();
+      grad = exclusive ? g.detach() : g.detach().copy();
     } else {
       grad.addInPlace(g);
     }
