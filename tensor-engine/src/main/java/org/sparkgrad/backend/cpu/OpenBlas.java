@@ -25,8 +25,7 @@ final class OpenBlas implements CpuBlas {
     // Loading the class extracts and links the native library; failures surface here.
     openblas_nolapack.blas_set_num_threads(threads);
     this.name =
-        "OpenBLAS "
-            + openblas_nolapack.OPENBLAS_VERSION.trim()
+        openblas_nolapack.OPENBLAS_VERSION.trim()
             + " ("
             + openblas_nolapack.blas_get_num_threads()
             + " thread"
