@@ -68,6 +68,7 @@ public final class BatchNorm1d extends Module {
     registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT64) : null);
   }
 
+  /** The number of channels {@code C}. */
   public int numFeatures() {
     return numFeatures;
   }

@@ -28,6 +28,11 @@ public final class Conv2d extends Module {
     this(inChannels, outChannels, kernelSize, 1, 0, true, gen);
   }
 
+  /** Stride 1, no padding, with a bias, initialised from a generator seeded with {@code seed}. */
+  public Conv2d(int inChannels, int outChannels, int kernelSize, long seed) {
+    this(inChannels, outChannels, kernelSize, 1, 0, true, new Generator(seed));
+  }
+
   /** Initialised from a generator seeded with {@code seed}. */
   public Conv2d(
       int inChannels,

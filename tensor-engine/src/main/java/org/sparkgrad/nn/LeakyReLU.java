@@ -24,6 +24,7 @@ public final class LeakyReLU extends Module {
     this.negativeSlope = negativeSlope;
   }
 
+  /** The factor applied to negative inputs. */
   public double negativeSlope() {
     return negativeSlope;
   }

@@ -58,10 +58,12 @@ public final class Linear extends Module {
     return param("bias");
   }
 
+  /** The size of each input sample. */
   public int inFeatures() {
     return inFeatures;
   }
 
+  /** The size of each output sample. */
   public int outFeatures() {
     return outFeatures;
   }

@@ -15,6 +15,7 @@ public final class LogSoftmax extends Module {
     this.dim = dim;
   }
 
+  /** The dimension normalised over. */
   public int dim() {
     return dim;
   }

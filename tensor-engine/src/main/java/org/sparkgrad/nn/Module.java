@@ -120,6 +120,20 @@ public abstract class Module {
     return buffers.get(name);
   }
 
+  /** This module's own parameters, live (for {@link StateDicts}). */
+  final Map<String, Tensor> ownParameters() {
+    return params;
+  }
+
+  /** This module's own buffers, live (for {@link StateDicts}). */
+  final Map<String, Tensor> ownBuffers() {
+    return buffers;
+  }
+
+  final boolean isNonPersistent(String buffer) {
+    return nonPersistent.contains(buffer);
+  }
+
   // ---------------------------------------------------------------- lookup
 
   /** The submodule at a dotted path ({@code "0"}, {@code "encoder.1"}); "" is this module. */
@@ -286,30 +300,14 @@ public abstract class Module {
   @SuppressWarnings("NonApiType")
   public LinkedHashMap<String, Tensor> stateDict() {
     LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-    saveTo(this, "", out);
+    StateDicts.save(this, "", out);
     return out;
-  }
-
-  private static void saveTo(Module m, String prefix, Map<String, Tensor> out) {
-    for (Map.Entry<String, Tensor> e : m.params.entrySet()) {
-      if (e.getValue() != null) {
-        out.put(prefix + e.getKey(), e.getValue().detach());
-      }
-    }
-    for (Map.Entry<String, Tensor> e : m.buffers.entrySet()) {
-      if (e.getValue() != null && !m.nonPersistent.contains(e.getKey())) {
-        out.put(prefix + e.getKey(), e.getValue().detach());
-      }
-    }
-    for (Map.Entry<String, Module> c : m.modules.entrySet()) {
-      saveTo(c.getValue(), prefix + c.getKey() + ".", out);
-    }
   }
 
   /**
    * Copies {@code state}'s values into this module's parameters and buffers, strictly: every key of
    * {@link #stateDict()} must be present, no other key may be, and every shape must match. On any
-   * error nothing is copied. See {@link StateDicts#load}.
+   * error nothing is copied.
    *
    * @throws IllegalArgumentException naming every missing key, unexpected key and shape mismatch
    */
@@ -396,28 +394,6 @@ public abstract class Module {
   /** The architecture, exactly as PyTorch prints the module. */
   @Override
   public String toString() {
-    List<String> extraLines = new ArrayList<>();
-    String extra = extraRepr();
-    if (!extra.isEmpty()) {
-      Collections.addAll(extraLines, extra.split("\n", -1));
-    }
-    List<String> childLines = new ArrayList<>();
-    for (Map.Entry<String, Module> c : modules.entrySet()) {
-      childLines.add("(" + c.getKey() + "): " + indent(c.getValue().toString()));
-    }
-    StringBuilder s = new StringBuilder(moduleName()).append('(');
-    if (extraLines.size() == 1 && childLines.isEmpty()) {
-      s.append(extraLines.get(0));
-    } else if (!extraLines.isEmpty() || !childLines.isEmpty()) {
-      List<String> lines = new ArrayList<>(extraLines);
-      lines.addAll(childLines);
-      s.append("\n  ").append(String.join("\n  ", lines)).append('\n');
-    }
-    return s.append(')').toString();
-  }
-
-  /** PyTorch's {@code _addindent(s, 2)}: indents every line but the first. */
-  private static String indent(String s) {
-    return s.replace("\n", "\n  ");
+    return PyRepr.module(moduleName(), extraRepr(), modules);
   }
 }

@@ -1,6 +1,10 @@
 package org.sparkgrad.nn;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 
 /** Python's {@code repr} of the values that layers print, so that modules print as PyTorch's. */
 final class PyRepr {
@@ -58,5 +62,31 @@ final class PyRepr {
           .append(String.format(java.util.Locale.ROOT, "%02d", Math.abs(exp)));
     }
     return s.toString();
+  }
+
+  /**
+   * PyTorch's {@code Module.__repr__}: {@code Name(extra)} on one line when there are no children
+   * and a one-line extra repr, else the extra lines and {@code (name): child} lines indented by two
+   * spaces, each child's own lines indented once more.
+   */
+  static String module(String name, String extraRepr, Map<String, Module> children) {
+    List<String> extraLines = new ArrayList<>();
+    if (!extraRepr.isEmpty()) {
+      Collections.addAll(extraLines, extraRepr.split("\n", -1));
+    }
+    List<String> childLines = new ArrayList<>();
+    for (Map.Entry<String, Module> c : children.entrySet()) {
+      // PyTorch's _addindent(repr(child), 2): every line but the first indented.
+      childLines.add("(" + c.getKey() + "): " + c.getValue().toString().replace("\n", "\n  "));
+    }
+    StringBuilder s = new StringBuilder(name).append('(');
+    if (extraLines.size() == 1 && childLines.isEmpty()) {
+      s.append(extraLines.get(0));
+    } else if (!extraLines.isEmpty() || !childLines.isEmpty()) {
+      List<String> lines = new ArrayList<>(extraLines);
+      lines.addAll(childLines);
+      s.append("\n  ").append(String.join("\n  ", lines)).append('\n');
+    }
+    return s.append(')').toString();
   }
 }

@@ -30,6 +30,23 @@ public final class StateDicts {
     }
   }
 
+  /** Adds {@code m}'s parameters, then its persistent buffers, then its children's entries. */
+  static void save(Module m, String prefix, Map<String, Tensor> out) {
+    for (Map.Entry<String, Tensor> e : m.ownParameters().entrySet()) {
+      if (e.getValue() != null) {
+        out.put(prefix + e.getKey(), e.getValue().detach());
+      }
+    }
+    for (Map.Entry<String, Tensor> e : m.ownBuffers().entrySet()) {
+      if (e.getValue() != null && !m.isNonPersistent(e.getKey())) {
+        out.put(prefix + e.getKey(), e.getValue().detach());
+      }
+    }
+    for (Map.Entry<String, Module> c : m.namedChildren().entrySet()) {
+      save(c.getValue(), prefix + c.getKey() + ".", out);
+    }
+  }
+
   /**
    * Checks every entry first, then copies; on any error nothing is copied.
    *
