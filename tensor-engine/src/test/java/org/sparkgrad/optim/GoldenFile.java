@@ -46,7 +46,7 @@ public final class GoldenFile {
           continue;
         }
         if (line.startsWith("config ")) {
-          String[] t = line.split(" ");
+          String[] t = line.split(" ", -1);
           Map<String, String> options = new LinkedHashMap<>();
           for (int i = 3; i < t.length; i++) {
             String[] kv = t[i].split("=", 2);
@@ -56,8 +56,8 @@ public final class GoldenFile {
           continue;
         }
         int colon = line.indexOf(" : ");
-        String[] head = line.substring(0, colon).trim().split(" ");
-        String[] nums = line.substring(colon + 3).trim().split(" ");
+        String[] head = line.substring(0, colon).trim().split(" ", -1);
+        String[] nums = line.substring(colon + 3).trim().split(" ", -1);
         int[] shape = new int[head.length - 1];
         for (int i = 0; i < shape.length; i++) {
           shape[i] = Integer.parseInt(head[i + 1]);
