@@ -1,0 +1,62 @@
+package org.sparkgrad.optim;
+
+import java.util.List;
+import java.util.Map;
+import org.sparkgrad.tensor.Tensor;
+
+/** The update that {@link Adam} and {@link AdamW} share; they differ in how weight decay acts. */
+abstract class AdamFamily extends Optimizer {
+  private final boolean decoupledWeightDecay;
+
+  AdamFamily(List<ParamGroup> groups, AdamOptions<?> defaults, boolean decoupledWeightDecay) {
+    super(groups, defaults);
+    this.decoupledWeightDecay = decoupledWeightDecay;
+  }
+
+  @Override
+  protected void validate(ParamGroup group) {
+    HyperParams.nonNegative("learning rate", group.lr());
+    HyperParams.nonNegative("epsilon", group.get("eps"));
+    HyperParams.unitInterval("betas[0]", group.get("beta1"));
+    HyperParams.unitInterval("betas[1]", group.get("beta2"));
+    HyperParams.nonNegative("weight decay", group.weightDecay());
+  }
+
+  @Override
+  protected List<String> stateKeys(ParamGroup group) {
+    return group.getFlag("amsgrad")
+        ? List.of(STEP, "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+        : List.of(STEP, "exp_avg", "exp_avg_sq");
+  }
+
+  @Override
+  protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state) {
+    double lr = group.lr();
+    double beta1 = group.get("beta1");
+    double beta2 = group.get("beta2");
+    double eps = group.get("eps");
+    double weightDecay = group.weightDecay();
+    Tensor g = group.getFlag("maximize") ? grad.neg() : grad;
+    double step = incrementStep(state);
+    Tensor expAvg = buffer(state, "exp_avg", param);
+    Tensor expAvgSq = buffer(state, "exp_avg_sq", param);
+    if (decoupledWeightDecay) {
+      param.mulInPlace(1 - lr * weightDecay);
+    } else if (weightDecay != 0) {
+      g = g.copy().addInPlace(param, weightDecay);
+    }
+    expAvg.mulInPlace(beta1).addInPlace(g, 1 - beta1);
+    expAvgSq.mulInPlace(beta2).addInPlace(g.mul(g), 1 - beta2);
+    double biasCorrection1 = 1 - Math.pow(beta1, step);
+    double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    double stepSize = lr / biasCorrection1;
+    Tensor second = expAvgSq;
+    if (group.getFlag("amsgrad")) {
+      Tensor max = buffer(state, "max_exp_avg_sq", param);
+      max.copyFrom(max.maximum(expAvgSq));
+      second = max;
+    }
+    Tensor denom = second.sqrt().div(biasCorrection2Sqrt).add(eps);
+    param.addInPlace(expAvg.div(denom), -stepSize);
+  }
+}
