@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PrefetchingBatches<B> implements BatchIterator<B> {
   static final String THREAD_PREFIX = "sparkgrad-dataloader-";
-  static final long KEEP_ALIVE_SECONDS = 2;
+  static final long KEEP_ALIVE_SECONDS = 10;
   private static final Cleaner CLEANER = Cleaner.create();
   private static final AtomicInteger POOLS = new AtomicInteger();
 
