@@ -1,0 +1,251 @@
+package org.sparkgrad.ml;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+import org.sparkgrad.ml.data.Columns;
+import org.sparkgrad.ml.data.DataPreparation;
+import org.sparkgrad.ml.data.PreparedData;
+import org.sparkgrad.ml.train.GradientStep;
+import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.Objective;
+import org.sparkgrad.ml.train.SparkGradientSource;
+import org.sparkgrad.ml.train.Trainer;
+import org.sparkgrad.ml.train.TrainingConfig;
+
+/**
+ * The fit shared by both estimators: check params and columns, prepare the data once ({@link
+ * DataPreparation}), size the network from the data, and train it with the distributed {@link
+ * Trainer}. The cached data is dropped when the fit ends, successfully or not.
+ */
+final class Fitting {
+  /** The most classes inferred from label values without metadata, as MLlib's classifiers. */
+  static final int MAX_INFERRED_CLASSES = 100;
+
+  private Fitting() {}
+
+  /** What a fit produced, for the model. */
+  static final class Outcome {
+    private final String uid;
+    private final NetworkSpec spec;
+    private final float[] weights;
+    private final int numFeatures;
+    private final int numOutputs;
+    private final boolean vectorOutput;
+    private final TrainingSummary summary;
+
+    Outcome(
+        String uid,
+        NetworkSpec spec,
+        float[] weights,
+        int numFeatures,
+        int numOutputs,
+        boolean vectorOutput,
+        TrainingSummary summary) {
+      this.uid = uid;
+      this.spec = spec;
+      this.weights = weights;
+      this.numFeatures = numFeatures;
+      this.numOutputs = numOutputs;
+      this.vectorOutput = vectorOutput;
+      this.summary = summary;
+    }
+
+    String uid() {
+      return uid;
+    }
+
+    NetworkSpec spec() {
+      return spec;
+    }
+
+    float[] weights() {
+      return weights;
+    }
+
+    int numFeatures() {
+      return numFeatures;
+    }
+
+    int numOutputs() {
+      return numOutputs;
+    }
+
+    boolean vectorOutput() {
+      return vectorOutput;
+    }
+
+    TrainingSummary summary() {
+      return summary;
+    }
+  }
+
+  /** Checks the input columns a fit reads. */
+  static void checkInputSchema(NeuralNetParams p, StructType schema, boolean classifier) {
+    Columns.requireFeatures(schema, p.getFeaturesCol(), "featuresCol");
+    Columns.requireNumeric(schema, p.getLabelCol(), "labelCol", !classifier);
+    if (p.isNonEmpty(p.weightCol())) {
+      Columns.requireNumeric(schema, p.getWeightCol(), "weightCol", false);
+    }
+    if (p.isNonEmpty(p.validationIndicatorCol())) {
+      Columns.requireBoolean(schema, p.getValidationIndicatorCol(), "validationIndicatorCol");
+    }
+  }
+
+  /** The training hyper-parameters of {@code p}. */
+  static TrainingConfig config(NeuralNetParams p) {
+    if (p.getEarlyStoppingPatience() > 0 && !p.isNonEmpty(p.validationIndicatorCol())) {
+      throw new IllegalArgumentException(
+          "earlyStoppingPatience is "
+              + p.getEarlyStoppingPatience()
+              + " but validationIndicatorCol is not set: early stopping needs validation rows");
+    }
+    return new TrainingConfig(
+        p.getOptimizer(),
+        p.getLearningRate(),
+        p.getMomentum(),
+        p.getWeightDecay(),
+        p.getLrSchedule(),
+        p.getLrStepSize(),
+        p.getLrGamma(),
+        p.getWarmupSteps(),
+        p.getGradClipNorm(),
+        p.getBatchSize(),
+        p.getMaxEpochs(),
+        p.getSeed(),
+        p.getShuffle(),
+        p.getDropLast(),
+        p.getEarlyStoppingPatience());
+  }
+
+  /** Trains the network {@code p} describes on {@code df}. */
+  static Outcome fit(
+      NeuralNetParams p, Dataset<?> df, boolean classifier, TrainingListener listener) {
+    TrainingConfig config = config(p);
+    Objective objective = Objective.of(p.getLoss());
+    DataPreparation.Request req =
+        new DataPreparation.Request(
+            p.getFeaturesCol(),
+            p.getLabelCol(),
+            p.isNonEmpty(p.weightCol()) ? p.getWeightCol() : null,
+            p.isNonEmpty(p.validationIndicatorCol()) ? p.getValidationIndicatorCol() : null,
+            classifier,
+            p.getNumReplicas());
+    DataPreparation.Inspection ins = DataPreparation.inspect(df, req);
+    NetworkSpec given = p.getNetwork().isEmpty() ? null : givenNetwork(p, ins);
+    int knownClasses = 0;
+    String origin = "";
+    if (classifier && ins.metadataClasses() > 0) {
+      knownClasses = ins.metadataClasses();
+      origin = "from the label column's metadata";
+      if (given != null && given.outputSize() < knownClasses) {
+        throw new IllegalArgumentException(
+            "network: the last linear layer has out_features="
+                + given.outputSize()
+                + " but the label column's metadata has "
+                + knownClasses
+                + " classes");
+      }
+    } else if (classifier && given != null) {
+      knownClasses = given.outputSize();
+      origin = "the out_features of the network param's last linear layer";
+    }
+    PreparedData data = DataPreparation.convert(df, req, ins, knownClasses, origin);
+    try {
+      int outputs =
+          classifier
+              ? (knownClasses > 0 ? knownClasses : inferClasses(data.maxLabel(), p.getLabelCol()))
+              : ins.labelDim();
+      NetworkSpec spec =
+          given != null
+              ? given
+              : NetworkSpec.simple(
+                  ins.numFeatures(),
+                  p.getHiddenLayers(),
+                  p.getActivation(),
+                  p.getDropout(),
+                  outputs);
+      if (given != null) {
+        outputs = given.outputSize();
+      }
+      GradientStep step =
+          new GradientStep(
+              spec,
+              objective,
+              config.seed(),
+              data.trainRows(),
+              config.batchSize(),
+              config.shuffle(),
+              p.getDevice());
+      Trainer trainer =
+          new Trainer(
+              config, spec, objective, data.trainRows(), data.validationRows() > 0, listener);
+      Trainer.Result result;
+      try (SparkGradientSource source = new SparkGradientSource(data.partitions(), step)) {
+        result = trainer.fit(source);
+      }
+      boolean vectorOutput =
+          !classifier && Columns.isVector(df.schema().apply(p.getLabelCol()).dataType());
+      return new Outcome(
+          p.uid(),
+          spec,
+          result.weights(),
+          ins.numFeatures(),
+          outputs,
+          vectorOutput,
+          result.summary());
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  private static NetworkSpec givenNetwork(NeuralNetParams p, DataPreparation.Inspection ins) {
+    NetworkSpec spec = NetworkSpec.parse(p.getNetwork());
+    if (spec.inputSize() != ins.numFeatures()) {
+      throw new IllegalArgumentException(
+          "network: the first layer takes "
+              + spec.inputSize()
+              + " inputs, but column '"
+              + p.getFeaturesCol()
+              + "' has vectors of size "
+              + ins.numFeatures()
+              + " ("
+              + ins.featuresOrigin()
+              + ")");
+    }
+    if (ins.labelDim() != spec.outputSize() && !(p instanceof NeuralNetClassifierParams)) {
+      throw new IllegalArgumentException(
+          "network: the last layer outputs "
+              + spec.outputSize()
+              + " values, but column '"
+              + p.getLabelCol()
+              + "' has "
+              + ins.labelDim()
+              + " label value(s) per row");
+    }
+    if (p instanceof NeuralNetClassifierParams && spec.outputSize() < 2) {
+      throw new IllegalArgumentException(
+          "network: a classifier's last layer must output at least 2 class scores, got "
+              + spec.outputSize());
+    }
+    return spec;
+  }
+
+  /** MLlib's rule: the largest label + 1 (at least 2), at most {@link #MAX_INFERRED_CLASSES}. */
+  static int inferClasses(double maxLabel, String labelCol) {
+    long n = (long) maxLabel + 1;
+    if (n > MAX_INFERRED_CLASSES) {
+      throw new IllegalArgumentException(
+          "column '"
+              + labelCol
+              + "' has labels up to "
+              + maxLabel
+              + ", i.e. "
+              + n
+              + " classes, more than the "
+              + MAX_INFERRED_CLASSES
+              + " that are inferred from label values; give the column nominal metadata"
+              + " (StringIndexer does) or set the network param");
+    }
+    return (int) Math.max(2, n);
+  }
+}

@@ -1,0 +1,81 @@
+package org.sparkgrad.ml;
+
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A neural-network classifier trained data-parallel on Spark: every step, each partition computes
+ * the gradient of its rows of the global minibatch, the gradients are summed with {@code
+ * treeAggregate}, and the driver applies the optimizer (DESIGN.md section 4).
+ *
+ * <pre>{@code
+ * NeuralNetClassificationModel model = new NeuralNetClassifier()
+ *     .setHiddenLayers(new int[] {128})
+ *     .setMaxEpochs(5)
+ *     .fit(train);
+ * Dataset<Row> scored = model.transform(test); // rawPrediction, probability, prediction
+ * }</pre>
+ *
+ * <p>Labels are class indices 0, 1, ..., {@code numClasses - 1}; the number of classes comes, as in
+ * MLlib, from the label column's nominal metadata, else from the largest label + 1 (at most 100),
+ * or from the {@code network} param's output size. The loss is softmax cross-entropy.
+ */
+public final class NeuralNetClassifier
+    extends NeuralNetEstimator<NeuralNetClassificationModel, NeuralNetClassifier>
+    implements NeuralNetClassifierParams {
+  private static final long serialVersionUID = 1L;
+
+  /** A classifier with a random uid. */
+  public NeuralNetClassifier() {
+    this(Identifiable.randomUID("nnClassifier"));
+  }
+
+  /** A classifier with the given uid. */
+  public NeuralNetClassifier(String uid) {
+    super(uid, true);
+  }
+
+  @Override
+  protected NeuralNetClassifier self() {
+    return this;
+  }
+
+  /** Sets the raw prediction (centred logits) column; empty to leave it out. */
+  public NeuralNetClassifier setRawPredictionCol(String value) {
+    set(rawPredictionCol(), value);
+    return this;
+  }
+
+  /** Sets the probability column; empty to leave it out. */
+  public NeuralNetClassifier setProbabilityCol(String value) {
+    set(probabilityCol(), value);
+    return this;
+  }
+
+  @Override
+  boolean isClassifier() {
+    return true;
+  }
+
+  @Override
+  StructType outputSchema(StructType schema) {
+    return OutputColumns.classifier(this, schema, -1);
+  }
+
+  @Override
+  NeuralNetClassificationModel createModel(Fitting.Outcome o) {
+    return new NeuralNetClassificationModel(o.uid(), o.spec(), o.weights());
+  }
+
+  /** A reader of saved classifiers (params only). */
+  public static MLReader<NeuralNetClassifier> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  /** Loads a classifier saved with {@code write().save(path)}. */
+  public static NeuralNetClassifier load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,276 @@
+package org.sparkgrad.ml;
+
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What {@link NeuralNetClassifier} and {@link NeuralNetRegressor} share: the params with their
+ * setters, the training listener, copying, saving, and the fit itself ({@link Fitting}).
+ *
+ * <p>It extends Spark's {@link Estimator} directly, with the params declared in the Java interface
+ * {@link NeuralNetParams}, rather than MLlib's {@code ProbabilisticClassifier}: from Java, the
+ * latter's Scala trait params would be built in the super constructor before this class's uid is
+ * set (DESIGN.md section 4).
+ *
+ * @param <M> the model
+ * @param <E> the concrete estimator, returned by the setters
+ */
+public abstract class NeuralNetEstimator<
+        M extends NeuralNetModel<M>, E extends NeuralNetEstimator<M, E>>
+    extends Estimator<M> implements NeuralNetParams, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final NeuralNetParamSet paramSet;
+  private transient TrainingListener listener;
+
+  /** An estimator with the given uid; {@code classifier} selects the classifier's params. */
+  protected NeuralNetEstimator(String uid, boolean classifier) {
+    this.uid = uid;
+    this.paramSet = new NeuralNetParamSet(this, classifier);
+    paramSet.setDefaults(this);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public NeuralNetParamSet paramSet() {
+    return paramSet;
+  }
+
+  /** This estimator as its concrete type. */
+  protected abstract E self();
+
+  /** Sets the listener called on the driver after each epoch (not a param; null for none). */
+  public E setTrainingListener(TrainingListener listener) {
+    this.listener = listener;
+    return self();
+  }
+
+  /** The training listener, or null. */
+  public TrainingListener getTrainingListener() {
+    return listener;
+  }
+
+  /** A copy with the same uid, params (overridden by {@code extra}) and listener. */
+  @Override
+  public E copy(ParamMap extra) {
+    E c = defaultCopy(extra);
+    c.setTrainingListener(listener);
+    return c;
+  }
+
+  /** The output schema; checks the input columns and that the output columns are new. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    Fitting.checkInputSchema(this, schema, isClassifier());
+    return outputSchema(schema);
+  }
+
+  /** True for the classifier. */
+  abstract boolean isClassifier();
+
+  /** {@code schema} with the model's output columns added. */
+  abstract StructType outputSchema(StructType schema);
+
+  /** The model of a finished fit. */
+  abstract M createModel(Fitting.Outcome outcome);
+
+  /**
+   * Trains a model on {@code dataset}, data-parallel over its partitions (see {@link Fitting}).
+   *
+   * @throws IllegalArgumentException for invalid params, columns or rows, naming the culprit
+   * @throws TrainingDivergedException if the loss becomes NaN or infinite
+   */
+  @Override
+  public M fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    Fitting.Outcome outcome = Fitting.fit(this, dataset, isClassifier(), listener);
+    M model = copyValues(createModel(outcome), ParamMap.empty());
+    model.setParent(this);
+    model.setSummary(outcome.summary());
+    return model;
+  }
+
+  /** A writer of the params (MLlib's {@code DefaultParamsWriter}). */
+  @Override
+  public MLWriter write() {
+    return new DefaultParamsWriter(this);
+  }
+
+  /** Sets the features column. */
+  public E setFeaturesCol(String value) {
+    set(featuresCol(), value);
+    return self();
+  }
+
+  /** Sets the label column. */
+  public E setLabelCol(String value) {
+    set(labelCol(), value);
+    return self();
+  }
+
+  /** Sets the weight column; unset or empty for none. */
+  public E setWeightCol(String value) {
+    set(weightCol(), value);
+    return self();
+  }
+
+  /** Sets the prediction column. */
+  public E setPredictionCol(String value) {
+    set(predictionCol(), value);
+    return self();
+  }
+
+  /** Sets the hidden layer sizes of the simple network. */
+  public E setHiddenLayers(int[] value) {
+    set(hiddenLayers(), value.clone());
+    return self();
+  }
+
+  /** Sets the activation of the simple network. */
+  public E setActivation(String value) {
+    set(activation(), value);
+    return self();
+  }
+
+  /** Sets the dropout probability of the simple network. */
+  public E setDropout(double value) {
+    set(dropout(), value);
+    return self();
+  }
+
+  /** Sets the JSON network description; empty for the simple network. */
+  public E setNetwork(String value) {
+    set(network(), value);
+    return self();
+  }
+
+  /** Sets the loss function. */
+  public E setLoss(String value) {
+    set(loss(), value);
+    return self();
+  }
+
+  /** Sets the optimizer. */
+  public E setOptimizer(String value) {
+    set(optimizer(), value);
+    return self();
+  }
+
+  /** Sets the (peak) learning rate. */
+  public E setLearningRate(double value) {
+    set(learningRate(), value);
+    return self();
+  }
+
+  /** Sets the momentum of sgd and rmsprop. */
+  public E setMomentum(double value) {
+    set(momentum(), value);
+    return self();
+  }
+
+  /** Sets the weight decay. */
+  public E setWeightDecay(double value) {
+    set(weightDecay(), value);
+    return self();
+  }
+
+  /** Sets the learning-rate schedule. */
+  public E setLrSchedule(String value) {
+    set(lrSchedule(), value);
+    return self();
+  }
+
+  /** Sets the epochs between decays of the step schedule. */
+  public E setLrStepSize(int value) {
+    set(lrStepSize(), value);
+    return self();
+  }
+
+  /** Sets the decay factor of the step schedule. */
+  public E setLrGamma(double value) {
+    set(lrGamma(), value);
+    return self();
+  }
+
+  /** Sets the optimizer steps of learning-rate warm-up. */
+  public E setWarmupSteps(int value) {
+    set(warmupSteps(), value);
+    return self();
+  }
+
+  /** Sets the gradient clipping norm; 0 for none. */
+  public E setGradClipNorm(double value) {
+    set(gradClipNorm(), value);
+    return self();
+  }
+
+  /** Sets the rows of one global minibatch. */
+  public E setBatchSize(int value) {
+    set(batchSize(), value);
+    return self();
+  }
+
+  /** Sets the number of passes over the data. */
+  public E setMaxEpochs(int value) {
+    set(maxEpochs(), value);
+    return self();
+  }
+
+  /** Sets the random seed. */
+  public E setSeed(long value) {
+    set(seed(), value);
+    return self();
+  }
+
+  /** Sets whether rows are reshuffled every epoch. */
+  public E setShuffle(boolean value) {
+    set(shuffle(), value);
+    return self();
+  }
+
+  /** Sets whether an incomplete last minibatch is skipped. */
+  public E setDropLast(boolean value) {
+    set(dropLast(), value);
+    return self();
+  }
+
+  /** Sets the validation indicator column; unset or empty for none. */
+  public E setValidationIndicatorCol(String value) {
+    set(validationIndicatorCol(), value);
+    return self();
+  }
+
+  /** Sets the early-stopping patience in epochs; 0 for none. */
+  public E setEarlyStoppingPatience(int value) {
+    set(earlyStoppingPatience(), value);
+    return self();
+  }
+
+  /** Sets the device choice. */
+  public E setDevice(String value) {
+    set(device(), value);
+    return self();
+  }
+
+  /** Sets the number of training partitions; 0 for the default. */
+  public E setNumReplicas(int value) {
+    set(numReplicas(), value);
+    return self();
+  }
+
+  /** Sets the rows per batch when scoring. */
+  public E setInferBatchSize(int value) {
+    set(inferBatchSize(), value);
+    return self();
+  }
+}

@@ -1,0 +1,193 @@
+package org.sparkgrad.ml;
+
+import java.util.LinkedHashMap;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.sparkgrad.ml.data.Columns;
+import org.sparkgrad.ml.io.ModelWriter;
+import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.Replica;
+import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.tensor.Device;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * What the two fitted models share: the network spec and its trained weights, the params, the
+ * training summary, scoring ({@link Scoring}) and saving ({@link ModelWriter}).
+ *
+ * @param <M> the concrete model, returned by the setters
+ */
+public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<M>
+    implements NeuralNetParams, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final NeuralNetParamSet paramSet;
+  private final NetworkSpec spec;
+  private final float[] weights;
+  private final int numFeatures;
+  private transient TrainingSummary summary;
+
+  /**
+   * A model of {@code spec} with flat {@code weights} (parameter order).
+   *
+   * @throws IllegalArgumentException if the number of weights does not fit the spec
+   */
+  protected NeuralNetModel(String uid, boolean classifier, NetworkSpec spec, float[] weights) {
+    this.uid = uid;
+    this.spec = spec;
+    this.weights = weights.clone();
+    this.numFeatures = spec.inputSize();
+    int expected = new Replica(spec, Device.CPU).numWeights();
+    if (weights.length != expected) {
+      throw new IllegalArgumentException(
+          "the network has " + expected + " weights, got " + weights.length);
+    }
+    this.paramSet = new NeuralNetParamSet(this, classifier);
+    paramSet.setDefaults(this);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public NeuralNetParamSet paramSet() {
+    return paramSet;
+  }
+
+  /** This model as its concrete type. */
+  protected abstract M self();
+
+  /** The trained network's layers (the {@code network} param is what the fit was asked for). */
+  public NetworkSpec networkSpec() {
+    return spec;
+  }
+
+  /** The number of features the model reads. */
+  public int numFeatures() {
+    return numFeatures;
+  }
+
+  /** The number of network outputs (classes for a classifier). */
+  public int numOutputs() {
+    return spec.outputSize();
+  }
+
+  /** The trained weights, flat in parameter order (a copy). */
+  public float[] weights() {
+    return weights.clone();
+  }
+
+  /** The trained network as an engine module, in evaluation mode (a new instance each call). */
+  public Sequential toModule() {
+    Replica r = new Replica(spec, Device.CPU);
+    r.setWeights(weights);
+    r.net().eval();
+    return r.net();
+  }
+
+  /** The weights by PyTorch state-dict name ({@code 0.weight}, {@code 0.bias}, ...). */
+  @SuppressWarnings("NonApiType") // the type promises the iteration order, as Module.stateDict
+  public LinkedHashMap<String, Tensor> stateDict() {
+    return toModule().stateDict();
+  }
+
+  /** The weights shared with the copy constructors of subclasses (not a copy). */
+  float[] weightsShared() {
+    return weights;
+  }
+
+  /** True on a freshly fitted model; false on a loaded or copied-from-loaded one. */
+  public boolean hasSummary() {
+    return summary != null;
+  }
+
+  /**
+   * How the fit went.
+   *
+   * @throws IllegalStateException if the model was loaded rather than fitted
+   */
+  public TrainingSummary summary() {
+    if (summary == null) {
+      throw new IllegalStateException(
+          "no training summary: this model was loaded or built, not fitted in this session");
+    }
+    return summary;
+  }
+
+  /** Keeps the summary of the fit that made this model (or of the model it was copied from). */
+  void setSummary(TrainingSummary summary) {
+    this.summary = summary;
+  }
+
+  /** Sets the features column. */
+  public M setFeaturesCol(String value) {
+    set(featuresCol(), value);
+    return self();
+  }
+
+  /** Sets the prediction column; empty to leave it out. */
+  public M setPredictionCol(String value) {
+    set(predictionCol(), value);
+    return self();
+  }
+
+  /** Sets the rows per batch when scoring. */
+  public M setInferBatchSize(int value) {
+    set(inferBatchSize(), value);
+    return self();
+  }
+
+  /** Sets where scoring computes: {@code auto}, {@code cpu} or {@code gpu}. */
+  public M setDevice(String value) {
+    set(device(), value);
+    return self();
+  }
+
+  /** The output schema: the input columns, then the model's output columns. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    Columns.requireFeatures(schema, getFeaturesCol(), "featuresCol");
+    return outputSchema(schema);
+  }
+
+  /** {@code schema} with this model's output columns added (checking they are new). */
+  abstract StructType outputSchema(StructType schema);
+
+  /** How to turn network outputs into output columns. */
+  abstract Scoring.Outputs outputs();
+
+  /**
+   * Scores {@code dataset}: lazily, per partition, in batches of {@code inferBatchSize} rows, in
+   * evaluation mode with no graph, keeping every input column and adding the output columns.
+   *
+   * @throws IllegalArgumentException if the features column is missing or mistyped, or an output
+   *     column already exists
+   */
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    return Scoring.transform(
+        dataset,
+        out,
+        getFeaturesCol(),
+        numFeatures,
+        spec,
+        weights,
+        outputs(),
+        getInferBatchSize(),
+        getDevice());
+  }
+
+  /** A writer of MLlib's layout: {@code metadata/} and {@code data/} (see {@link ModelWriter}). */
+  @Override
+  public MLWriter write() {
+    return new ModelWriter(this);
+  }
+}

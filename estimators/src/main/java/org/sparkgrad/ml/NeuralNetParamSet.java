@@ -1,0 +1,279 @@
+package org.sparkgrad.ml;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The {@link Param} objects of one estimator or model. Spark requires every param to belong to the
+ * instance that exposes it (its parent is that instance's uid), so each instance builds its own set
+ * after its uid is known; {@link NeuralNetParams}' default methods return them. Users never need
+ * this class: they call {@code featuresCol()}, {@code getBatchSize()}, and so on.
+ */
+public final class NeuralNetParamSet implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The activations of the simple network. */
+  static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu");
+
+  /** The optimizers. */
+  static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop");
+
+  /** The learning-rate schedules. */
+  static final List<String> SCHEDULES = List.of("constant", "step", "cosine", "linear");
+
+  /** The device choices. */
+  static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
+
+  /** The classifier's losses. */
+  static final List<String> CLASSIFICATION_LOSSES = List.of("cross_entropy");
+
+  /** The regressor's losses. */
+  static final List<String> REGRESSION_LOSSES = List.of("mse", "l1", "huber");
+
+  final Param<String> featuresCol;
+  final Param<String> labelCol;
+  final Param<String> weightCol;
+  final Param<String> predictionCol;
+  final Param<String> rawPredictionCol;
+  final Param<String> probabilityCol;
+  final IntArrayParam hiddenLayers;
+  final Param<String> activation;
+  final DoubleParam dropout;
+  final Param<String> network;
+  final Param<String> loss;
+  final Param<String> optimizer;
+  final DoubleParam learningRate;
+  final DoubleParam momentum;
+  final DoubleParam weightDecay;
+  final Param<String> lrSchedule;
+  final IntParam lrStepSize;
+  final DoubleParam lrGamma;
+  final IntParam warmupSteps;
+  final DoubleParam gradClipNorm;
+  final IntParam batchSize;
+  final IntParam maxEpochs;
+  final LongParam seed;
+  final BooleanParam shuffle;
+  final BooleanParam dropLast;
+  final Param<String> validationIndicatorCol;
+  final IntParam earlyStoppingPatience;
+  final Param<String> device;
+  final IntParam numReplicas;
+  final IntParam inferBatchSize;
+
+  private final boolean classifier;
+
+  /**
+   * Builds the params of {@code owner}, whose uid must already be set; {@code classifier} selects
+   * the classifier's losses and output columns. Call {@link #setDefaults} once the owner can return
+   * this set.
+   */
+  NeuralNetParamSet(Params owner, boolean classifier) {
+    this.classifier = classifier;
+    featuresCol =
+        string(owner, "featuresCol", "features column: an ML Vector or an array<float|double>");
+    labelCol =
+        string(
+            owner,
+            "labelCol",
+            classifier
+                ? "label column: class indices 0, 1, ..., numClasses - 1"
+                : "label column: a number, or an ML Vector for several outputs");
+    weightCol =
+        string(owner, "weightCol", "weight column (>= 0 each); unset or empty: every row weighs 1");
+    predictionCol =
+        string(
+            owner,
+            "predictionCol",
+            classifier ? "predicted class index column" : "predicted value column");
+    rawPredictionCol =
+        classifier
+            ? string(
+                owner,
+                "rawPredictionCol",
+                "raw prediction column: the network's logits, centred to mean 0 (softmax-invariant)")
+            : null;
+    probabilityCol =
+        classifier
+            ? string(owner, "probabilityCol", "class probability column: softmax of the logits")
+            : null;
+    ParamCheck<int[]> layersCheck = ParamCheck.allPositive("hiddenLayers");
+    hiddenLayers =
+        new IntArrayParam(
+            owner,
+            "hiddenLayers",
+            "sizes of the hidden Linear layers of the simple network ("
+                + layersCheck.rule()
+                + "; empty: a linear model); ignored when network is set",
+            layersCheck);
+    activation = choice(owner, "activation", "activation after each hidden layer", ACTIVATIONS);
+    dropout =
+        doubleParam(
+            owner,
+            "dropout",
+            "dropout probability after each hidden activation",
+            ParamCheck.doubleInHalfOpen("dropout", 0, 1));
+    network =
+        new Param<>(
+            owner,
+            "network",
+            "JSON description of a Sequential network ({\"layers\": [{\"type\": \"linear\","
+                + " \"in_features\": 4, \"out_features\": 16}, {\"type\": \"relu\"}, ...]});"
+                + " empty: build the simple network from hiddenLayers, activation and dropout",
+            ParamCheck.notNull("network"));
+    loss =
+        choice(
+            owner, "loss", "loss function", classifier ? CLASSIFICATION_LOSSES : REGRESSION_LOSSES);
+    optimizer = choice(owner, "optimizer", "optimizer", OPTIMIZERS);
+    learningRate =
+        doubleParam(
+            owner,
+            "learningRate",
+            "learning rate (peak rate with a schedule)",
+            ParamCheck.doubleGt("learningRate", 0));
+    momentum =
+        doubleParam(
+            owner,
+            "momentum",
+            "momentum of sgd and rmsprop (Adam's beta1 stays 0.9)",
+            ParamCheck.doubleInHalfOpen("momentum", 0, 1));
+    weightDecay =
+        doubleParam(
+            owner,
+            "weightDecay",
+            "weight decay: L2 penalty for sgd, adam, rmsprop; decoupled for adamw",
+            ParamCheck.doubleAtLeast("weightDecay", 0));
+    lrSchedule =
+        choice(
+            owner,
+            "lrSchedule",
+            "learning-rate schedule after warm-up: constant; step (times lrGamma every"
+                + " lrStepSize epochs); cosine or linear (to 0 at the last step)",
+            SCHEDULES);
+    lrStepSize =
+        intParam(
+            owner,
+            "lrStepSize",
+            "epochs between decays of the step schedule",
+            ParamCheck.intAtLeast("lrStepSize", 1));
+    lrGamma =
+        doubleParam(
+            owner,
+            "lrGamma",
+            "decay factor of the step schedule",
+            ParamCheck.doubleInLeftOpen("lrGamma", 0, 1));
+    warmupSteps =
+        intParam(
+            owner,
+            "warmupSteps",
+            "optimizer steps of linear learning-rate warm-up from learningRate / warmupSteps",
+            ParamCheck.intAtLeast("warmupSteps", 0));
+    gradClipNorm =
+        doubleParam(
+            owner,
+            "gradClipNorm",
+            "clip the global gradient 2-norm to this value; 0: no clipping",
+            ParamCheck.doubleAtLeast("gradClipNorm", 0));
+    batchSize =
+        intParam(
+            owner,
+            "batchSize",
+            "rows in the global minibatch of one optimizer step, summed over all partitions",
+            ParamCheck.intAtLeast("batchSize", 1));
+    maxEpochs =
+        intParam(owner, "maxEpochs", "passes over the data", ParamCheck.intAtLeast("maxEpochs", 1));
+    seed = new LongParam(owner, "seed", "random seed: initial weights, order, dropout");
+    shuffle = new BooleanParam(owner, "shuffle", "reshuffle the rows every epoch");
+    dropLast =
+        new BooleanParam(owner, "dropLast", "skip the last minibatch of an epoch if incomplete");
+    validationIndicatorCol =
+        string(
+            owner,
+            "validationIndicatorCol",
+            "boolean column: true marks validation rows, evaluated every epoch and not trained on");
+    earlyStoppingPatience =
+        intParam(
+            owner,
+            "earlyStoppingPatience",
+            "stop after this many epochs without a better validation loss and keep the best"
+                + " weights; 0: never stop early",
+            ParamCheck.intAtLeast("earlyStoppingPatience", 0));
+    device =
+        choice(owner, "device", "where executors compute: auto (GPU if any), cpu, gpu", DEVICES);
+    numReplicas =
+        intParam(
+            owner,
+            "numReplicas",
+            "partitions that train; 0: the input's partitions, at most the cluster's default"
+                + " parallelism",
+            ParamCheck.intAtLeast("numReplicas", 0));
+    inferBatchSize =
+        intParam(
+            owner,
+            "inferBatchSize",
+            "rows per batch when scoring",
+            ParamCheck.intAtLeast("inferBatchSize", 1));
+  }
+
+  /** Sets the defaults on {@code owner}, which must already return this set. */
+  void setDefaults(Params owner) {
+    owner.setDefault(featuresCol, "features");
+    owner.setDefault(labelCol, "label");
+    owner.setDefault(predictionCol, "prediction");
+    if (classifier) {
+      owner.setDefault(rawPredictionCol, "rawPrediction");
+      owner.setDefault(probabilityCol, "probability");
+      owner.setDefault(loss, "cross_entropy");
+    } else {
+      owner.setDefault(loss, "mse");
+    }
+    owner.setDefault(hiddenLayers, new int[] {64});
+    owner.setDefault(activation, "relu");
+    owner.setDefault(dropout, 0.0);
+    owner.setDefault(network, "");
+    owner.setDefault(optimizer, "adam");
+    owner.setDefault(learningRate, 1e-3);
+    owner.setDefault(momentum, 0.0);
+    owner.setDefault(weightDecay, 0.0);
+    owner.setDefault(lrSchedule, "constant");
+    owner.setDefault(lrStepSize, 10);
+    owner.setDefault(lrGamma, 0.1);
+    owner.setDefault(warmupSteps, 0);
+    owner.setDefault(gradClipNorm, 0.0);
+    owner.setDefault(batchSize, 64);
+    owner.setDefault(maxEpochs, 10);
+    owner.setDefault(seed, (long) owner.getClass().getName().hashCode());
+    owner.setDefault(shuffle, true);
+    owner.setDefault(dropLast, false);
+    owner.setDefault(earlyStoppingPatience, 0);
+    owner.setDefault(device, "auto");
+    owner.setDefault(numReplicas, 0);
+    owner.setDefault(inferBatchSize, 1024);
+  }
+
+  private static Param<String> string(Params owner, String name, String doc) {
+    return new Param<>(owner, name, doc, ParamCheck.notNull(name));
+  }
+
+  private static Param<String> choice(Params owner, String name, String doc, List<String> values) {
+    ParamCheck<String> check = ParamCheck.oneOf(name, values);
+    return new Param<>(owner, name, doc + " (" + check.rule() + ")", check);
+  }
+
+  private static DoubleParam doubleParam(
+      Params owner, String name, String doc, ParamCheck<Object> check) {
+    return new DoubleParam(owner, name, doc + " (" + check.rule() + ")", check);
+  }
+
+  private static IntParam intParam(
+      Params owner, String name, String doc, ParamCheck<Object> check) {
+    return new IntParam(owner, name, doc + " (" + check.rule() + ")", check);
+  }
+}

@@ -1,0 +1,56 @@
+package org.sparkgrad.ml;
+
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A neural-network regressor trained data-parallel on Spark, as {@link NeuralNetClassifier} is. The
+ * label is a number, or an ML vector for several outputs (then {@code prediction} is a vector too);
+ * the loss is {@code mse} (default), {@code l1} or {@code huber}, averaged over outputs.
+ */
+public final class NeuralNetRegressor
+    extends NeuralNetEstimator<NeuralNetRegressionModel, NeuralNetRegressor> {
+  private static final long serialVersionUID = 1L;
+
+  /** A regressor with a random uid. */
+  public NeuralNetRegressor() {
+    this(Identifiable.randomUID("nnRegressor"));
+  }
+
+  /** A regressor with the given uid. */
+  public NeuralNetRegressor(String uid) {
+    super(uid, false);
+  }
+
+  @Override
+  protected NeuralNetRegressor self() {
+    return this;
+  }
+
+  @Override
+  boolean isClassifier() {
+    return false;
+  }
+
+  @Override
+  StructType outputSchema(StructType schema) {
+    return OutputColumns.regressor(this, schema, false, -1);
+  }
+
+  @Override
+  NeuralNetRegressionModel createModel(Fitting.Outcome o) {
+    return new NeuralNetRegressionModel(o.uid(), o.spec(), o.weights(), o.vectorOutput());
+  }
+
+  /** A reader of saved regressors (params only). */
+  public static MLReader<NeuralNetRegressor> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  /** Loads a regressor saved with {@code write().save(path)}. */
+  public static NeuralNetRegressor load(String path) {
+    return read().load(path);
+  }
+}

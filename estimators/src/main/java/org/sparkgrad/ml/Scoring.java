@@ -1,0 +1,162 @@
+package org.sparkgrad.ml;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.sparkgrad.ml.data.BadRowException;
+import org.sparkgrad.ml.data.FeatureReader;
+import org.sparkgrad.ml.train.Devices;
+import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.Replica;
+import org.sparkgrad.tensor.NoGrad;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * Batch scoring for {@link NeuralNetModel#transform}: a lazy {@code mapPartitions} that reads
+ * {@code inferBatchSize} rows at a time into one matrix, runs the network on it in evaluation mode
+ * with no graph on the executor's device, and appends the output columns to each row. The weights
+ * travel as a broadcast; nothing is collected to the driver.
+ */
+final class Scoring {
+  private Scoring() {}
+
+  /** Turns one row of network outputs into the values of the output columns. */
+  interface Outputs extends Serializable {
+    /** The number of output columns. */
+    int count();
+
+    /** The output column values for network outputs {@code out[from, from + width)}. */
+    void values(float[] out, int from, int width, Object[] dst, int at);
+  }
+
+  static org.apache.spark.sql.Dataset<Row> transform(
+      Dataset<?> df,
+      StructType outSchema,
+      String featuresCol,
+      int numFeatures,
+      NetworkSpec spec,
+      float[] weights,
+      Outputs outputs,
+      int batchSize,
+      String device) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    Broadcast<float[]> w = jsc.broadcast(weights);
+    FeatureReader reader = new FeatureReader(featuresCol, numFeatures, "the model's input size");
+    int featuresIndex = df.schema().fieldIndex(featuresCol);
+    int inputCols = df.schema().size();
+    MapPartitionsFunction<Row, Row> fn =
+        rows ->
+            new Batches(
+                rows, spec, w, reader, featuresIndex, inputCols, outputs, batchSize, device);
+    return df.toDF().mapPartitions(fn, Encoders.row(outSchema));
+  }
+
+  /** The rows of one partition with their outputs, computed a batch at a time. */
+  private static final class Batches implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private final NetworkSpec spec;
+    private final Broadcast<float[]> weights;
+    private final FeatureReader reader;
+    private final int featuresIndex;
+    private final int inputCols;
+    private final Outputs outputs;
+    private final int batchSize;
+    private final String device;
+    private final List<Row> pending = new ArrayList<>();
+    private Replica replica;
+    private Iterator<Row> ready = java.util.Collections.emptyIterator();
+    private long seen;
+
+    Batches(
+        Iterator<Row> rows,
+        NetworkSpec spec,
+        Broadcast<float[]> weights,
+        FeatureReader reader,
+        int featuresIndex,
+        int inputCols,
+        Outputs outputs,
+        int batchSize,
+        String device) {
+      this.rows = rows;
+      this.spec = spec;
+      this.weights = weights;
+      this.reader = reader;
+      this.featuresIndex = featuresIndex;
+      this.inputCols = inputCols;
+      this.outputs = outputs;
+      this.batchSize = batchSize;
+      this.device = device;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (!ready.hasNext() && rows.hasNext()) {
+        ready = nextBatch();
+      }
+      return ready.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.next();
+    }
+
+    private Iterator<Row> nextBatch() {
+      if (replica == null) {
+        replica = new Replica(spec, Devices.resolve(device));
+        replica.setWeights(weights.value());
+      }
+      pending.clear();
+      int d = reader.size();
+      float[] x = new float[batchSize * d];
+      float[] row = new float[d];
+      while (pending.size() < batchSize && rows.hasNext()) {
+        Row r = rows.next();
+        String problem = reader.read(r.get(featuresIndex), row);
+        if (problem != null) {
+          TaskContext tc = TaskContext.get();
+          throw new BadRowException(
+              problem + "; cannot score it",
+              seen + " of partition " + (tc == null ? 0 : tc.partitionId()));
+        }
+        System.arraycopy(row, 0, x, pending.size() * d, d);
+        pending.add(r);
+        seen++;
+      }
+      int m = pending.size();
+      float[] out;
+      int width;
+      try (NoGrad ng = NoGrad.enter()) {
+        float[] xs = m == batchSize ? x : java.util.Arrays.copyOf(x, m * d);
+        Tensor y = replica.forwardEval(Tensor.wrap(xs, m, d).to(replica.device()));
+        width = y.size(1);
+        out = y.toFloatArray();
+      }
+      List<Row> done = new ArrayList<>(m);
+      for (int i = 0; i < m; i++) {
+        Row r = pending.get(i);
+        Object[] vals = new Object[inputCols + outputs.count()];
+        for (int c = 0; c < inputCols; c++) {
+          vals[c] = r.get(c);
+        }
+        outputs.values(out, i * width, width, vals, inputCols);
+        done.add(RowFactory.create(vals));
+      }
+      return done.iterator();
+    }
+  }
+}

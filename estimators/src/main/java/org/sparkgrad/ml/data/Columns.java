@@ -1,0 +1,94 @@
+package org.sparkgrad.ml.data;
+
+import java.util.Arrays;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Schema checks of the input and output columns, with messages naming the param and column. */
+public final class Columns {
+  private Columns() {}
+
+  /** The field named {@code column}, or an error naming {@code param} and the columns there are. */
+  public static StructField field(StructType schema, String column, String param) {
+    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException(
+          param
+              + ": column '"
+              + column
+              + "' does not exist; the DataFrame has columns "
+              + Arrays.toString(schema.fieldNames()));
+    }
+    return schema.apply(column);
+  }
+
+  /** True for the ML vector type. */
+  public static boolean isVector(DataType t) {
+    return t.equals(SQLDataTypes.VectorType());
+  }
+
+  /** Checks that {@code column} holds ML vectors or arrays of floats or doubles. */
+  public static StructField requireFeatures(StructType schema, String column, String param) {
+    StructField f = field(schema, column, param);
+    DataType t = f.dataType();
+    boolean ok =
+        isVector(t)
+            || (t instanceof ArrayType a
+                && (a.elementType() instanceof FloatType || a.elementType() instanceof DoubleType));
+    if (!ok) {
+      throw new IllegalArgumentException(
+          param
+              + ": column '"
+              + column
+              + "' must be an ML Vector or an array<float> or array<double>, got "
+              + t.simpleString());
+    }
+    return f;
+  }
+
+  /** Checks that {@code column} is numeric (or, if {@code vectorOk}, an ML vector). */
+  public static StructField requireNumeric(
+      StructType schema, String column, String param, boolean vectorOk) {
+    StructField f = field(schema, column, param);
+    DataType t = f.dataType();
+    if (!(t instanceof NumericType) && !(vectorOk && isVector(t))) {
+      throw new IllegalArgumentException(
+          param
+              + ": column '"
+              + column
+              + "' must be numeric"
+              + (vectorOk ? " or an ML Vector" : "")
+              + ", got "
+              + t.simpleString());
+    }
+    return f;
+  }
+
+  /** Checks that {@code column} is boolean. */
+  public static StructField requireBoolean(StructType schema, String column, String param) {
+    StructField f = field(schema, column, param);
+    if (!(f.dataType() instanceof BooleanType)) {
+      throw new IllegalArgumentException(
+          param
+              + ": column '"
+              + column
+              + "' must be boolean (true marks a validation row), got "
+              + f.dataType().simpleString());
+    }
+    return f;
+  }
+
+  /** Checks that output column {@code column} does not exist yet. */
+  public static void requireAbsent(StructType schema, String column, String param) {
+    if (Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException(
+          param + ": output column '" + column + "' already exists in the DataFrame");
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package org.sparkgrad.ml.data;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Turns a training DataFrame into cached {@link PartitionData}: checks the schema, finds the sizes,
+ * converts each partition once (validating every row), and assigns global row ids from row content
+ * ({@link RowIdAssigner}). A row that fails validation is reported with its index in the input's
+ * order.
+ */
+public final class DataPreparation {
+  private DataPreparation() {}
+
+  /**
+   * What to read.
+   *
+   * @param weightCol null for none
+   * @param validationCol null for none
+   * @param numReplicas partitions to train on; 0 for the input's, at most the default parallelism
+   */
+  public record Request(
+      String featuresCol,
+      String labelCol,
+      String weightCol,
+      String validationCol,
+      boolean classification,
+      int numReplicas) {}
+
+  /**
+   * The sizes found before converting.
+   *
+   * @param numFeatures the features size
+   * @param featuresOrigin where it comes from, for messages
+   * @param labelDim label values per row (1 unless a regressor has vector labels)
+   * @param metadataClasses the number of classes in the label column's ML metadata, or 0
+   */
+  public record Inspection(
+      int numFeatures, String featuresOrigin, int labelDim, int metadataClasses) {}
+
+  /**
+   * Checks the schema and finds the sizes: from the columns' ML metadata where present, else from
+   * the first row.
+   *
+   * @throws IllegalArgumentException for a missing or mistyped column, an empty DataFrame, or a
+   *     null first row
+   */
+  public static Inspection inspect(Dataset<?> df, Request req) {
+    StructType schema = df.schema();
+    StructField f = Columns.requireFeatures(schema, req.featuresCol(), "featuresCol");
+    StructField l =
+        Columns.requireNumeric(schema, req.labelCol(), "labelCol", !req.classification());
+    if (req.weightCol() != null) {
+      Columns.requireNumeric(schema, req.weightCol(), "weightCol", false);
+    }
+    if (req.validationCol() != null) {
+      Columns.requireBoolean(schema, req.validationCol(), "validationIndicatorCol");
+    }
+    List<Row> first = df.select(req.featuresCol(), req.labelCol()).limit(1).collectAsList();
+    if (first.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the input DataFrame is empty: there is nothing to train on");
+    }
+    Row row = first.get(0);
+    int numFeatures = -1;
+    String origin = "the size in the column's metadata";
+    if (Columns.isVector(f.dataType())) {
+      numFeatures = AttributeGroup.fromStructField(f).size();
+    }
+    if (numFeatures < 0) {
+      origin = "the size of the first row";
+      Object v = row.get(0);
+      if (v == null) {
+        throw new IllegalArgumentException("column '" + req.featuresCol() + "' is null in row 0");
+      }
+      numFeatures = v instanceof Vector vec ? vec.size() : row.getList(0).size();
+    }
+    if (numFeatures == 0) {
+      throw new IllegalArgumentException(
+          "column '" + req.featuresCol() + "' has vectors of size 0: there are no features");
+    }
+    int labelDim = 1;
+    if (Columns.isVector(l.dataType())) {
+      if (row.get(1) == null) {
+        throw new IllegalArgumentException("column '" + req.labelCol() + "' is null in row 0");
+      }
+      labelDim = ((Vector) row.get(1)).size();
+    }
+    return new Inspection(numFeatures, origin, labelDim, metadataClasses(l));
+  }
+
+  /** The number of classes of a label column's nominal or binary ML attribute, or 0. */
+  static int metadataClasses(StructField label) {
+    Attribute a = Attribute.fromStructField(label);
+    if (a instanceof BinaryAttribute) {
+      return 2;
+    }
+    if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) {
+      return (Integer) n.getNumValues().get();
+    }
+    return 0;
+  }
+
+  /**
+   * Converts and caches the data.
+   *
+   * @param numClasses the known number of classes (labels at or above it are rejected), or 0
+   * @param numClassesOrigin where {@code numClasses} comes from, for messages
+   * @throws IllegalArgumentException for the first invalid row (by its index in the input), or no
+   *     training rows, or a validation column that selects nothing
+   */
+  public static PreparedData convert(
+      Dataset<?> df, Request req, Inspection ins, int numClasses, String numClassesOrigin) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(functions.col(req.featuresCol()));
+    cols.add(
+        Columns.isVector(df.schema().apply(req.labelCol()).dataType())
+            ? functions.col(req.labelCol())
+            : functions.col(req.labelCol()).cast("double"));
+    if (req.weightCol() != null) {
+      cols.add(functions.col(req.weightCol()).cast("double"));
+    }
+    if (req.validationCol() != null) {
+      cols.add(functions.col(req.validationCol()));
+    }
+    Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
+    JavaRDD<Row> original = selected.javaRDD();
+    int inputParts = original.getNumPartitions();
+    int target =
+        req.numReplicas() > 0
+            ? req.numReplicas()
+            : Math.max(
+                1, Math.min(inputParts, df.sparkSession().sparkContext().defaultParallelism()));
+    JavaRDD<Row> rows = original;
+    if (target < inputParts) {
+      rows = original.coalesce(target);
+    } else if (target > inputParts) {
+      rows = original.repartition(target);
+    }
+    RowReader reader =
+        new RowReader(
+            new FeatureReader(req.featuresCol(), ins.numFeatures(), ins.featuresOrigin()),
+            req.labelCol(),
+            ins.labelDim(),
+            req.classification(),
+            numClasses,
+            numClassesOrigin,
+            req.weightCol(),
+            req.validationCol());
+    JavaRDD<PartitionData> converted =
+        rows.mapPartitionsWithIndex(
+                (Integer p, Iterator<Row> it) ->
+                    Collections.singletonList(reader.build(p, it)).iterator(),
+                true)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    List<double[]> stats;
+    try {
+      stats = converted.map(DataPreparation::stats).collect();
+    } catch (Exception e) { // Spark throws its checked SparkException undeclared
+      converted.unpersist(false);
+      throw translate(e, original, reader);
+    }
+    long train = 0;
+    long validation = 0;
+    double maxLabel = 0;
+    for (double[] s : stats) {
+      train += (long) s[0];
+      validation += (long) s[1];
+      maxLabel = Math.max(maxLabel, s[2]);
+    }
+    try {
+      checkCounts(req, train, validation);
+      JavaRDD<PartitionData> withIds =
+          RowIdAssigner.assign(converted).persist(StorageLevel.MEMORY_AND_DISK());
+      withIds.count();
+      return new PreparedData(withIds, train, validation, maxLabel);
+    } finally {
+      converted.unpersist(false);
+    }
+  }
+
+  private static double[] stats(PartitionData p) {
+    double max = 0;
+    for (DataBlock b : List.of(p.train(), p.validation())) {
+      float[] y = b.labels();
+      for (int i = 0; i < b.rows(); i++) {
+        max = Math.max(max, y[i * b.labelDim()]);
+      }
+    }
+    return new double[] {p.train().rows(), p.validation().rows(), max};
+  }
+
+  private static void checkCounts(Request req, long train, long validation) {
+    if (req.validationCol() != null && validation == 0) {
+      throw new IllegalArgumentException(
+          "validationIndicatorCol: column '"
+              + req.validationCol()
+              + "' selects no rows (it is never true); unset it or mark some rows");
+    }
+    if (train == 0) {
+      throw new IllegalArgumentException(
+          req.validationCol() == null
+              ? "the input DataFrame is empty: there is nothing to train on"
+              : "validationIndicatorCol: column '"
+                  + req.validationCol()
+                  + "' is true in every row; no rows are left to train on");
+    }
+  }
+
+  /**
+   * The error to throw for a failed conversion: the first invalid row of the input, located by
+   * scanning it again in order, or the failure itself if it was not about a row.
+   */
+  private static RuntimeException translate(Exception e, JavaRDD<Row> original, RowReader reader) {
+    BadRowException bad = SparkErrors.find(e, BadRowException.class);
+    if (bad == null) {
+      return SparkErrors.unwrap(e);
+    }
+    try {
+      Tuple2<Row, Long> first =
+          original
+              .zipWithIndex()
+              .filter(t -> reader.problem(t._1()) != null)
+              .reduce((a, b) -> a._2() <= b._2() ? a : b);
+      String template = reader.problem(first._1());
+      return new IllegalArgumentException(
+          template.replace(BadRowException.ROW, Long.toString(first._2())), bad);
+    } catch (Exception again) { // as above: the scan is a Spark job too
+      return new IllegalArgumentException(bad.getMessage(), bad);
+    }
+  }
+}

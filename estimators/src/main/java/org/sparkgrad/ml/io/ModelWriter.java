@@ -1,0 +1,62 @@
+package org.sparkgrad.ml.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLWriter;
+import org.sparkgrad.io.StateDict;
+import org.sparkgrad.ml.NeuralNetModel;
+import org.sparkgrad.ml.NeuralNetRegressionModel;
+import org.sparkgrad.util.Json;
+
+/**
+ * Saves a {@link NeuralNetModel} in MLlib's layout: {@code metadata/} written by MLlib's {@code
+ * DefaultParamsWriter} (class, uid, params), and the {@code data/} folder of {@link ModelFiles}.
+ * {@code save} refuses an existing path unless {@code overwrite()} is called (MLlib's rule); if
+ * writing fails, the partly written folder is removed.
+ */
+public final class ModelWriter extends MLWriter {
+  private final NeuralNetModel<?> model;
+
+  /** A writer of {@code model}. */
+  public ModelWriter(NeuralNetModel<?> model) {
+    this.model = model;
+  }
+
+  @Override
+  public void saveImpl(String path) {
+    Path root = new Path(path);
+    FileSystem fs = ModelFiles.fs(root, sc().hadoopConfiguration());
+    try {
+      DefaultParamsWriter.saveMetadata(model, path, sparkSession());
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("formatVersion", ModelFiles.FORMAT_VERSION);
+      json.put("modelClass", model.getClass().getName());
+      json.put("numFeatures", model.numFeatures());
+      json.put("numOutputs", model.numOutputs());
+      json.put("vectorOutput", model instanceof NeuralNetRegressionModel r && r.isVectorOutput());
+      json.put("network", Json.parse(model.networkSpec().toJson()));
+      ModelFiles.writeText(fs, new Path(root, ModelFiles.MODEL_JSON), Json.write(json));
+      Map<String, String> meta =
+          Map.of("format", "pt", "sparkgrad.formatVersion", "" + ModelFiles.FORMAT_VERSION);
+      ModelFiles.write(
+          fs,
+          new Path(root, ModelFiles.WEIGHTS),
+          out -> StateDict.write(model.stateDict(), meta, out));
+    } catch (IOException | RuntimeException e) {
+      try {
+        fs.delete(root, true);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("could not save the model to " + path + ": " + io, io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+}

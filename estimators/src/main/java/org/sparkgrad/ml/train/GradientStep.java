@@ -1,0 +1,129 @@
+package org.sparkgrad.ml.train;
+
+import java.io.Serializable;
+import org.sparkgrad.ml.data.DataBlock;
+import org.sparkgrad.ml.data.EpochOrder;
+import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.tensor.NoGrad;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * The work of one partition in one step, with no Spark in it: select the partition's rows of the
+ * global minibatch, run forward and backward on them with the loss summed (not averaged) over rows,
+ * and return the sums. Summing per partition and dividing once on the driver gives exactly the
+ * gradient of the mean loss over the whole minibatch, whatever the partitioning.
+ *
+ * <p>Minibatch {@code s} of an epoch is the rows whose position in that epoch's order is in {@code
+ * [s*B, (s+1)*B)}; the order is {@link org.sparkgrad.ml.train.EpochPermutation} of the global row
+ * ids, or the row ids themselves without shuffling.
+ */
+public final class GradientStep implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final int EVAL_CHUNK = 4096;
+
+  private final NetworkSpec spec;
+  private final Objective objective;
+  private final long seed;
+  private final long trainRows;
+  private final int batchSize;
+  private final boolean shuffle;
+  private final String device;
+
+  /**
+   * The step of a fit.
+   *
+   * @param trainRows the global number of training rows
+   * @param device {@code auto}, {@code cpu} or {@code gpu}, resolved where the step runs
+   */
+  public GradientStep(
+      NetworkSpec spec,
+      Objective objective,
+      long seed,
+      long trainRows,
+      int batchSize,
+      boolean shuffle,
+      String device) {
+    this.spec = spec;
+    this.objective = objective;
+    this.seed = seed;
+    this.trainRows = trainRows;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.device = device;
+  }
+
+  /** The sums of this partition's share of minibatch {@code step} of epoch {@code epoch}. */
+  public StepResult train(PartitionData data, float[] weights, int epoch, int step) {
+    DataBlock block = data.train();
+    if (block.rows() == 0) {
+      return new StepResult();
+    }
+    EpochOrder order = data.order(trainRows, seed, epoch, shuffle);
+    int from = order.lowerBound((long) step * batchSize);
+    int to = order.lowerBound((long) (step + 1) * batchSize);
+    if (from == to) {
+      return new StepResult();
+    }
+    DataBlock.Batch b = block.gather(order.rows(), from, to);
+    Replica replica = Replica.cached(spec, Devices.resolve(device));
+    replica.setWeights(weights);
+    replica.zeroGrad();
+    Tensor x = Tensor.of(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+    Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
+    Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
+    Tensor perRow = objective.perRowLoss(out, y);
+    Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
+    Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
+    total.backward();
+    double[] grad = replica.flatGrad();
+    double metric;
+    try (NoGrad ng = NoGrad.enter()) {
+      Tensor m = objective.perRowMetric(out.detach(), y);
+      metric = (w == null ? m : m.mul(w)).sum().item();
+    }
+    return new StepResult(grad, total.item(), weightSum(b), metric, b.rows());
+  }
+
+  /** The loss and metric sums of {@code block}'s rows under {@code weights}, with no gradient. */
+  public StepResult evaluate(DataBlock block, float[] weights) {
+    StepResult acc = new StepResult();
+    if (block.rows() == 0) {
+      return acc;
+    }
+    Replica replica = Replica.cached(spec, Devices.resolve(device));
+    replica.setWeights(weights);
+    int[] order = new int[block.rows()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    try (NoGrad ng = NoGrad.enter()) {
+      for (int from = 0; from < block.rows(); from += EVAL_CHUNK) {
+        DataBlock.Batch b = block.gather(order, from, Math.min(block.rows(), from + EVAL_CHUNK));
+        Tensor x = Tensor.of(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+        Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
+        Tensor out = replica.forwardEval(x);
+        Tensor loss = objective.perRowLoss(out, y);
+        Tensor metric = objective.perRowMetric(out, y);
+        if (b.w() != null) {
+          Tensor w = Tensor.of(b.w(), b.rows()).to(replica.device());
+          loss = loss.mul(w);
+          metric = metric.mul(w);
+        }
+        acc.merge(
+            new StepResult(null, loss.sum().item(), weightSum(b), metric.sum().item(), b.rows()));
+      }
+    }
+    return acc;
+  }
+
+  private static double weightSum(DataBlock.Batch b) {
+    if (b.w() == null) {
+      return b.rows();
+    }
+    double s = 0;
+    for (float v : b.w()) {
+      s += v;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,38 @@
+package org.sparkgrad.ml.train;
+
+import java.util.List;
+import org.sparkgrad.ml.data.PartitionData;
+
+/**
+ * A {@link Trainer.GradientSource} over partitions held in this JVM, computed one after another:
+ * the Spark-free twin of the distributed source, for tests and for training without a cluster. The
+ * partitions' training row ids must already be assigned ({@link RowIds#assign}).
+ */
+public final class LocalGradientSource implements Trainer.GradientSource {
+  private final List<PartitionData> partitions;
+  private final GradientStep step;
+
+  /** A source over {@code partitions}, each computed by {@code step}. */
+  public LocalGradientSource(List<PartitionData> partitions, GradientStep step) {
+    this.partitions = List.copyOf(partitions);
+    this.step = step;
+  }
+
+  @Override
+  public StepResult step(float[] weights, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+    StepResult acc = new StepResult();
+    for (PartitionData p : partitions) {
+      acc.merge(step.train(p, weights, epoch, s));
+    }
+    return acc;
+  }
+
+  @Override
+  public StepResult validate(float[] weights) {
+    StepResult acc = new StepResult();
+    for (PartitionData p : partitions) {
+      acc.merge(step.evaluate(p.validation(), weights));
+    }
+    return acc;
+  }
+}

@@ -1,0 +1,147 @@
+package org.sparkgrad.ml.train;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparkgrad.nn.Dropout;
+import org.sparkgrad.nn.Module;
+import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.tensor.Device;
+import org.sparkgrad.tensor.NoGrad;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * A copy of the network on one device, into which the master weights are loaded before each use. In
+ * training mode its {@code Dropout} layers are applied as {@link KeyedDropout}, so masks depend on
+ * row ids, not on the batch a row lands in.
+ *
+ * <p>The weights are handled as one flat float vector: the parameters in {@code
+ * Module.parameters()} order, each row-major, which is also the order of the state dict.
+ */
+public final class Replica {
+  private static final ThreadLocal<Map<String, Replica>> CACHE =
+      ThreadLocal.withInitial(HashMap::new);
+
+  private final Sequential net;
+  private final List<Tensor> params;
+  private final Device device;
+
+  /** A replica of {@code spec} on {@code device}, with freshly initialised weights. */
+  public Replica(NetworkSpec spec, Device device) {
+    Sequential s = spec.build(0);
+    s.to(device);
+    this.net = s;
+    this.params = s.parameters();
+    this.device = device;
+  }
+
+  /**
+   * This thread's replica of {@code spec} on {@code device}, built on first use; a task thread
+   * keeps it across steps, so a step only copies weights in.
+   */
+  public static Replica cached(NetworkSpec spec, Device device) {
+    return CACHE
+        .get()
+        .computeIfAbsent(spec.toJson() + "@" + device, k -> new Replica(spec, device));
+  }
+
+  /** The network. */
+  public Sequential net() {
+    return net;
+  }
+
+  /** The device the replica computes on. */
+  public Device device() {
+    return device;
+  }
+
+  /** The number of weights. */
+  public int numWeights() {
+    int n = 0;
+    for (Tensor p : params) {
+      n += p.numel();
+    }
+    return n;
+  }
+
+  /** Loads the flat weight vector. */
+  public void setWeights(float[] flat) {
+    if (flat.length != numWeights()) {
+      throw new IllegalArgumentException(
+          "expected " + numWeights() + " weights, got " + flat.length);
+    }
+    int off = 0;
+    try (NoGrad ng = NoGrad.enter()) {
+      for (Tensor p : params) {
+        int n = p.numel();
+        float[] part = new float[n];
+        System.arraycopy(flat, off, part, 0, n);
+        p.copyFrom(Tensor.of(part, p.shape()).to(device));
+        off += n;
+      }
+    }
+  }
+
+  /** The weights of {@code module}'s parameters as one flat vector. */
+  public static float[] flatWeights(Module module) {
+    List<Tensor> ps = module.parameters();
+    int n = 0;
+    for (Tensor p : ps) {
+      n += p.numel();
+    }
+    float[] out = new float[n];
+    int off = 0;
+    for (Tensor p : ps) {
+      float[] v = p.toFloatArray();
+      System.arraycopy(v, 0, out, off, v.length);
+      off += v.length;
+    }
+    return out;
+  }
+
+  /** The gradients as one flat double vector; a parameter without a gradient contributes zeros. */
+  public double[] flatGrad() {
+    double[] out = new double[numWeights()];
+    int off = 0;
+    for (Tensor p : params) {
+      Tensor g = p.grad();
+      if (g != null) {
+        float[] v = g.toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+          out[off + i] = v[i];
+        }
+      }
+      off += p.numel();
+    }
+    return out;
+  }
+
+  /** Clears the gradients. */
+  public void zeroGrad() {
+    net.zeroGrad();
+  }
+
+  /**
+   * The training-mode forward pass of rows {@code rowIds} in step {@code step} of epoch {@code
+   * epoch}: dropout layers use {@link KeyedDropout} with the key of (seed, epoch, step, layer).
+   */
+  public Tensor forwardTrain(Tensor x, long[] rowIds, long seed, int epoch, int step) {
+    net.train();
+    Tensor h = x;
+    for (int i = 0; i < net.size(); i++) {
+      Module m = net.get(i);
+      if (m instanceof Dropout d) {
+        h = KeyedDropout.apply(h, d.p(), rowIds, KeyedDropout.key(seed, epoch, step, i));
+      } else {
+        h = m.forward(h);
+      }
+    }
+    return h;
+  }
+
+  /** The evaluation-mode forward pass (dropout off); call inside {@link NoGrad}. */
+  public Tensor forwardEval(Tensor x) {
+    net.eval();
+    return net.forward(x);
+  }
+}

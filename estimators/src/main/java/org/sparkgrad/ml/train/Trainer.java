@@ -1,0 +1,242 @@
+package org.sparkgrad.ml.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkgrad.ml.EpochStats;
+import org.sparkgrad.ml.TrainingDivergedException;
+import org.sparkgrad.ml.TrainingListener;
+import org.sparkgrad.ml.TrainingSummary;
+import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.optim.ClipGrad;
+import org.sparkgrad.optim.Optimizer;
+import org.sparkgrad.optim.ParamGroup;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * The driver side of synchronous data-parallel training, with no Spark in it. It holds the master
+ * weights and the optimizer; each step it hands the weights to a {@link GradientSource} (Spark's
+ * partitions, or partitions in this JVM), receives the summed per-row gradients, loss, weight and
+ * metric, divides by the minibatch's weight sum, clips, and applies the optimizer at the step's
+ * learning rate. After each epoch it validates, logs one line, calls the listener, and applies
+ * early stopping, keeping the best weights.
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  /** Where the sums of a step come from. */
+  public interface GradientSource {
+    /**
+     * The sums over every partition's share of minibatch {@code step} (from 0) of epoch {@code
+     * epoch} (from 0), under {@code weights}; {@code stepsPerEpoch} and {@code maxEpochs} are for
+     * progress reporting.
+     */
+    StepResult step(float[] weights, int epoch, int step, int stepsPerEpoch, int maxEpochs);
+
+    /** The loss and metric sums over every validation row under {@code weights}. */
+    StepResult validate(float[] weights);
+  }
+
+  /** The outcome of a fit: the model's weights (flat, in parameter order) and the summary. */
+  public static final class Result {
+    private final float[] weights;
+    private final TrainingSummary summary;
+
+    Result(float[] weights, TrainingSummary summary) {
+      this.weights = weights;
+      this.summary = summary;
+    }
+
+    /** The weights, flat in parameter order (shared, not a copy). */
+    public float[] weights() {
+      return weights;
+    }
+
+    /** The summary of the fit. */
+    public TrainingSummary summary() {
+      return summary;
+    }
+  }
+
+  private final TrainingConfig config;
+  private final NetworkSpec spec;
+  private final Objective objective;
+  private final long trainRows;
+  private final boolean hasValidation;
+  private final TrainingListener listener;
+
+  /**
+   * A trainer of {@code spec} on {@code trainRows} training rows.
+   *
+   * @param hasValidation whether there are validation rows to evaluate each epoch
+   * @param listener called after each epoch, or null
+   */
+  public Trainer(
+      TrainingConfig config,
+      NetworkSpec spec,
+      Objective objective,
+      long trainRows,
+      boolean hasValidation,
+      TrainingListener listener) {
+    this.config = config;
+    this.spec = spec;
+    this.objective = objective;
+    this.trainRows = trainRows;
+    this.hasValidation = hasValidation;
+    this.listener = listener;
+  }
+
+  /** The initial weights of the fit: {@code spec} built with the config's seed. */
+  public float[] initialWeights() {
+    return Replica.flatWeights(spec.build(config.seed()));
+  }
+
+  /**
+   * Trains.
+   *
+   * @throws TrainingDivergedException if a loss or gradient becomes NaN or infinite
+   * @throws IllegalArgumentException if no step would run ({@code dropLast} with fewer rows than
+   *     {@code batchSize})
+   */
+  public Result fit(GradientSource source) {
+    int steps = config.stepsPerEpoch(trainRows);
+    if (steps == 0) {
+      throw new IllegalArgumentException(
+          "batchSize "
+              + config.batchSize()
+              + " is larger than the "
+              + trainRows
+              + " training rows and dropLast is true: no step would run; lower batchSize or"
+              + " set dropLast to false");
+    }
+    Sequential master = spec.build(config.seed());
+    List<Tensor> params = master.parameters();
+    Optimizer optimizer = Optimizers.create(config, params);
+    LrSchedule schedule = new LrSchedule(config, (long) steps * config.maxEpochs());
+    float[] weights = Replica.flatWeights(master);
+    List<EpochStats> history = new ArrayList<>();
+    boolean early = config.earlyStoppingPatience() > 0 && hasValidation;
+    float[] bestWeights = weights;
+    double bestLoss = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    int sinceBest = 0;
+    boolean stopped = false;
+    long global = 0;
+    double lr = config.learningRate();
+    for (int epoch = 0; epoch < config.maxEpochs() && !stopped; epoch++) {
+      long start = System.nanoTime();
+      StepResult sums = new StepResult();
+      for (int s = 0; s < steps; s++, global++) {
+        lr = schedule.at(global, epoch);
+        for (ParamGroup g : optimizer.paramGroups()) {
+          g.setLr(lr);
+        }
+        StepResult r = source.step(weights, epoch, s, steps, config.maxEpochs());
+        checkFinite(r, epoch, s, steps, lr);
+        if (r.grad() != null && r.weightSum() > 0) {
+          setGrads(params, r.grad(), r.weightSum());
+          if (config.gradClipNorm() > 0) {
+            ClipGrad.clipGradNorm(params, config.gradClipNorm());
+          }
+          optimizer.step();
+          weights = Replica.flatWeights(master);
+        }
+        sums.merge(new StepResult(null, r.lossSum(), r.weightSum(), r.metricSum(), r.count()));
+      }
+      StepResult val = hasValidation ? source.validate(weights) : null;
+      EpochStats stats =
+          new EpochStats(
+              epoch + 1,
+              config.maxEpochs(),
+              sums.lossSum() / sums.weightSum(),
+              metric(sums),
+              val == null ? Double.NaN : val.lossSum() / val.weightSum(),
+              val == null ? Double.NaN : metric(val),
+              objective.metricName(),
+              lr,
+              steps,
+              sums.count(),
+              (System.nanoTime() - start) / 1e9);
+      history.add(stats);
+      LOG.info("sparkgrad fit: {}", stats);
+      if (listener != null) {
+        listener.onEpochEnd(stats);
+      }
+      if (early) {
+        if (stats.validationLoss() < bestLoss) {
+          bestLoss = stats.validationLoss();
+          bestWeights = weights;
+          bestEpoch = epoch + 1;
+          sinceBest = 0;
+        } else if (++sinceBest >= config.earlyStoppingPatience()) {
+          stopped = epoch + 1 < config.maxEpochs();
+          break;
+        }
+      }
+    }
+    if (early && bestEpoch > 0) {
+      weights = bestWeights;
+    } else {
+      bestEpoch = history.size();
+    }
+    if (stopped) {
+      LOG.info(
+          "sparkgrad fit: early stopping after epoch {}; keeping the weights of epoch {}",
+          history.size(),
+          bestEpoch);
+    }
+    return new Result(weights, new TrainingSummary(history, stopped, bestEpoch));
+  }
+
+  private double metric(StepResult r) {
+    double mean = r.metricSum() / r.weightSum();
+    return objective.classification() ? mean : Math.sqrt(mean);
+  }
+
+  private void checkFinite(StepResult r, int epoch, int step, int steps, double lr) {
+    String what = null;
+    if (!Double.isFinite(r.lossSum())) {
+      what = "the loss became " + r.lossSum();
+    } else if (r.grad() != null) {
+      for (double g : r.grad()) {
+        if (!Double.isFinite(g)) {
+          what = "a gradient became " + g;
+          break;
+        }
+      }
+    }
+    if (what != null) {
+      throw new TrainingDivergedException(
+          "training diverged: "
+              + what
+              + " at epoch "
+              + (epoch + 1)
+              + "/"
+              + config.maxEpochs()
+              + ", step "
+              + (step + 1)
+              + "/"
+              + steps
+              + "; try a lower learningRate (it was "
+              + lr
+              + ")"
+              + (config.gradClipNorm() == 0 ? " or set gradClipNorm" : ""),
+          epoch + 1,
+          step + 1);
+    }
+  }
+
+  private static void setGrads(List<Tensor> params, double[] sum, double weightSum) {
+    int off = 0;
+    for (Tensor p : params) {
+      int n = p.numel();
+      float[] g = new float[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = (float) (sum[off + i] / weightSum);
+      }
+      p.setGrad(Tensor.of(g, p.shape()));
+      off += n;
+    }
+  }
+}
