@@ -9,10 +9,13 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.data.BadRowException;
 import org.sparkgrad.ml.data.FeatureReader;
@@ -59,7 +62,15 @@ final class Scoring {
         rows ->
             new Batches(
                 rows, spec, w, reader, featuresIndex, inputCols, outputs, batchSize, device);
-    return df.toDF().mapPartitions(fn, Encoders.row(outSchema));
+    Dataset<Row> scored = df.toDF().mapPartitions(fn, Encoders.row(outSchema));
+    // The row encoder drops column metadata (ML attributes); put it back.
+    Column[] cols = new Column[outSchema.size()];
+    for (int i = 0; i < cols.length; i++) {
+      StructField f = outSchema.fields()[i];
+      String quoted = "`" + f.name().replace("`", "``") + "`";
+      cols[i] = functions.col(quoted).as(f.name(), f.metadata());
+    }
+    return scored.select(cols);
   }
 
   /** The rows of one partition with their outputs, computed a batch at a time. */

@@ -102,7 +102,8 @@ public final class DataPreparation {
       }
       labelDim = ((Vector) row.get(1)).size();
     }
-    return new Inspection(numFeatures, origin, labelDim, metadataClasses(l));
+    return new Inspection(
+        numFeatures, origin, labelDim, req.classification() ? metadataClasses(l) : 0);
   }
 
   /** The number of classes of a label column's nominal or binary ML attribute, or 0. */
@@ -148,10 +149,10 @@ public final class DataPreparation {
             : Math.max(
                 1, Math.min(inputParts, df.sparkSession().sparkContext().defaultParallelism()));
     JavaRDD<Row> rows = original;
-    if (target < inputParts) {
-      rows = original.coalesce(target);
-    } else if (target > inputParts) {
+    if (target > inputParts || Lineage.carriesDriverData(original.rdd())) {
       rows = original.repartition(target);
+    } else if (target < inputParts) {
+      rows = original.coalesce(target);
     }
     RowReader reader =
         new RowReader(

@@ -1,0 +1,165 @@
+package org.sparkgrad.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.spark.SparkContext;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.sparkgrad.ml.support.Data;
+import org.sparkgrad.ml.support.EngineLoop;
+import org.sparkgrad.ml.support.TestSpark;
+import org.sparkgrad.ml.train.NetworkSpec;
+
+/**
+ * Synchronous data parallelism is exact: the same rows trained as one partition or three, with or
+ * without dropout, give the weights of one plain engine loop over the same global minibatches.
+ */
+class DistributedTrainingTest {
+  private static final int N = 90;
+
+  private static NeuralNetClassifier classifier(double dropout) {
+    return new NeuralNetClassifier()
+        .setHiddenLayers(new int[] {8})
+        .setActivation("tanh")
+        .setDropout(dropout)
+        .setOptimizer("sgd")
+        .setLearningRate(0.1)
+        .setMomentum(0.9)
+        .setBatchSize(16)
+        .setMaxEpochs(3)
+        .setSeed(7);
+  }
+
+  private static float[] reference(Dataset<Row> df, double dropout) {
+    List<Row> rows = df.collectAsList();
+    float[][] x = new float[rows.size()][];
+    float[] y = new float[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      double[] v = ((Vector) rows.get(i).get(0)).toArray();
+      x[i] = new float[v.length];
+      for (int j = 0; j < v.length; j++) {
+        x[i][j] = (float) v[j];
+      }
+      y[i] = (float) rows.get(i).getDouble(1);
+    }
+    NetworkSpec spec = NetworkSpec.simple(4, new int[] {8}, "tanh", dropout, 3);
+    return EngineLoop.train(spec, x, y, 7, 3, 16, 0.1, 0.9);
+  }
+
+  @Test
+  void oneOrThreePartitionsTrainTheEngineLoopsWeights() {
+    Dataset<Row> df = Data.blobsFrame(N, 5);
+    float[] one = classifier(0).fit(df.repartition(1)).weights();
+    float[] three = classifier(0).setNumReplicas(3).fit(df.repartition(3)).weights();
+    float[] reference = reference(df, 0);
+    assertThat(EngineLoop.relativeError(one, reference)).isLessThan(1e-5);
+    assertThat(EngineLoop.relativeError(three, reference)).isLessThan(1e-5);
+  }
+
+  @Test
+  void withDropoutToo() {
+    Dataset<Row> df = Data.blobsFrame(N, 6);
+    float[] one = classifier(0.3).fit(df.repartition(1)).weights();
+    float[] three = classifier(0.3).setNumReplicas(3).fit(df.repartition(3)).weights();
+    float[] reference = reference(df, 0.3);
+    assertThat(EngineLoop.relativeError(reference, reference(df, 0))).isGreaterThan(1e-3);
+    assertThat(EngineLoop.relativeError(one, reference)).isLessThan(1e-5);
+    assertThat(EngineLoop.relativeError(three, reference)).isLessThan(1e-5);
+  }
+
+  @Test
+  void progressShowsInJobDescriptionsTheListenerAndTheSummary() throws Exception {
+    SparkContext sc = TestSpark.session().sparkContext();
+    ConcurrentLinkedQueue<String> descriptions = new ConcurrentLinkedQueue<>();
+    SparkListener spy =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart start) {
+            String d = start.properties().getProperty("spark.job.description");
+            if (d != null) {
+              descriptions.add(d);
+            }
+          }
+        };
+    sc.addSparkListener(spy);
+    List<EpochStats> heard = new ArrayList<>();
+    sc.setJobDescription("outer job");
+    NeuralNetClassificationModel model;
+    try {
+      model =
+          classifier(0)
+              .setMaxEpochs(2)
+              .setBatchSize(20)
+              .setTrainingListener(heard::add)
+              .fit(Data.blobsFrame(60, 8).repartition(2));
+      sc.listenerBus().waitUntilEmpty();
+    } finally {
+      sc.removeSparkListener(spy);
+    }
+    assertThat(sc.getLocalProperty("spark.job.description")).isEqualTo("outer job");
+    sc.setJobDescription(null);
+    assertThat(Set.copyOf(descriptions))
+        .contains(
+            "sparkgrad fit: epoch 1/2, step 1/3",
+            "sparkgrad fit: epoch 1/2, step 3/3",
+            "sparkgrad fit: epoch 2/2, step 3/3");
+    assertThat(heard).hasSize(2);
+    TrainingSummary s = model.summary();
+    assertThat(s.epochs()).isEqualTo(heard);
+    assertThat(s.steps()).containsExactly(3, 3);
+    assertThat(s.epochs().get(1).samples()).isEqualTo(60);
+    assertThat(s.seconds()[0]).isPositive();
+    assertThat(s.samplesPerSecond()[0]).isPositive();
+    assertThat(s.learningRate()).containsExactly(0.1, 0.1);
+    assertThat(s.trainLoss()[1]).isLessThan(s.trainLoss()[0]);
+    assertThat(s.earlyStopped()).isFalse();
+    assertThat(sc.getPersistentRDDs().isEmpty()).isTrue();
+  }
+
+  @Test
+  void validationRowsAndEarlyStoppingKeepTheBestEpoch() {
+    Dataset<Row> df =
+        Data.blobsFrame(120, 9)
+            .withColumn("isVal", org.apache.spark.sql.functions.expr("rand(3) < 0.25"));
+    NeuralNetClassificationModel model =
+        new NeuralNetClassifier()
+            .setHiddenLayers(new int[] {16})
+            .setLearningRate(0.5)
+            .setOptimizer("sgd")
+            .setBatchSize(30)
+            .setMaxEpochs(12)
+            .setValidationIndicatorCol("isVal")
+            .setEarlyStoppingPatience(2)
+            .setSeed(1)
+            .fit(df);
+    TrainingSummary s = model.summary();
+    double[] val = s.validationLoss();
+    int best = s.bestEpoch();
+    for (int e = 0; e < val.length; e++) {
+      assertThat(val[e]).isGreaterThanOrEqualTo(val[best - 1]);
+    }
+    if (s.earlyStopped()) {
+      assertThat(s.totalEpochs()).isEqualTo(best + 2);
+    }
+    assertThat(s.validationMetric()[best - 1]).isGreaterThan(0.8);
+    long trainRows = df.filter("not isVal").count();
+    assertThat(s.epochs().get(0).samples()).isEqualTo(trainRows);
+    // The model has the best epoch's weights: its validation loss is the best one recorded.
+    Dataset<Row> scored = model.transform(df.filter("isVal"));
+    double loss = 0;
+    List<Row> rows = scored.select("probability", "label").collectAsList();
+    for (Row r : rows) {
+      loss -= Math.log(((Vector) r.get(0)).apply((int) r.getDouble(1)));
+    }
+    assertThat(loss / rows.size())
+        .isCloseTo(val[best - 1], org.assertj.core.data.Offset.offset(1e-4));
+  }
+}
