@@ -5,6 +5,7 @@ import java.util.List;
 import org.sparkgrad.backend.Backend;
 import org.sparkgrad.backend.Backends;
 import org.sparkgrad.backend.Storage;
+import org.sparkgrad.backend.cpu.CpuBackend;
 
 /**
  * An n-dimensional array of one {@link DType} on one {@link Device}, contiguous and row-major, with
@@ -56,6 +57,24 @@ public final class Tensor {
   /** An int64 tensor holding a copy of {@code data}; labels and indices. */
   public static Tensor ofLongs(long[] data, int... shape) {
     return new Tensor(Backends.cpu().fromArray(data), shapeFor(data.length, shape));
+  }
+
+  /**
+   * A float32 CPU tensor over {@code data} itself, not a copy: writes to either are seen by both.
+   * For data loaders and trainers that fill arrays and hand them over without a second copy.
+   */
+  public static Tensor wrap(float[] data, int... shape) {
+    return new Tensor(CpuBackend.wrap(data), shapeFor(data.length, shape));
+  }
+
+  /** A float64 CPU tensor over {@code data} itself, not a copy. */
+  public static Tensor wrap(double[] data, int... shape) {
+    return new Tensor(CpuBackend.wrap(data), shapeFor(data.length, shape));
+  }
+
+  /** An int64 CPU tensor over {@code data} itself, not a copy. */
+  public static Tensor wrapLongs(long[] data, int... shape) {
+    return new Tensor(CpuBackend.wrap(data), shapeFor(data.length, shape));
   }
 
   /** A 0-d float32 tensor. */

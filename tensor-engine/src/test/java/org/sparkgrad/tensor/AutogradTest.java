@@ -128,6 +128,17 @@ class AutogradTest {
   }
 
   @Test
+  void wrapSharesTheArrayAndOfCopiesIt() {
+    float[] data = {1, 2, 3, 4};
+    Tensor shared = Tensor.wrap(data, 2, 2);
+    Tensor copied = Tensor.of(data, 2, 2);
+    data[0] = 9;
+    assertThat(shared.toFloatArray()[0]).isEqualTo(9);
+    assertThat(copied.toFloatArray()[0]).isEqualTo(1);
+    assertThatThrownBy(() -> Tensor.wrap(data, 3)).hasMessageContaining("[3]");
+  }
+
+  @Test
   void aDeepChainDoesNotOverflowTheStack() {
     Tensor x = Tensor.ones(1).requiresGrad(true);
     Tensor y = x;

@@ -57,8 +57,18 @@ public final class CpuBackend implements Backend {
         "expected float[], double[] or long[], got " + array.getClass().getSimpleName());
   }
 
-  /** Wraps an array without copying; the caller gives up the array. */
+  /** Wraps an array without copying: the storage and the caller share it. */
   public static Storage wrap(float[] array) {
+    return new CpuStorage(array);
+  }
+
+  /** Wraps an array without copying: the storage and the caller share it. */
+  public static Storage wrap(double[] array) {
+    return new CpuStorage(array);
+  }
+
+  /** Wraps an array without copying: the storage and the caller share it. */
+  public static Storage wrap(long[] array) {
     return new CpuStorage(array);
   }
 
