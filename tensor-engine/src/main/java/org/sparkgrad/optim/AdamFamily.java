@@ -56,7 +56,8 @@ abstract class AdamFamily extends Optimizer {
       max.copyFrom(max.maximum(expAvgSq));
       second = max;
     }
-    Tensor denom = second.sqrt().div(biasCorrection2Sqrt).add(eps);
+    // As PyTorch's single-tensor Adam: the denominator is built in place in one temporary.
+    Tensor denom = second.sqrt().divInPlace(biasCorrection2Sqrt).addInPlace(eps);
     param.addInPlace(expAvg.div(denom), -stepSize);
   }
 }

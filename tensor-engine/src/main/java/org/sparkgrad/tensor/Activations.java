@@ -1,5 +1,6 @@
 package org.sparkgrad.tensor;
 
+import org.sparkgrad.backend.BinaryOp;
 import org.sparkgrad.backend.UnaryOp;
 
 /** The activation functions, each with its derivative beside it. */
@@ -10,7 +11,23 @@ final class Activations {
     Checks.floating("relu", x);
     Tensor out = Elementwise.unaryRaw(UnaryOp.RELU, x);
     return Autograd.record(
-        out, "ReluBackward", g -> new Tensor[] {g.mul(Elementwise.unaryRaw(UnaryOp.STEP, out))}, x);
+        out,
+        "ReluBackward",
+        g -> new Tensor[] {maskTimes(Elementwise.unaryRaw(UnaryOp.STEP, out), g)},
+        x);
+  }
+
+  /**
+   * {@code local * g}, written into {@code local}: a fresh, untracked local derivative of {@code
+   * g}'s shape, so the product needs no second tensor. The product is IEEE-commutative, hence equal
+   * to {@code g.mul(local)} bit for bit.
+   */
+  private static Tensor maskTimes(Tensor local, Tensor g) {
+    if (!java.util.Arrays.equals(local.rawShape(), g.rawShape()) || local.dtype() != g.dtype()) {
+      return g.mul(local);
+    }
+    InPlace.binary(BinaryOp.MUL, local, g);
+    return local;
   }
 
   /** sigmoid' = s (1 - s). */
@@ -35,7 +52,7 @@ final class Activations {
     return Autograd.record(
         out,
         "GeluBackward",
-        g -> new Tensor[] {g.mul(Elementwise.unaryRaw(UnaryOp.GELU_GRAD, x))},
+        g -> new Tensor[] {maskTimes(Elementwise.unaryRaw(UnaryOp.GELU_GRAD, x), g)},
         x);
   }
 }

@@ -751,6 +751,24 @@ public final class Tensor {
     return this;
   }
 
+  /**
+   * {@code this += value}, as PyTorch's {@code add_(value)}: the same rounding as {@link
+   * #add(double)}, without a new tensor; not recorded by autograd.
+   */
+  public Tensor addInPlace(double value) {
+    InPlace.binary(org.sparkgrad.backend.BinaryOp.ADD, this, scalarLike(value));
+    return this;
+  }
+
+  /**
+   * {@code this /= value}, as PyTorch's {@code div_(value)}: the same rounding as {@link
+   * #div(double)}, without a new tensor; not recorded by autograd.
+   */
+  public Tensor divInPlace(double value) {
+    InPlace.binary(org.sparkgrad.backend.BinaryOp.DIV, this, scalarLike(value));
+    return this;
+  }
+
   /** {@code this *= value}; not recorded by autograd. */
   public Tensor mulInPlace(double value) {
     InPlace.binary(org.sparkgrad.backend.BinaryOp.MUL, this, scalarLike(value));

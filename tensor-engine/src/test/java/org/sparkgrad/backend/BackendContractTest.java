@@ -144,6 +144,52 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void arithmeticIsCorrectlyRoundedOnEveryOperandLayout() {
+    // +, -, *, / and sqrt of floats are exact in double, so rounding the double definition to float
+    // is the one right answer: every layout (contiguous, in place, scalar, broadcast rows) must
+    // give
+    // it bit for bit.
+    int rows = 37;
+    int cols = 29;
+    int n = rows * cols;
+    float[] a = randomFloats(n);
+    float[] b = randomFloats(n);
+    b[3] = 0;
+    float[] row = randomFloats(cols);
+    float s = (float) random.nextGaussian();
+    int[] shape = {rows, cols};
+    int[] dense = {cols, 1};
+    for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV}) {
+      Storage out = backend.allocate(DType.FLOAT32, n);
+      backend.binary(op, floats(a), dense, floats(b), dense, out, shape);
+      float[] got = read(out);
+      Storage inPlace = floats(a.clone());
+      backend.binary(op, inPlace, dense, floats(s), new int[] {0, 0}, inPlace, shape);
+      float[] scalar = read(inPlace);
+      backend.binary(op, floats(a), dense, floats(row), new int[] {0, 1}, out, shape);
+      float[] broadcast = read(out);
+      for (int i = 0; i < n; i++) {
+        assertThat(got[i]).as("%s element %d", op, i).isEqualTo((float) op.apply(a[i], b[i]));
+        assertThat(scalar[i]).as("%s scalar %d", op, i).isEqualTo((float) op.apply(a[i], s));
+        assertThat(broadcast[i])
+            .as("%s row broadcast %d", op, i)
+            .isEqualTo((float) op.apply(a[i], row[i % cols]));
+      }
+    }
+    float[] x = randomFloats(n);
+    x[0] = -0f;
+    Storage root = backend.allocate(DType.FLOAT32, n);
+    backend.unary(UnaryOp.SQRT, floats(x), root);
+    float[] got = read(root);
+    for (int i = 0; i < n; i++) {
+      // Boxed: Float.equals tells -0 from 0 and takes any NaN as NaN (sqrt of a negative).
+      assertThat(Float.valueOf(got[i]))
+          .as("sqrt element %d", i)
+          .isEqualTo(Float.valueOf((float) Math.sqrt(x[i])));
+    }
+  }
+
+  @Test
   void binaryInPlaceAndInteger() {
     Storage a = floats(1, 2, 3);
     backend.binary(BinaryOp.MUL, a, new int[] {1}, floats(2), new int[] {0}, a, new int[] {3});

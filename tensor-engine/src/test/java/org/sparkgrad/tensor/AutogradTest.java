@@ -95,6 +95,24 @@ class AutogradTest {
   }
 
   @Test
+  void inPlaceScalarAddAndDivideRoundAsTheirOutOfPlaceForms() {
+    Tensor x = Tensor.randn(new Generator(5), 4, 7);
+    float[] divided = x.div(3.7).toFloatArray();
+    float[] added = x.add(1e-3).toFloatArray();
+    Tensor y = x.copy();
+    assertThat(y.divInPlace(3.7)).isSameAs(y);
+    assertThat(y.toFloatArray()).containsExactly(divided);
+    Tensor z = x.copy();
+    assertThat(z.addInPlace(1e-3)).isSameAs(z);
+    assertThat(z.toFloatArray()).containsExactly(added);
+    assertThat(Tensor.of(new float[] {1, 2}).divInPlace(4).addInPlace(1).toFloatArray())
+        .containsExactly(1.25f, 1.5f);
+    Tensor w = Tensor.ones(2).requiresGrad(true);
+    assertThatThrownBy(() -> w.divInPlace(2)).hasMessageContaining("NoGrad");
+    assertThatThrownBy(() -> w.addInPlace(2.0)).hasMessageContaining("NoGrad");
+  }
+
+  @Test
   void backwardNeedsAScalarOrAGradientOfTheRightShape() {
     Tensor x = Tensor.ones(2).requiresGrad(true);
     assertThatThrownBy(() -> x.mul(2).backward())

@@ -1,0 +1,206 @@
+package org.sparkgrad.spark;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sparkgrad's configuration keys ({@code spark.sparkgrad.*}), each declared once here with its
+ * type, default and documentation, and a validated snapshot of their values.
+ *
+ * <p>{@code docs/CONFIGURATION.md} is generated from these declarations by {@link
+ * ConfigurationDocs}; a test keeps the two equal.
+ */
+public final class SparkgradConf {
+  /** Every Sparkgrad key starts with this. */
+  public static final String PREFIX = "spark.sparkgrad.";
+
+  private static final List<ConfEntry<?>> ENTRIES = new ArrayList<>();
+
+  /** Which device each executor trains and scores on. */
+  public static final ConfEntry<DeviceSetting> DEVICE =
+      register(
+          ConfEntry.ofEnum(
+              PREFIX + "device",
+              DeviceSetting.class,
+              DeviceSetting.AUTO,
+              "Where executors compute. `auto`: the GPU that Spark assigned to the executor "
+                  + "(`spark.executor.resource.gpu.amount`) when CUDA can run there, else the CPU. "
+                  + "`cpu`: always the CPU. `gpu`: the assigned GPU, and the executor fails to "
+                  + "start, saying what is missing, when it cannot use it."));
+
+  /** The CPU backend's BLAS. */
+  public static final ConfEntry<BlasLibrary> BLAS =
+      register(
+          ConfEntry.ofEnum(
+              PREFIX + "blas",
+              BlasLibrary.class,
+              BlasLibrary.OPENBLAS,
+              "The CPU backend's BLAS: the bundled OpenBLAS (falls back to netlib where it "
+                  + "cannot load) or the netlib BLAS that Spark ships. Sets the engine's "
+                  + "`sparkgrad.blas` system property on each executor."));
+
+  /** OpenBLAS threads per executor. */
+  public static final ConfEntry<Integer> BLAS_THREADS =
+      register(
+          ConfEntry.ofInt(
+              PREFIX + "blas.threads",
+              1,
+              1,
+              "Threads OpenBLAS may use in each executor. Spark already runs one task per core, "
+                  + "so more than 1 oversubscribes the cores unless `spark.task.cpus` is raised "
+                  + "to match. Like `spark.sparkgrad.blas`, it applies when the CPU backend "
+                  + "first loads: at executor start-up, or in local mode only if the driver has "
+                  + "not used the engine before creating the SparkContext."));
+
+  /** Whether executors report Sparkgrad metrics. */
+  public static final ConfEntry<Boolean> METRICS_ENABLED =
+      register(
+          ConfEntry.ofBoolean(
+              PREFIX + "metrics.enabled",
+              true,
+              "Register each executor's Sparkgrad metrics (`steps`, `samples`, "
+                  + "`deviceMemoryBytes`, `deviceOrdinal`) with Spark's metric system, under "
+                  + "`plugin.org.sparkgrad.spark.SparkgradPlugin`."));
+
+  /** Whether a fatal GPU error ends the executor. */
+  public static final ConfEntry<Boolean> EXIT_ON_FATAL_DEVICE_ERROR =
+      register(
+          ConfEntry.ofBoolean(
+              PREFIX + "fatalDeviceError.exitExecutor",
+              true,
+              "End the executor JVM (exit code "
+                  + FatalDeviceErrors.EXIT_CODE
+                  + ") when a task fails with a CUDA error that "
+                  + "leaves the GPU context unusable, so that Spark replaces the executor "
+                  + "instead of sending it more tasks. Never applies in local mode, where the "
+                  + "executor is the driver."));
+
+  /** Set by the driver plugin: whether the application runs in local mode. */
+  static final ConfEntry<Boolean> LOCAL_MODE =
+      register(
+          ConfEntry.internalBoolean(
+              PREFIX + "internal.localMode",
+              "Set by the driver plugin: the application runs in local mode."));
+
+  /**
+   * Set by the driver plugin in local mode: the driver's GPU addresses, which are the only GPUs a
+   * local-mode executor has (Spark gives it no resources of its own).
+   */
+  static final ConfEntry<List<String>> DRIVER_GPU_ADDRESSES =
+      register(
+          ConfEntry.internalList(
+              PREFIX + "internal.driverGpuAddresses",
+              "Set by the driver plugin in local mode: the driver's GPU addresses."));
+
+  private final Map<ConfEntry<?>, Object> values;
+
+  private SparkgradConf(Map<ConfEntry<?>, Object> values) {
+    this.values = values;
+  }
+
+  private static <T> ConfEntry<T> register(ConfEntry<T> entry) {
+    ENTRIES.add(entry);
+    return entry;
+  }
+
+  /** Every key, in declaration order, internal ones included. */
+  public static List<ConfEntry<?>> entries() {
+    return Collections.unmodifiableList(ENTRIES);
+  }
+
+  /**
+   * Reads and validates every Sparkgrad key in {@code settings}; absent keys take their default.
+   *
+   * @throws IllegalArgumentException listing every invalid key, what it accepts and what it got
+   */
+  public static SparkgradConf from(Map<String, String> settings) {
+    Map<ConfEntry<?>, Object> values = new HashMap<>();
+    List<String> errors = new ArrayList<>();
+    for (ConfEntry<?> entry : ENTRIES) {
+      try {
+        values.put(entry, entry.get(settings));
+      } catch (IllegalArgumentException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(
+          "invalid Sparkgrad configuration: " + String.join("; ", errors));
+    }
+    return new SparkgradConf(values);
+  }
+
+  /** The value of {@code entry}. */
+  @SuppressWarnings("unchecked") // values holds, for each entry, a value that entry parsed
+  public <T> T get(ConfEntry<T> entry) {
+    return (T) values.get(entry);
+  }
+
+  /** The configured device setting. */
+  public DeviceSetting device() {
+    return get(DEVICE);
+  }
+
+  /**
+   * Every key with its value, written as {@link ConfEntry#parse} reads it back: what the driver
+   * plugin hands to the executor plugins.
+   */
+  public Map<String, String> toMap() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ConfEntry<?> entry : ENTRIES) {
+      out.put(entry.key(), render(entry));
+    }
+    return out;
+  }
+
+  private <T> String render(ConfEntry<T> entry) {
+    return entry.render(get(entry));
+  }
+
+  /**
+   * Keys under {@code spark.sparkgrad.} that no entry declares (usually typos), each with the
+   * closest declared key.
+   */
+  public static List<String> unknownKeys(Iterable<String> keys) {
+    List<String> messages = new ArrayList<>();
+    for (String key : keys) {
+      if (!key.startsWith(PREFIX) || ENTRIES.stream().anyMatch(e -> e.key().equals(key))) {
+        continue;
+      }
+      String closest = null;
+      int best = Integer.MAX_VALUE;
+      for (ConfEntry<?> entry : ENTRIES) {
+        int d = editDistance(key, entry.key());
+        if (!entry.isInternal() && d < best) {
+          best = d;
+          closest = entry.key();
+        }
+      }
+      messages.add("unknown key " + key + " (did you mean " + closest + "?)");
+    }
+    return messages;
+  }
+
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}
