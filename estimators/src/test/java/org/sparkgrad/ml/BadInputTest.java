@@ -237,6 +237,14 @@ class BadInputTest {
         QUICK.copy(new org.apache.spark.ml.param.ParamMap()).setWeightCol("weight"),
         frame(0, null),
         "weightCol: column 'weight' does not exist; the DataFrame has columns [features, label]");
+    assertFitFails(
+        QUICK.copy(new org.apache.spark.ml.param.ParamMap()).setWeightCol("w"),
+        frame(0, null).withColumn("w", functions.lit(0)),
+        "weightCol: column 'w' gives every training row weight 0; there is nothing to learn from");
+    assertFitFails(
+        QUICK.copy(new org.apache.spark.ml.param.ParamMap()).setWeightCol("w"),
+        frame(0, null).withColumn("w", functions.lit("heavy")),
+        "weightCol: column 'w' must be numeric, got string");
   }
 
   @Test

@@ -17,6 +17,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
@@ -26,6 +28,8 @@ import scala.Tuple2;
  * order.
  */
 public final class DataPreparation {
+  private static final Logger LOG = LoggerFactory.getLogger(DataPreparation.class);
+
   private DataPreparation() {}
 
   /**
@@ -128,6 +132,7 @@ public final class DataPreparation {
    */
   public static PreparedData convert(
       Dataset<?> df, Request req, Inspection ins, int numClasses, String numClassesOrigin) {
+    long start = System.nanoTime();
     List<Column> cols = new ArrayList<>();
     cols.add(functions.col(req.featuresCol()));
     cols.add(
@@ -180,16 +185,32 @@ public final class DataPreparation {
     long train = 0;
     long validation = 0;
     double maxLabel = 0;
+    double trainWeight = 0;
     for (double[] s : stats) {
       train += (long) s[0];
       validation += (long) s[1];
       maxLabel = Math.max(maxLabel, s[2]);
+      trainWeight += s[3];
     }
     try {
       checkCounts(req, train, validation);
+      if (req.weightCol() != null && !(trainWeight > 0)) {
+        throw new IllegalArgumentException(
+            "weightCol: column '"
+                + req.weightCol()
+                + "' gives every training row weight 0; there is nothing to learn from");
+      }
       JavaRDD<PartitionData> withIds =
           RowIdAssigner.assign(converted).persist(StorageLevel.MEMORY_AND_DISK());
       withIds.count();
+      LOG.info(
+          "sparkgrad fit: {} training and {} validation rows of {} features in {} partitions,"
+              + " prepared in {} s",
+          train,
+          validation,
+          ins.numFeatures(),
+          target,
+          String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
       return new PreparedData(withIds, train, validation, maxLabel);
     } finally {
       converted.unpersist(false);
@@ -204,7 +225,11 @@ public final class DataPreparation {
         max = Math.max(max, y[i * b.labelDim()]);
       }
     }
-    return new double[] {p.train().rows(), p.validation().rows(), max};
+    double weight = 0;
+    for (int r = 0; r < p.train().rows(); r++) {
+      weight += p.train().weight(r);
+    }
+    return new double[] {p.train().rows(), p.validation().rows(), max, weight};
   }
 
   private static void checkCounts(Request req, long train, long validation) {

@@ -6,8 +6,10 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.spark.Dependency;
 import org.apache.spark.NarrowDependency;
+import org.apache.spark.Partition;
 import org.apache.spark.rdd.ParallelCollectionRDD;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.util.SizeEstimator;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -18,9 +20,23 @@ import scala.jdk.javaapi.CollectionConverters;
  * shuffled, which ends the chain.
  */
 final class Lineage {
+  /** Partitions past this size (all together) are worth one shuffle. */
+  static final long HEAVY_BYTES = 1 << 20;
+
   private Lineage() {}
 
-  /** True if {@code rdd} reaches a parallelized collection without crossing a shuffle. */
+  private static long partitionBytes(RDD<?> r) {
+    long bytes = 0;
+    for (Partition p : r.partitions()) {
+      bytes += SizeEstimator.estimate(p);
+    }
+    return bytes;
+  }
+
+  /**
+   * True if {@code rdd} reaches a parallelized collection of more than {@link #HEAVY_BYTES} without
+   * crossing a shuffle ({@code spark.range}'s few slice numbers do not count).
+   */
   static boolean carriesDriverData(RDD<?> rdd) {
     Deque<RDD<?>> todo = new ArrayDeque<>();
     Set<Integer> seen = new HashSet<>();
@@ -30,7 +46,7 @@ final class Lineage {
       if (!seen.add(r.id())) {
         continue;
       }
-      if (r instanceof ParallelCollectionRDD) {
+      if (r instanceof ParallelCollectionRDD && partitionBytes(r) > HEAVY_BYTES) {
         return true;
       }
       for (Dependency<?> d : CollectionConverters.asJava(r.dependencies())) {

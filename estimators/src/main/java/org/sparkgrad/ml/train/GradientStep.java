@@ -68,7 +68,7 @@ public final class GradientStep implements Serializable {
     Replica replica = Replica.cached(spec, Devices.resolve(device));
     replica.setWeights(weights);
     replica.zeroGrad();
-    Tensor x = Tensor.of(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+    Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
     Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
     Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
     Tensor perRow = objective.perRowLoss(out, y);
@@ -99,7 +99,7 @@ public final class GradientStep implements Serializable {
     try (NoGrad ng = NoGrad.enter()) {
       for (int from = 0; from < block.rows(); from += EVAL_CHUNK) {
         DataBlock.Batch b = block.gather(order, from, Math.min(block.rows(), from + EVAL_CHUNK));
-        Tensor x = Tensor.of(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+        Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
         Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
         Tensor out = replica.forwardEval(x);
         Tensor loss = objective.perRowLoss(out, y);

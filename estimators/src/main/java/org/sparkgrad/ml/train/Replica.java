@@ -1,6 +1,6 @@
 package org.sparkgrad.ml.train;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkgrad.nn.Dropout;
@@ -19,8 +19,20 @@ import org.sparkgrad.tensor.Tensor;
  * Module.parameters()} order, each row-major, which is also the order of the state dict.
  */
 public final class Replica {
+  /** Replicas a task thread keeps: enough for a few fits at once (cross-validation). */
+  private static final int CACHED_PER_THREAD = 4;
+
   private static final ThreadLocal<Map<String, Replica>> CACHE =
-      ThreadLocal.withInitial(HashMap::new);
+      ThreadLocal.withInitial(
+          () ->
+              new LinkedHashMap<>(8, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Replica> eldest) {
+                  return size() > CACHED_PER_THREAD;
+                }
+              });
 
   private final Sequential net;
   private final List<Tensor> params;
@@ -37,7 +49,8 @@ public final class Replica {
 
   /**
    * This thread's replica of {@code spec} on {@code device}, built on first use; a task thread
-   * keeps it across steps, so a step only copies weights in.
+   * keeps the last few it used across steps, so a step only copies weights in. Callers must load
+   * the weights they need before every use.
    */
   public static Replica cached(NetworkSpec spec, Device device) {
     return CACHE

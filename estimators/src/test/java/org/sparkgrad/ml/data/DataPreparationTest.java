@@ -1,0 +1,109 @@
+package org.sparkgrad.ml.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.sparkgrad.ml.support.Data;
+import org.sparkgrad.ml.support.TestSpark;
+
+/** The Spark side of data preparation: content row ids, partition counts, lineage, caching. */
+class DataPreparationTest {
+  private static final DataPreparation.Request REQUEST =
+      new DataPreparation.Request("features", "label", null, null, true, 0);
+
+  private static PreparedData prepare(Dataset<Row> df, int numReplicas) {
+    DataPreparation.Request req =
+        new DataPreparation.Request("features", "label", null, null, true, numReplicas);
+    return DataPreparation.convert(df, req, DataPreparation.inspect(df, req), 0, "");
+  }
+
+  /** Row id by content hash; each hash is unique in these rows. */
+  private static Map<Long, Long> idsByHash(PreparedData data) {
+    Map<Long, Long> out = new HashMap<>();
+    for (PartitionData p : data.partitions().collect()) {
+      for (int r = 0; r < p.train().rows(); r++) {
+        assertThat(out.put(p.train().hashes()[r], p.train().rowIds()[r])).isNull();
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void rowIdsDependOnTheRowsNotTheirPartitioning() {
+    Dataset<Row> df = Data.blobsFrame(50, 12);
+    PreparedData one = prepare(df.repartition(1), 0);
+    PreparedData three = prepare(df.repartition(3), 3);
+    PreparedData shuffled = prepare(df.orderBy(org.apache.spark.sql.functions.rand(4)), 2);
+    try {
+      assertThat(one.partitions().getNumPartitions()).isEqualTo(1);
+      assertThat(three.partitions().getNumPartitions()).isEqualTo(3);
+      Map<Long, Long> ids = idsByHash(one);
+      assertThat(ids.values())
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.LongStream.range(0, 50).boxed().toList());
+      assertThat(idsByHash(three)).isEqualTo(ids);
+      assertThat(idsByHash(shuffled)).isEqualTo(ids);
+      assertThat(one.trainRows()).isEqualTo(50);
+      assertThat(one.maxLabel()).isEqualTo(2.0);
+    } finally {
+      one.unpersist();
+      three.unpersist();
+      shuffled.unpersist();
+    }
+    assertThat(TestSpark.session().sparkContext().getPersistentRDDs().isEmpty()).isTrue();
+  }
+
+  @Test
+  void byDefaultTheInputsPartitionsAreKeptUpToTheDefaultParallelism() {
+    Dataset<Row> df = Data.blobsFrame(30, 13);
+    PreparedData five = prepare(df.repartition(5), 0);
+    PreparedData one = prepare(df.repartition(1), 0);
+    try {
+      assertThat(TestSpark.session().sparkContext().defaultParallelism()).isEqualTo(2);
+      assertThat(five.partitions().getNumPartitions()).isEqualTo(2);
+      assertThat(one.partitions().getNumPartitions()).isEqualTo(1);
+    } finally {
+      five.unpersist();
+      one.unpersist();
+    }
+  }
+
+  @Test
+  void driverLocalRowsAreDetectedSoTheyCanBeShuffledOnce() {
+    Dataset<Row> local = Data.blobsFrame(20000, 14);
+    assertThat(Lineage.carriesDriverData(local.javaRDD().rdd())).isTrue();
+    assertThat(Lineage.carriesDriverData(Data.blobsFrame(10, 14).javaRDD().rdd())).isFalse();
+    assertThat(Lineage.carriesDriverData(local.repartition(2).javaRDD().rdd())).isFalse();
+    assertThat(Lineage.carriesDriverData(TestSpark.session().range(10).javaRDD().rdd())).isFalse();
+  }
+
+  @Test
+  void inspectionReadsSizesFromTheFirstRowOrTheMetadata() {
+    DataPreparation.Inspection ins = DataPreparation.inspect(Data.blobsFrame(5, 1), REQUEST);
+    assertThat(ins.numFeatures()).isEqualTo(4);
+    assertThat(ins.featuresOrigin()).isEqualTo("the size of the first row");
+    assertThat(ins.labelDim()).isEqualTo(1);
+    assertThat(ins.metadataClasses()).isEqualTo(0);
+    Dataset<Row> withMeta =
+        Data.blobsFrame(5, 1)
+            .withColumn(
+                "features",
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .col("features")
+                    .as(
+                        "features",
+                        new org.apache.spark.ml.attribute.AttributeGroup("features", 4)
+                            .toMetadata()));
+    assertThat(DataPreparation.inspect(withMeta, REQUEST).featuresOrigin())
+        .isEqualTo("the size in the column's metadata");
+    assertThat(List.of(ins)).hasSize(1);
+  }
+}
