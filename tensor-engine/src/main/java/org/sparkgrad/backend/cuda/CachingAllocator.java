@@ -13,7 +13,14 @@ import jcuda.driver.JCudaDriver;
  * stops calling {@code cuMemAlloc} (slow, and synchronising) after its first step.
  *
  * <p>Sizes are rounded up to a bucket: multiples of 512 bytes up to 1 MiB, then four buckets per
- * power of two (at most 25% slack). When the driver runs out, the allocator returns its cache to
+ * power of two (at most 25% slack).
+ *
+ * <p>Tensors that nobody closes are released when the garbage collector finds them, which it does
+ * on the Java heap's schedule, not the GPU's. So when the memory in live storages has grown by
+ * {@code sparkgrad.cuda.gcThresholdBytes} (default: a quarter of the device) since its low point,
+ * the allocator asks for a collection once; the intermediates of past training steps then come
+ * back to the cache and later steps reuse them instead of calling the driver. When the driver runs
+ * out, the allocator returns its cache to
  * the driver, then asks the garbage collector to release unreachable tensors (whose {@link
  * java.lang.ref.Cleaner} returns their blocks) and tries again, before failing with a {@link
  * CudaOutOfMemoryException} that states the bytes requested and free.
@@ -28,9 +35,22 @@ final class CachingAllocator {
   private long peak;
   private long driverAllocations;
   private long cacheHits;
+  private final long gcThreshold;
+  /** Ask for a collection when live bytes exceed this; tracks the low point plus the threshold. */
+  private long gcMark;
 
   CachingAllocator(CudaDevice device) {
     this.device = device;
+    this.gcThreshold = gcThreshold(device.totalMemory());
+    this.gcMark = gcThreshold;
+  }
+
+  static long gcThreshold(long totalMemory) {
+    long t = Long.getLong("sparkgrad.cuda.gcThresholdBytes", Math.max(1L << 28, totalMemory / 4));
+    if (t <= 0) {
+      throw new IllegalArgumentException("sparkgrad.cuda.gcThresholdBytes must be > 0, got " + t);
+    }
+    return t;
   }
 
   /** The bucket that a request of {@code bytes} (> 0) is served from. */
@@ -49,10 +69,18 @@ final class CachingAllocator {
   DeviceBlock allocate(long bytes) {
     long size = bucket(bytes);
     for (int attempt = 0; ; attempt++) {
+      boolean collect = false;
+      DeviceBlock b;
       synchronized (this) {
-        DeviceBlock b = takeCached(size);
+        b = takeCached(size);
         if (b != null) {
           return b;
+        }
+        if (allocated + size > gcMark) {
+          // Collect once, outside the lock (the Cleaner needs it); the mark is re-armed by the
+          // releases that follow.
+          collect = true;
+          gcMark = Long.MAX_VALUE;
         }
         b = fromDriver(size);
         if (b == null && cached > 0) {
@@ -60,9 +88,12 @@ final class CachingAllocator {
           releaseCacheLocked();
           b = fromDriver(size);
         }
-        if (b != null) {
-          return b;
-        }
+      }
+      if (collect) {
+        System.gc();
+      }
+      if (b != null) {
+        return b;
       }
       if (attempt == GC_RETRIES) {
         throw outOfMemory(size);
@@ -82,6 +113,7 @@ final class CachingAllocator {
   /** Returns a block to its free list. Thread-safe and makes no driver call (Cleaners use it). */
   synchronized void release(DeviceBlock block) {
     allocated -= block.bytes();
+    gcMark = Math.min(gcMark, allocated + gcThreshold);
     cached += block.bytes();
     free.computeIfAbsent(block.bytes(), k -> new ArrayDeque<>()).push(block);
   }

@@ -127,7 +127,7 @@ public final class CudaBackend implements Backend {
   public void cast(Storage src, Storage dst) {
     CudaStorage s = cuda(src);
     CudaStorage d = cuda(dst);
-    requireSameSize("cast", s, d);
+    requireCovers("cast", d, s.size());
     Launch.of(device.enter(), "cast_" + suffix(s.dtype()) + "_" + suffix(d.dtype()))
         .in(s)
         .out(d)
@@ -191,7 +191,7 @@ public final class CudaBackend implements Backend {
   public void unary(UnaryOp op, Storage x, Storage out) {
     CudaStorage xs = cuda(x);
     CudaStorage os = cuda(out);
-    requireSameSize("unary " + op, xs, os);
+    requireCovers("unary " + op, os, xs.size());
     requireSameDType("unary " + op, xs, os);
     Launch.of(device.enter(), "unary_" + suffix(xs.dtype()))
         .i32(CudaOps.code(op))
@@ -277,7 +277,7 @@ public final class CudaBackend implements Backend {
   public void axpy(double alpha, Storage x, Storage y) {
     CudaStorage xs = cuda(x);
     CudaStorage ys = cuda(y);
-    requireSameSize("axpy", xs, ys);
+    requireCovers("axpy", ys, xs.size());
     requireSameDType("axpy", xs, ys);
     Launch l = Launch.of(device.enter(), "axpy_" + suffix(xs.dtype()));
     if (xs.dtype() == DType.FLOAT32) {
@@ -392,10 +392,11 @@ public final class CudaBackend implements Backend {
         "the CUDA backend for " + device() + " was given a storage on " + s.device());
   }
 
-  static void requireSameSize(String what, Storage a, Storage b) {
-    if (a.size() != b.size()) {
+  /** Checks that {@code s} has at least {@code count} elements: a kernel will touch that many. */
+  static void requireCovers(String what, Storage s, long count) {
+    if (s.size() < count) {
       throw new IllegalArgumentException(
-          what + ": sizes differ, " + a.size() + " and " + b.size() + " elements");
+          what + ": needs " + count + " elements, the storage has " + s.size());
     }
   }
 

@@ -27,10 +27,7 @@ final class CudaReductions {
           "reduce " + op + ": output must be " + outType + ", got " + out.dtype());
     }
     long outputs = (long) outer * inner;
-    if (out.size() != outputs) {
-      throw new IllegalArgumentException(
-          "reduce " + op + ": output has " + out.size() + " elements, expected " + outputs);
-    }
+    CudaBackend.requireCovers("reduce " + op + " output", out, outputs);
     if (outputs == 0) {
       return;
     }
@@ -38,7 +35,19 @@ final class CudaReductions {
       if (op != ReduceOp.SUM) {
         throw new IllegalArgumentException(op + " of an empty axis is undefined");
       }
-      backend.fill(out, 0);
+      // The sum of nothing is 0, written to the outputs only.
+      Launch z =
+          Launch.of(backend.cudaDevice().enter(), "fill_" + CudaBackend.suffix(out.dtype()))
+              .out(out)
+              .i32((int) outputs);
+      if (out.dtype() == DType.FLOAT32) {
+        z.f32(0f);
+      } else if (out.dtype() == DType.FLOAT64) {
+        z.f64(0.0);
+      } else {
+        z.i64(0L);
+      }
+      z.over(outputs);
       return;
     }
     StreamContext s = backend.cudaDevice().enter();
@@ -66,12 +75,12 @@ final class CudaReductions {
   void softmax(CudaStorage x, int outer, int n, int inner, boolean log, CudaStorage out) {
     String what = log ? "logSoftmax" : "softmax";
     requireShape(what, x, outer, n, inner);
-    CudaBackend.requireSameSize(what, x, out);
+    CudaBackend.requireCovers(what + " output", out, (long) outer * n * inner);
     CudaBackend.requireSameDType(what, x, out);
     if (!x.dtype().isFloatingPoint()) {
       throw new IllegalArgumentException(what + " needs a floating-point input, got " + x.dtype());
     }
-    if (x.size() == 0) {
+    if ((long) outer * n * inner == 0) {
       return;
     }
     StreamContext s = backend.cudaDevice().enter();
@@ -97,20 +106,6 @@ final class CudaReductions {
       throw new IllegalArgumentException(
           what + ": sizes must be >= 0, got [" + outer + ", " + n + ", " + inner + "]");
     }
-    long total = (long) outer * n * inner;
-    if (x.size() != total) {
-      throw new IllegalArgumentException(
-          what
-              + ": input has "
-              + x.size()
-              + " elements, expected ["
-              + outer
-              + ", "
-              + n
-              + ", "
-              + inner
-              + "] = "
-              + total);
-    }
+    CudaBackend.requireCovers(what + " input", x, (long) outer * n * inner);
   }
 }

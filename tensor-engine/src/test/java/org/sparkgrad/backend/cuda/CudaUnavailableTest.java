@@ -93,6 +93,12 @@ class CudaUnavailableTest {
   }
 
   @Test
+  void collectionsAreRequestedAfterAQuarterOfTheDevice() {
+    assertThat(CachingAllocator.gcThreshold(80L << 30)).isEqualTo(20L << 30);
+    assertThat(CachingAllocator.gcThreshold(512L << 20)).isEqualTo(256L << 20);
+  }
+
+  @Test
   void bucketsRoundUpWithBoundedSlack() {
     assertThat(CachingAllocator.bucket(1)).isEqualTo(512);
     assertThat(CachingAllocator.bucket(512)).isEqualTo(512);
