@@ -18,12 +18,11 @@ import jcuda.driver.JCudaDriver;
  * <p>Tensors that nobody closes are released when the garbage collector finds them, which it does
  * on the Java heap's schedule, not the GPU's. So when the memory in live storages has grown by
  * {@code sparkgrad.cuda.gcThresholdBytes} (default: a quarter of the device) since its low point,
- * the allocator asks for a collection once; the intermediates of past training steps then come
- * back to the cache and later steps reuse them instead of calling the driver. When the driver runs
- * out, the allocator returns its cache to
- * the driver, then asks the garbage collector to release unreachable tensors (whose {@link
- * java.lang.ref.Cleaner} returns their blocks) and tries again, before failing with a {@link
- * CudaOutOfMemoryException} that states the bytes requested and free.
+ * the allocator asks for a collection once; the intermediates of past training steps then come back
+ * to the cache and later steps reuse them instead of calling the driver. When the driver runs out,
+ * the allocator returns its cache to the driver, then asks the garbage collector to release
+ * unreachable tensors (whose {@link java.lang.ref.Cleaner} returns their blocks) and tries again,
+ * before failing with a {@link CudaOutOfMemoryException} that states the bytes requested and free.
  */
 final class CachingAllocator {
   private static final int GC_RETRIES = 3;
@@ -36,6 +35,7 @@ final class CachingAllocator {
   private long driverAllocations;
   private long cacheHits;
   private final long gcThreshold;
+
   /** Ask for a collection when live bytes exceed this; tracks the low point plus the threshold. */
   private long gcMark;
 
