@@ -1,6 +1,8 @@
 package org.sparkgrad.backend.cuda;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.logging.Logger;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
@@ -46,7 +48,19 @@ final class CudaDevice {
             sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, handle),
         "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT) on " + device);
     this.multiprocessors = sms[0];
+    long t0 = System.nanoTime();
     this.kernels = Kernels.load(device.toString());
+    Logger.getLogger(CudaDevice.class.getName())
+        .info(
+            String.format(
+                Locale.ROOT,
+                "%s (%s, %d multiprocessors, %s): %d kernels loaded from PTX in %.0f ms",
+                device,
+                name,
+                multiprocessors,
+                Cuda.bytes(totalMemory),
+                kernels.size(),
+                (System.nanoTime() - t0) / 1e6));
     this.allocator = new CachingAllocator(this);
     this.streams = ThreadLocal.withInitial(() -> new StreamContext(this));
   }

@@ -32,7 +32,30 @@ final class Kernels {
   private static final Pattern ARRAY = Pattern.compile("\\[(\\d+)\\]");
 
   /** A loaded kernel and its parameter kinds, as {@link #signatures} spells them. */
-  record Kernel(CUfunction function, String signature) {}
+  record Kernel(CUfunction function, String signature, long signatureCode) {
+    Kernel(CUfunction function, String signature) {
+      this(function, signature, code(java.util.Arrays.asList(signature.split(",", -1))));
+    }
+  }
+
+  /**
+   * A signature as one number (three bits per parameter kind, and a struct's size), so that every
+   * launch can be checked against its kernel's parameters at the cost of a few arithmetic steps.
+   */
+  static long code(java.util.List<String> kinds) {
+    long c = kinds.size();
+    for (String k : kinds) {
+      switch (k) {
+        case "i32" -> c = c * 8 + 1;
+        case "u64" -> c = c * 8 + 2;
+        case "f32" -> c = c * 8 + 3;
+        case "f64" -> c = c * 8 + 4;
+        case "" -> c = c * 8;
+        default -> c = (c * 8 + 5) * 4096 + Integer.parseInt(k.substring(3, k.length() - 1));
+      }
+    }
+    return c;
+  }
 
   private final Map<String, Kernel> functions;
 
@@ -72,6 +95,11 @@ final class Kernels {
       }
     }
     return new Kernels(functions);
+  }
+
+  /** How many kernels are loaded. */
+  int size() {
+    return functions.size();
   }
 
   /** The kernel called {@code name}. */

@@ -108,11 +108,16 @@ final class Launch {
 
   void run(int gridX, int gridY, int blockX, int blockY, int sharedBytes) {
     Kernels.Kernel k = stream.device().kernels().get(kernel);
-    String given = String.join(",", kinds);
-    if (!k.signature().equals(given)) {
+    if (Kernels.code(kinds) != k.signatureCode()) {
       // A wrong argument list would be read as garbage by the kernel: refuse it here instead.
       throw new IllegalStateException(
-          "kernel " + kernel + " takes (" + k.signature() + ") but was given (" + given + ")");
+          "kernel "
+              + kernel
+              + " takes ("
+              + k.signature()
+              + ") but was given ("
+              + String.join(",", kinds)
+              + ")");
     }
     try {
       Cuda.check(

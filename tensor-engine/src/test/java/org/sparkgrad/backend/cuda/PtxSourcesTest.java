@@ -116,6 +116,13 @@ class PtxSourcesTest {
     assertThat(all.get("gather_w64")).isEqualTo("u64,u64,u64,i32,i32,i32,i32,u64");
     assertThat(all.get("extreme_cols_f32")).isEqualTo("i32,u64,u64,i32,i32,i32");
     assertThat(all.get("softmax_rows_f64")).isEqualTo("u64,u64,i32,i32,i32");
+    // Launch compares codes: any difference in kind, order, count or struct size shows.
+    assertThat(Kernels.code(List.of("i32", "u64")))
+        .isNotEqualTo(Kernels.code(List.of("u64", "i32")));
+    assertThat(Kernels.code(List.of("b8[260]"))).isNotEqualTo(Kernels.code(List.of("b8[256]")));
+    assertThat(Kernels.code(List.of("f32"))).isNotEqualTo(Kernels.code(List.of("f32", "f32")));
+    assertThat(Kernels.code(List.of("f32", "f64")))
+        .isNotEqualTo(Kernels.code(List.of("f64", "f32")));
     // The Iter struct is rank + MAX_DIMS shape + MAX_OPS x MAX_DIMS strides, ints.
     assertThat(1 + StridedArgs.MAX_DIMS + StridedArgs.MAX_OPS * StridedArgs.MAX_DIMS)
         .isEqualTo(260 / Integer.BYTES);
