@@ -44,9 +44,10 @@ class GpuWithoutCudaTest {
     assertThat(messages.toString())
         .contains("Sparkgrad cannot use cuda:0")
         .contains("spark.sparkgrad.device=gpu and Spark assigned GPUs [0, 1]")
-        .contains("no backend for cuda:0 on the class path")
+        // What is missing: the CUDA backend's classes, or (with them) the driver library.
+        .containsAnyOf("no backend for cuda:0 on the class path", "libcuda.so.1 was not found")
         .contains("spark.sparkgrad.device=auto");
-    assertThat(root).hasMessageContaining("no backend for cuda:0");
+    assertThat(root.getMessage()).containsAnyOf("no backend for cuda:0", "libcuda.so.1");
     assertThat(SparkgradExecutorState.current()).isEmpty();
   }
 }
