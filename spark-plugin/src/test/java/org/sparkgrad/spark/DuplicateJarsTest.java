@@ -61,8 +61,8 @@ class DuplicateJarsTest {
     URL http = new URL("http://repo/sparkgrad.jar");
     assertThat(DuplicateJars.origin(http, PLUGIN)).isEqualTo("http://repo/sparkgrad.jar");
     assertThat(DuplicateJars.origin(a, PLUGIN)).isEqualTo("/opt/jars/sparkgrad-spark-plugin.jar");
-    assertThat(DuplicateJars.origin(new URL("file:/work/classes/" + PLUGIN), PLUGIN))
-        .isEqualTo("/work/classes");
+    assertThat(DuplicateJars.origin(new URL("file:/opt/app/classes/" + PLUGIN), PLUGIN))
+        .isEqualTo("/opt/app/classes");
   }
 
   private static byte[] pluginClassBytes() throws Exception {

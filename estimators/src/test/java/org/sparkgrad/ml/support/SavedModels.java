@@ -69,5 +69,11 @@ public class SavedModels {
         dir.resolve("classifier-v1-expected.json"),
         Json.write(expected) + "\n",
         StandardCharsets.UTF_8);
+    // The fixture must load back as written, or the kept-model test would pin a broken file.
+    org.assertj.core.api.Assertions.assertThat(
+            NeuralNetClassificationModel.load(dir.resolve("classifier-v1").toString())
+                .transform(probes)
+                .count())
+        .isEqualTo(expected.size());
   }
 }
