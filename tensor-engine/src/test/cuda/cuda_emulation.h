@@ -1,21 +1,24 @@
 // Runs the project's CUDA kernels on the CPU, for machines without a GPU: just enough of CUDA C
-// for our sources. Each block's threads are real threads (so __syncthreads and shared memory
-// behave), blocks run one after another (so a function-static array is the block's shared
-// memory), and atomics are std::atomic_ref operations. It checks kernel logic (indexing, tiling,
-// reductions, NaN rules); it says nothing about speed or about a real GPU's memory model.
+// for our sources. The threads of a block are fibers (ucontext) on the calling OS thread: each
+// runs until its next __syncthreads, and a barrier phase ends when every thread of the block has
+// reached it, which is exactly CUDA's rule; blocks run one after another, so a function-static
+// array is the block's shared memory. It checks kernel logic (indexing, tiling, reductions, NaN
+// rules); it says nothing about speed or about a real GPU's memory model. One launch at a time
+// per process (callers serialise launches).
 #pragma once
 
 #include <math.h>
 
 #include <atomic>
-#include <barrier>
-#include <condition_variable>
-#include <mutex>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <thread>
+#include <memory>
+#include <setjmp.h>
+#include <ucontext.h>
 #include <vector>
 
 struct dim3 {
@@ -24,9 +27,8 @@ struct dim3 {
 
 inline thread_local dim3 threadIdx;
 inline thread_local dim3 blockIdx;
-inline dim3 blockDim;
-inline dim3 gridDim;
-inline std::barrier<>* emulation_barrier = nullptr;
+inline thread_local dim3 blockDim;
+inline thread_local dim3 gridDim;
 
 #define __global__
 #define __device__
@@ -35,17 +37,56 @@ inline std::barrier<>* emulation_barrier = nullptr;
 #define __shared__ static
 #define __launch_bounds__(...)
 
-inline void __syncthreads() { emulation_barrier->arrive_and_wait(); }
+// The fiber scheduler of the block being run.
+struct EmulatedThread {
+  static constexpr size_t STACK_BYTES = 128 * 1024;
+  ucontext_t context;  // used once per block, to start the fiber on its stack
+  jmp_buf resume;      // where the fiber continues after a barrier
+  std::unique_ptr<char[]> stack{new char[STACK_BYTES]};  // allocated once, never cleared
+  bool done = false;
+};
+inline thread_local ucontext_t emulation_scheduler;
+inline thread_local jmp_buf emulation_scheduler_jump;
+inline thread_local EmulatedThread* emulation_current = nullptr;
+inline thread_local const std::function<void()>* emulation_body = nullptr;
 
-inline float atomicAdd(float* p, float v) { return std::atomic_ref<float>(*p).fetch_add(v); }
-inline double atomicAdd(double* p, double v) { return std::atomic_ref<double>(*p).fetch_add(v); }
+inline void __syncthreads() {
+  if (emulation_current == nullptr) {
+    std::fprintf(stderr, "__syncthreads outside an emulated block\n");
+    std::abort();
+  }
+  // _setjmp/_longjmp switch stacks without the signal-mask system calls of swapcontext.
+  if (_setjmp(emulation_current->resume) == 0) {
+    _longjmp(emulation_scheduler_jump, 1);
+  }
+}
+
+inline void emulation_trampoline() {
+  (*emulation_body)();
+  emulation_current->done = true;
+  _longjmp(emulation_scheduler_jump, 1);
+}
+
+inline float atomicAdd(float* p, float v) {
+  float old = *p;
+  *p = old + v;
+  return old;
+}
+inline double atomicAdd(double* p, double v) {
+  double old = *p;
+  *p = old + v;
+  return old;
+}
 inline unsigned long long atomicAdd(unsigned long long* p, unsigned long long v) {
-  return std::atomic_ref<unsigned long long>(*p).fetch_add(v);
+  unsigned long long old = *p;
+  *p = old + v;
+  return old;
 }
 inline unsigned long long atomicCAS(unsigned long long* p, unsigned long long expected,
                                     unsigned long long desired) {
-  std::atomic_ref<unsigned long long>(*p).compare_exchange_strong(expected, desired);
-  return expected;  // the old value, as CUDA's atomicCAS returns
+  unsigned long long old = *p;
+  if (old == expected) *p = desired;
+  return old;  // the old value, as CUDA's atomicCAS returns
 }
 
 inline float __int_as_float(int v) {
@@ -59,91 +100,49 @@ inline double __longlong_as_double(long long v) {
   return d;
 }
 
-// A pool of OS threads, one per CUDA thread of a block, kept across launches (creating hundreds
-// of threads per launch would dominate the run time).
-class EmulationPool {
- public:
-  static EmulationPool& instance() {
-    static EmulationPool pool;
-    return pool;
-  }
-
-  // Runs job(t) on threads 0..threads-1 and waits for all of them.
-  void run(int threads, const std::function<void(int)>& job) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while ((int)workers_.size() < threads) {
-      int id = (int)workers_.size();
-      long start = generation_;  // the worker takes part from the next generation on
-      workers_.emplace_back([this, id, start] { work(id, start); });
-    }
-    job_ = &job;
-    active_ = threads;
-    pending_ = threads;
-    generation_++;
-    wake_.notify_all();
-    done_.wait(lock, [this] { return pending_ == 0; });
-    job_ = nullptr;
-  }
-
- private:
-  EmulationPool() = default;
-  ~EmulationPool() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-      generation_++;
-    }
-    wake_.notify_all();
-    for (auto& w : workers_) w.join();
-  }
-
-  void work(int id, long seen) {
-    for (;;) {
-      const std::function<void(int)>* job;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
-        if (stop_) return;
-        if (id >= active_) continue;
-        job = job_;
-      }
-      (*job)(id);
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--pending_ == 0) done_.notify_all();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable done_;
-  std::vector<std::thread> workers_;
-  const std::function<void(int)>* job_ = nullptr;
-  long generation_ = 0;
-  int active_ = 0;
-  int pending_ = 0;
-  bool stop_ = false;
-};
-
-// Launches `kernel` (a callable running one thread's body) over grid x block. Each pool thread
-// plays one thread of the block in every block in turn; a barrier after each block keeps blocks
-// apart, so function-static "shared" arrays belong to one block at a time.
+// Launches `kernel` (a callable running one thread's body) over grid x block. Fibers switch only
+// at __syncthreads, so the read-modify-write "atomics" above are atomic here.
 template <typename F>
 void emulate_launch(dim3 grid, dim3 block, F kernel) {
   gridDim = grid;
   blockDim = block;
   int threads = (int)(block.x * block.y * block.z);
-  std::barrier<> bar(threads);
-  emulation_barrier = &bar;
-  std::function<void(int)> job = [&](int t) {
-    threadIdx = dim3{(unsigned)t % block.x, (unsigned)t / block.x, 0};
-    for (unsigned int by = 0; by < grid.y; by++) {
-      for (unsigned int bx = 0; bx < grid.x; bx++) {
-        blockIdx = dim3{bx, by, 0};
-        kernel();
-        bar.arrive_and_wait();
+  // The fibers' stacks are kept for the next launch on this OS thread.
+  static thread_local std::vector<EmulatedThread> team;
+  if ((int)team.size() < threads) team.resize(threads);
+  std::function<void()> body = kernel;
+  emulation_body = &body;
+  for (unsigned int by = 0; by < grid.y; by++) {
+    for (unsigned int bx = 0; bx < grid.x; bx++) {
+      blockIdx = dim3{bx, by, 0};
+      for (int i = 0; i < threads; i++) {
+        EmulatedThread& t = team[i];
+        t.done = false;
+        getcontext(&t.context);
+        t.context.uc_stack.ss_sp = t.stack.get();
+        t.context.uc_stack.ss_size = EmulatedThread::STACK_BYTES;
+        t.context.uc_link = nullptr;  // the trampoline jumps back; it never returns
+        makecontext(&t.context, emulation_trampoline, 0);
       }
+      // Each round runs every unfinished thread up to its next barrier (or its end).
+      for (int round = 0, running = 1; running; round++) {
+        running = 0;
+        for (int i = 0; i < threads; i++) {
+          if (team[i].done) continue;
+          threadIdx = dim3{(unsigned)i % block.x, (unsigned)i / block.x, 0};
+          emulation_current = &team[i];
+          if (_setjmp(emulation_scheduler_jump) == 0) {
+            if (round == 0) {
+              swapcontext(&emulation_scheduler, &team[i].context);
+            } else {
+              _longjmp(team[i].resume, 1);
+            }
+          }
+          running |= !team[i].done;
+        }
+      }
+      emulation_current = nullptr;
     }
-  };
-  EmulationPool::instance().run(threads, job);
+  }
+  emulation_body = nullptr;
 }

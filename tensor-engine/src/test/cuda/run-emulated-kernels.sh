@@ -6,5 +6,5 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"
-"${CXX:-g++}" -std=c++20 -O1 -pthread -x c++ "$here/emulated_kernels_test.cpp" -o "$out/emulated_kernels_test"
+"${CXX:-g++}" -std=c++20 -O1 -U_FORTIFY_SOURCE -pthread -x c++ "$here/emulated_kernels_test.cpp" -o "$out/emulated_kernels_test"
 "$out/emulated_kernels_test"
