@@ -196,11 +196,10 @@ final class SafeTensorsLayout {
   }
 
   private static Object field(Map<?, ?> fields, String key, String where) {
-    Object v = fields.get(key);
-    if (v == null) {
+    if (!fields.containsKey(key)) {
       throw new IllegalArgumentException(where + " has no '" + key + "' field");
     }
-    return v;
+    return fields.get(key);
   }
 
   private static DType dtype(Object v, String where) {
@@ -241,7 +240,7 @@ final class SafeTensorsLayout {
       return "a string";
     } else if (v instanceof Boolean) {
       return "a boolean";
-    } else if (v == SafeTensorsHeader.NULL) {
+    } else if (v == null) {
       return "null";
     }
     return "a number";

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.sparkgrad.tensor.Tensor;
+import org.sparkgrad.util.Json;
 
 /**
  * A safetensors file checked and laid out before its first byte is written: the header (padded with
@@ -37,16 +38,16 @@ final class SafeTensorsWriter {
     }
     StringBuilder json = new StringBuilder("{");
     if (!metadata.isEmpty()) {
-      SafeTensorsHeader.appendString(json, SafeTensorsLayout.METADATA_KEY);
+      json.append(Json.quote(SafeTensorsLayout.METADATA_KEY));
       json.append(":{");
       String sep = "";
       for (Map.Entry<String, String> e : metadata.entrySet()) {
         checkText(e.getKey(), "metadata key");
         checkText(e.getValue(), "metadata value for key '" + e.getKey() + "'");
         json.append(sep);
-        SafeTensorsHeader.appendString(json, e.getKey());
+        json.append(Json.quote(e.getKey()));
         json.append(':');
-        SafeTensorsHeader.appendString(json, e.getValue());
+        json.append(Json.quote(e.getValue()));
         sep = ",";
       }
       json.append('}');
@@ -68,7 +69,7 @@ final class SafeTensorsWriter {
       if (json.length() > 1) {
         json.append(',');
       }
-      SafeTensorsHeader.appendString(json, name);
+      json.append(Json.quote(name));
       json.append(":{\"dtype\":\"")
           .append(SafeTensorsLayout.code(t.dtype()))
           .append("\",\"shape\":")

@@ -39,7 +39,7 @@ public final class Json {
    * @throws JsonException if {@code text} is not exactly one valid JSON value
    */
   public static Object parse(String text) {
-    return new JsonParser(text).parseDocument();
+    return new JsonParser(text, MAX_DEPTH).parseDocument();
   }
 
   /**
@@ -48,6 +48,23 @@ public final class Json {
    * @throws JsonException if the bytes are not UTF-8 or not exactly one valid JSON value
    */
   public static Object parse(byte[] utf8) {
+    return parse(utf8, MAX_DEPTH);
+  }
+
+  /**
+   * Parses UTF-8 bytes as {@link #parse(byte[])} does, with arrays and objects nested at most
+   * {@code maxDepth} levels (the top-level object or array is level 1): for formats whose shape is
+   * known, so that hostile input is refused before it is built.
+   *
+   * @throws IllegalArgumentException if {@code maxDepth} is not in [1, {@link #MAX_DEPTH}]
+   * @throws JsonException if the bytes are not UTF-8, not exactly one valid JSON value, or nested
+   *     deeper than {@code maxDepth}
+   */
+  public static Object parse(byte[] utf8, int maxDepth) {
+    if (maxDepth < 1 || maxDepth > MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          "maxDepth must be in [1, " + MAX_DEPTH + "], got " + maxDepth);
+    }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -62,7 +79,7 @@ public final class Json {
     } catch (CharacterCodingException e) {
       throw new JsonException("undecodable UTF-8: " + e.getMessage(), in.position());
     }
-    return parse(text);
+    return new JsonParser(text, maxDepth).parseDocument();
   }
 
   /**

@@ -8,15 +8,17 @@ import java.util.Map;
 import org.sparkgrad.util.Json.JsonException;
 
 /**
- * A recursive-descent parser for exactly the RFC 8259 grammar. Recursion is bounded by {@link
- * Json#MAX_DEPTH}, so the stack depth is too, whatever the input.
+ * A recursive-descent parser for exactly the RFC 8259 grammar. Recursion is bounded by a maximum
+ * depth (at most {@link Json#MAX_DEPTH}), so the stack depth is too, whatever the input.
  */
 final class JsonParser {
   private final String s;
+  private final int maxDepth;
   private int pos;
 
-  JsonParser(String s) {
+  JsonParser(String s, int maxDepth) {
     this.s = s;
+    this.maxDepth = maxDepth;
   }
 
   Object parseDocument() {
@@ -118,8 +120,8 @@ final class JsonParser {
   }
 
   private void checkDepth(int depth) {
-    if (depth > Json.MAX_DEPTH) {
-      throw fail("arrays and objects nested deeper than " + Json.MAX_DEPTH);
+    if (depth > maxDepth) {
+      throw fail("arrays and objects nested deeper than " + maxDepth);
     }
   }
 

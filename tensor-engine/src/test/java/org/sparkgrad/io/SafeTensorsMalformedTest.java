@@ -113,39 +113,46 @@ class SafeTensorsMalformedTest {
     String[][] cases = {
       {"", "must start with '{'"},
       {"[1,2]", "must start with '{'"},
-      {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}", "header JSON ends"},
-      {"{\"a\":1,}", "expected a quoted key"},
-      {"{a:1}", "expected a quoted key"},
-      {"{\"a\" 1}", "expected ':' in header JSON, found '1'"},
-      {"{\"a\":[1,]}", "unexpected character ']'"},
-      {"{\"a\":tru}", "unexpected character 't'"},
+      {
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}", "unexpected end of input"
+      },
+      {"{\"a\":1,}", "expected a string key"},
+      {"{a:1}", "expected a string key"},
+      {"{\"a\" 1}", "unexpected character '1', expected ':' after an object key"},
+      {"{\"a\":[1,]}", "unexpected character ']', expected a value"},
+      {"{\"a\":tru}", "unexpected character 't', expected a value"},
       {"{\"a\":1 \"b\":2}", "expected ',' or '}'"},
       {"{\"a\":[1 2]}", "expected ',' or ']'"},
-      {"{\"a\":\"x\\qy\"}", "invalid escape \\q"},
-      {"{\"a\":\"x\u0001y\"}", "unescaped control character U+0001"},
-      {"{\"a\":\"\\u12\"}", "invalid \\u escape"},
-      {"{\"a\":\"unterminated}", "closing '\"'"},
-      {"{\"a\":-}", "invalid number"},
-      {"{\"a\":1.}", "no digits after '.'"},
-      {"{\"a\":1e}", "no digits in the exponent"},
-      {"{\"a\":[01]}", "expected ',' or ']' in header JSON array, found '1'"},
-      {"{\"a\":[99999999999999999999]}", "integer 99999999999999999999 in header JSON is out"},
-      {"{} {}", "unexpected content after the header's JSON object"},
+      {"{\"a\":\"x\\qy\"}", "invalid escape sequence '\\q'"},
+      {"{\"a\":\"x\u0001y\"}", "unescaped control character '\\u0001'"},
+      {"{\"a\":\"\\u12\"}", "expected 4 hex digits after \\u"},
+      {"{\"a\":\"unterminated}", "unterminated string"},
+      {"{\"a\":-}", "expected a digit after '-'"},
+      {"{\"a\":1.}", "expected a digit after the decimal point"},
+      {"{\"a\":1e}", "expected a digit after the exponent marker"},
+      {"{\"a\":[01]}", "leading zeros are not allowed"},
+      {
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,99999999999999999999]}}",
+        "data_offsets must hold non-negative integers"
+      },
+      {"{} {}", "unexpected character '{' after the top-level value"},
       {"{\"a\":1,\"a\":2}", "duplicate key \"a\""},
-      {"{\"a\":{\"b\":[[1]]}}", "nested deeper than 3 levels"},
-      {"{\"a\":" + "[".repeat(100_000), "nested deeper than 3 levels"},
+      {"{\"a\":{\"b\":[[1]]}}", "nested deeper than 3"},
+      {"{\"a\":" + "[".repeat(100_000), "nested deeper than 3"},
     };
     for (String[] c : cases) {
       assertRejected(file(c[0], 0), c[1]);
     }
     byte[] badUtf8 = {'{', '"', (byte) 0xff, '"', ':', '1', '}'};
-    assertRejected(file(badUtf8.length, badUtf8, 0), "header is not valid UTF-8");
+    assertRejected(file(badUtf8.length, badUtf8, 0), "at position 2: malformed UTF-8");
   }
 
   @Test
   void theJsonMessageSaysWhere() {
     assertThatThrownBy(() -> SafeTensors.read(file("{\"a\" 1}", 0), "f"))
-        .hasMessage("f: expected ':' in header JSON, found '1' (at character 5 of the header)");
+        .hasMessage(
+            "f: safetensors header is not valid: invalid JSON at position 5: unexpected character"
+                + " '1', expected ':' after an object key");
   }
 
   @Test

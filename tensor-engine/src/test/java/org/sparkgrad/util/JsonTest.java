@@ -19,6 +19,18 @@ import org.sparkgrad.util.Json.JsonException;
 class JsonTest {
 
   @Test
+  void aSmallerMaximumDepthIsEnforcedOnBytes() {
+    byte[] three = "{\"a\":{\"b\":[1]}}".getBytes(StandardCharsets.UTF_8);
+    assertThat(Json.parse(three, 3)).isEqualTo(Map.of("a", Map.of("b", List.of(1L))));
+    assertThatThrownBy(() -> Json.parse(three, 2))
+        .isInstanceOf(JsonException.class)
+        .hasMessage("invalid JSON at position 10: arrays and objects nested deeper than 2");
+    assertThatThrownBy(() -> Json.parse(three, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxDepth must be in [1, 512], got 0");
+  }
+
+  @Test
   void parsesADocumentKeepingKeyOrderAndTypes() {
     Map<String, Object> doc =
         Json.parseObject(
