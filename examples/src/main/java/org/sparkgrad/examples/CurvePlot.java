@@ -99,7 +99,6 @@ final class CurvePlot {
     g.setColor(Color.BLACK);
     FontMetrics fm = g.getFontMetrics();
     g.drawString(title, left + (right - left - fm.stringWidth(title)) / 2, top - 15);
-    g.drawRect(left, top, right - left, bottom - top);
     for (int i = 0; i <= 4; i++) {
       double v = lo + (hi - lo) * i / 4;
       int y = axis.y(v);
@@ -109,6 +108,7 @@ final class CurvePlot {
       String label = String.format(Locale.ROOT, "%.3g", v);
       g.drawString(label, left - 6 - fm.stringWidth(label), y + fm.getAscent() / 2);
     }
+    g.drawRect(left, top, right - left, bottom - top);
     int step = Math.max(1, (int) Math.ceil(epochs / 10.0));
     for (int e = 1; e <= epochs; e += step) {
       int x = axis.x(e);

@@ -27,16 +27,16 @@ import org.sparkgrad.ml.NeuralNetClassifier;
 /**
  * A Sparkgrad classifier in an MLlib {@link Pipeline} ({@code VectorAssembler}, {@code
  * StandardScaler}, {@code NeuralNetClassifier}), tuned with {@link CrossValidator} over a small
- * grid of hidden layers and learning rates, evaluated with {@link
- * MulticlassClassificationEvaluator}, saved, and loaded back. {@code PipelineExampleScala} is the
- * same program as a Scala notebook user would write it.
+ * grid of learning rates, evaluated with {@link MulticlassClassificationEvaluator}, saved, and
+ * loaded back. {@code PipelineExampleScala} is the same program as a Scala notebook user would
+ * write it.
  *
  * <p>Run it with {@code mvn -pl examples exec:java
  * -Dexec.mainClass=org.sparkgrad.examples.PipelineExample [-Dexec.args=MODEL_PATH]}.
  */
 public final class PipelineExample {
   /** The number of raw feature columns of the example table. */
-  static final int COLUMNS = 8;
+  static final int COLUMNS = GeneratedData.DIMS;
 
   private PipelineExample() {}
 
@@ -81,14 +81,16 @@ public final class PipelineExample {
     }
     VectorAssembler assembler = new VectorAssembler().setInputCols(inputs).setOutputCol("raw");
     StandardScaler scaler = new StandardScaler().setInputCol("raw").setOutputCol("features");
-    NeuralNetClassifier nn = new NeuralNetClassifier().setBatchSize(64).setMaxEpochs(4).setSeed(1);
+    NeuralNetClassifier nn =
+        new NeuralNetClassifier()
+            .setHiddenLayers(new int[] {64})
+            .setBatchSize(64)
+            .setMaxEpochs(6)
+            .setSeed(1);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler, scaler, nn});
 
     ParamMap[] grid =
-        new ParamGridBuilder()
-            .addGrid(nn.hiddenLayers(), scalaList(new int[] {16}, new int[] {64, 32}))
-            .addGrid(nn.learningRate(), new double[] {1e-3, 1e-2})
-            .build();
+        new ParamGridBuilder().addGrid(nn.learningRate(), new double[] {3e-4, 1e-2}).build();
     MulticlassClassificationEvaluator accuracy =
         new MulticlassClassificationEvaluator().setMetricName("accuracy");
     CrossValidator cv =
@@ -114,10 +116,6 @@ public final class PipelineExample {
     train.unpersist();
     test.unpersist();
     return new Result(acc, reloaded, tuned.getEstimatorParamMaps()[argmax(avg)]);
-  }
-
-  private static scala.collection.Iterable<int[]> scalaList(int[]... values) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(values));
   }
 
   private static int argmax(double[] v) {
