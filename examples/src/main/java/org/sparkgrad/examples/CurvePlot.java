@@ -98,7 +98,7 @@ final class CurvePlot {
 
     g.setColor(Color.BLACK);
     FontMetrics fm = g.getFontMetrics();
-    g.drawString(title, left + (right - left - fm.stringWidth(title)) / 2, top - 15);
+    g.drawString(title, left, top - 15);
     for (int i = 0; i <= 4; i++) {
       double v = lo + (hi - lo) * i / 4;
       int y = axis.y(v);
@@ -144,20 +144,23 @@ final class CurvePlot {
     g.setStroke(new BasicStroke(1f));
   }
 
+  /** The legend, on the title line right of the title, clear of the curves. */
   private static void legend(Graphics2D g, int right, int top, boolean withValidation) {
-    int y = top + 15;
-    int x = right - 110;
-    g.setColor(TRAIN);
-    g.fillRect(x, y - 8, 14, 4);
-    g.setColor(Color.BLACK);
-    g.drawString("training", x + 20, y - 2);
+    FontMetrics fm = g.getFontMetrics();
+    int y = top - 15;
+    int x = right - fm.stringWidth("training") - 20;
     if (withValidation) {
-      y += 16;
+      x -= fm.stringWidth("validation") + 30;
       g.setColor(VALIDATION);
-      g.fillRect(x, y - 8, 14, 4);
+      int vx = right - fm.stringWidth("validation") - 20;
+      g.fillRect(vx, y - 6, 14, 4);
       g.setColor(Color.BLACK);
-      g.drawString("validation", x + 20, y - 2);
+      g.drawString("validation", vx + 18, y);
     }
+    g.setColor(TRAIN);
+    g.fillRect(x, y - 6, 14, 4);
+    g.setColor(Color.BLACK);
+    g.drawString("training", x + 18, y);
   }
 
   private static boolean hasFinite(double[] values) {

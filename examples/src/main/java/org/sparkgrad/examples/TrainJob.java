@@ -162,7 +162,9 @@ public final class TrainJob {
     out.println("plot:    " + o.plot());
     if (scored != null) {
       out.println("a few scored test rows:");
-      out.print(TablePrinter.show(scored.select(shownColumns(o)), 5));
+      // In random order: the split leaves each partition sorted, so the first rows share a label.
+      out.print(
+          TablePrinter.show(scored.select(shownColumns(o)).orderBy(rand(seed + 2)).limit(5), 5));
       scored.unpersist();
     }
     return new Result(model, summary, metrics, o.output(), o.summary(), o.plot());
