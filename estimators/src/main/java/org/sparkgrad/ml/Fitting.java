@@ -1,13 +1,18 @@
 package org.sparkgrad.ml;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.data.Columns;
 import org.sparkgrad.ml.data.DataPreparation;
 import org.sparkgrad.ml.data.PreparedData;
+import org.sparkgrad.ml.io.CheckpointStore;
+import org.sparkgrad.ml.io.Checkpointing;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
+import org.sparkgrad.ml.train.RunFingerprint;
 import org.sparkgrad.ml.train.SparkGradientSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
@@ -119,7 +124,11 @@ final class Fitting {
 
   /** Trains the network {@code p} describes on {@code df}. */
   static Outcome fit(
-      NeuralNetParams p, Dataset<?> df, boolean classifier, TrainingListener listener) {
+      NeuralNetParams p,
+      Dataset<?> df,
+      boolean classifier,
+      TrainingListener listener,
+      NeuralNetModel<?> initialModel) {
     TrainingConfig config = config(p);
     Objective objective = Objective.of(p.getLoss());
     DataPreparation.Request req =
@@ -176,12 +185,17 @@ final class Fitting {
               config.batchSize(),
               config.shuffle(),
               p.getDevice());
+      Configuration hadoop = df.sparkSession().sparkContext().hadoopConfiguration();
+      float[] start = WarmStart.weights(p, initialModel, spec, hadoop);
       Trainer trainer =
           new Trainer(
-              config, spec, objective, data.trainRows(), data.validationRows() > 0, listener);
+                  config, spec, objective, data.trainRows(), data.validationRows() > 0, listener)
+              .withInitialWeights(start);
       Trainer.Result result;
-      try (SparkGradientSource source = new SparkGradientSource(data.partitions(), step)) {
-        result = trainer.fit(source);
+      try (Checkpointing checkpoints =
+              checkpoints(p, config, spec, objective, data, start, hadoop);
+          SparkGradientSource source = new SparkGradientSource(data.partitions(), step)) {
+        result = trainer.withCheckpoints(checkpoints).fit(source);
       }
       boolean vectorOutput =
           !classifier && Columns.isVector(df.schema().apply(p.getLabelCol()).dataType());
@@ -196,6 +210,30 @@ final class Fitting {
     } finally {
       data.unpersist();
     }
+  }
+
+  /** The checkpoints of the fit, or null without {@code checkpointDir}. */
+  private static Checkpointing checkpoints(
+      NeuralNetParams p,
+      TrainingConfig config,
+      NetworkSpec spec,
+      Objective objective,
+      PreparedData data,
+      float[] start,
+      Configuration hadoop) {
+    if (p.getCheckpointDir().isEmpty()) {
+      return null;
+    }
+    return Checkpointing.open(
+        new CheckpointStore(new Path(p.getCheckpointDir()), hadoop),
+        spec,
+        RunFingerprint.of(config, spec, objective, data.trainRows(), data.validationRows(), start),
+        new Checkpointing.Settings(
+            p.getCheckpointInterval(),
+            p.getCheckpointIntervalUnit(),
+            p.getKeepCheckpoints(),
+            p.getCheckpointOverwrite()),
+        config.maxEpochs());
   }
 
   private static NetworkSpec givenNetwork(NeuralNetParams p, DataPreparation.Inspection ins) {
