@@ -145,11 +145,9 @@ public final class Checkpointing implements CheckpointHook, AutoCloseable {
       }
       resumedFrom = e;
       LOG.info(
-          "sparkgrad fit: resuming from checkpoint {} (epoch {}, step {} of {}, global step {})",
+          "sparkgrad fit: resuming from checkpoint {} ({}, {} optimizer steps done)",
           e.path(),
-          c.epoch() + (c.step() == 0 ? 0 : 1),
-          c.step(),
-          stepsPerEpoch,
+          where(c, stepsPerEpoch),
           c.globalStep());
       return c;
     }
@@ -158,6 +156,17 @@ public final class Checkpointing implements CheckpointHook, AutoCloseable {
           "sparkgrad fit: no usable checkpoint in {}; training from the beginning", store.dir());
     }
     return null;
+  }
+
+  /** "after epoch 3", or "in epoch 4 after step 2 of 8" (of steps omitted if unknown). */
+  private static String where(TrainingCheckpoint c, int stepsPerEpoch) {
+    return c.step() == 0
+        ? "after epoch " + c.epoch()
+        : "in epoch "
+            + (c.epoch() + 1)
+            + " after step "
+            + c.step()
+            + (stepsPerEpoch > 0 ? " of " + stepsPerEpoch : "");
   }
 
   private void skip(CheckpointStore.Entry e, String reason) {
@@ -208,10 +217,9 @@ public final class Checkpointing implements CheckpointHook, AutoCloseable {
       Path p = store.write(c.globalStep(), files);
       List<Path> deleted = store.prune(c.globalStep(), settings.keep());
       LOG.info(
-          "sparkgrad fit: checkpoint {} written (epoch {}, step {}){}",
+          "sparkgrad fit: checkpoint {} written ({}){}",
           p,
-          c.epoch() + (c.step() == 0 ? 0 : 1),
-          c.step(),
+          where(c, 0),
           deleted.isEmpty() ? "" : "; deleted " + deleted.size() + " older");
     } catch (IOException e) {
       throw new UncheckedIOException(
