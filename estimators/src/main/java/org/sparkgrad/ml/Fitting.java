@@ -16,6 +16,7 @@ import org.sparkgrad.ml.train.RunFingerprint;
 import org.sparkgrad.ml.train.SparkGradientSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
+import org.sparkgrad.tensor.Generator;
 
 /**
  * The fit shared by both estimators: check params and columns, prepare the data once ({@link
@@ -227,13 +228,42 @@ final class Fitting {
     return Checkpointing.open(
         new CheckpointStore(new Path(p.getCheckpointDir()), hadoop),
         spec,
-        RunFingerprint.of(config, spec, objective, data.trainRows(), data.validationRows(), start),
+        RunFingerprint.of(
+            config,
+            spec,
+            objective,
+            data.trainRows(),
+            data.validationRows(),
+            start,
+            contentHash(data)),
         new Checkpointing.Settings(
             p.getCheckpointInterval(),
             p.getCheckpointIntervalUnit(),
             p.getKeepCheckpoints(),
             p.getCheckpointOverwrite()),
         config.maxEpochs());
+  }
+
+  /**
+   * An order-independent hash of the rows' content (one Spark job over the cached blocks): the sum
+   * of the mixed row hashes, training and validation rows apart.
+   */
+  private static String contentHash(PreparedData data) {
+    long[] sums =
+        data.partitions()
+            .map(p -> new long[] {sum(p.train().hashes()), sum(p.validation().hashes())})
+            .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    return String.format(java.util.Locale.ROOT, "%016x/%016x", sums[0], sums[1]);
+  }
+
+  private static long sum(long[] hashes) {
+    long s = 0;
+    if (hashes != null) {
+      for (long h : hashes) {
+        s += Generator.mix(h);
+      }
+    }
+    return s;
   }
 
   private static NetworkSpec givenNetwork(NeuralNetParams p, DataPreparation.Inspection ins) {

@@ -1,6 +1,7 @@
 package org.sparkgrad.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,12 @@ class CheckpointFitTest {
     }
     assertThat(again.weights()).containsExactly(first.weights());
     assertThat(again.summary().trainLoss()).containsExactly(first.summary().trainLoss());
+
+    // Other rows, as many: another run, named as such.
+    assertThatThrownBy(() -> est.fit(Data.blobsFrame(90, 4)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ckpt-000000000015 is for data ")
+        .hasMessageMatching("(?s).*is for data [0-9a-f/]+, this fit has data [0-9a-f/]+;.*");
 
     Path saved = tmp.resolve("model");
     again.write().save(saved.toString());

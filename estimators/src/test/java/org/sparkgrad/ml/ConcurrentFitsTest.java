@@ -39,7 +39,8 @@ class ConcurrentFitsTest {
         .setDevice("cpu");
   }
 
-  private NeuralNetClassifier second() {
+  /** The second estimator, with checkpoints in a folder of its own ({@code folder}). */
+  private NeuralNetClassifier second(String folder) {
     return new NeuralNetClassifier()
         .setHiddenLayers(new int[] {6, 5})
         .setActivation("tanh")
@@ -51,8 +52,7 @@ class ConcurrentFitsTest {
         .setSeed(2)
         .setNumReplicas(2)
         .setDevice("cpu")
-        .setCheckpointDir(tmp.resolve("second").toUri().toString())
-        .setCheckpointOverwrite(true);
+        .setCheckpointDir(tmp.resolve(folder).toUri().toString());
   }
 
   @Test
@@ -60,7 +60,7 @@ class ConcurrentFitsTest {
   void fitsInTwoThreadsTrainWhatTheyTrainOneAfterTheOther() throws Exception {
     Dataset<Row> data = Data.blobsFrame(192, 8).cache();
     float[] a = first().fit(data).weights();
-    float[] b = second().fit(data).weights();
+    float[] b = second("alone").fit(data).weights();
     assertThat(EngineLoop.relativeError(a, first().setSeed(9).fit(data).weights()))
         .as("the seed matters, so equal results below are not a coincidence")
         .isGreaterThan(1e-3);
@@ -69,8 +69,12 @@ class ConcurrentFitsTest {
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Callable<float[]> fitFirst = fitAfter(go, sc, "first", () -> first().fit(data).weights());
-      Callable<float[]> fitSecond = fitAfter(go, sc, "second", () -> second().fit(data).weights());
+      long[] spanA = new long[2];
+      long[] spanB = new long[2];
+      Callable<float[]> fitFirst =
+          fitAfter(go, sc, "first", spanA, () -> first().fit(data).weights());
+      Callable<float[]> fitSecond =
+          fitAfter(go, sc, "second", spanB, () -> second("concurrent").fit(data).weights());
       Future<float[]> fa = pool.submit(fitFirst);
       Future<float[]> fb = pool.submit(fitSecond);
       go.countDown();
@@ -78,6 +82,7 @@ class ConcurrentFitsTest {
       float[] cb = fb.get(300, TimeUnit.SECONDS);
       assertThat(EngineLoop.relativeError(ca, a)).isLessThan(1e-6);
       assertThat(EngineLoop.relativeError(cb, b)).isLessThan(1e-6);
+      assertThat(spanA[0] < spanB[1] && spanB[0] < spanA[1]).as("the fits overlapped").isTrue();
     } finally {
       pool.shutdownNow();
       data.unpersist();
@@ -86,14 +91,17 @@ class ConcurrentFitsTest {
 
   /**
    * The fit, started when {@code go} opens, with a job description of the thread's own that it must
-   * find restored afterwards (Spark's job description is a per-thread property).
+   * find restored afterwards (Spark's job description is a per-thread property); {@code span}
+   * receives its start and end times.
    */
   private static Callable<float[]> fitAfter(
-      CountDownLatch go, SparkContext sc, String name, Callable<float[]> fit) {
+      CountDownLatch go, SparkContext sc, String name, long[] span, Callable<float[]> fit) {
     return () -> {
       sc.setJobDescription("thread " + name);
       go.await();
+      span[0] = System.nanoTime();
       float[] w = fit.call();
+      span[1] = System.nanoTime();
       assertThat(sc.getLocalProperty("spark.job.description")).isEqualTo("thread " + name);
       return w;
     };

@@ -46,11 +46,11 @@ public final class CheckpointStore {
 
   /** The store in {@code dir} (created on the first write). */
   public CheckpointStore(Path dir, Configuration conf) {
-    this.dir = dir;
     this.fs = ModelFiles.fs(dir, conf);
+    this.dir = fs.makeQualified(dir);
   }
 
-  /** The folder. */
+  /** The folder, fully qualified ({@code file:/...}, {@code hdfs://host/...}). */
   public Path dir() {
     return dir;
   }

@@ -136,8 +136,8 @@ public final class Checkpointing implements CheckpointHook, AutoCloseable {
           skip(e, bad.getMessage());
           continue;
         }
-        if (c.epoch() > maxEpochs) {
-          diffs = List.of("epoch " + c.epoch() + ", past this fit's maxEpochs " + maxEpochs);
+        if (c.epoch() > maxEpochs || (c.epoch() == maxEpochs && c.step() > 0)) {
+          diffs = List.of(where(c, stepsPerEpoch) + ", past this fit's maxEpochs " + maxEpochs);
         }
       }
       if (!diffs.isEmpty()) {

@@ -14,9 +14,9 @@ import java.util.Set;
 
 /**
  * What makes two fits the same run, so that one may resume the other's checkpoint: the network, the
- * loss, the number of training and validation rows, the initial weights, and every param that
- * changes the sequence of updates (optimizer, learning rate and schedule, batch size, seed,
- * shuffling, ...). As strings by name, in a fixed order.
+ * loss, the number (and, when given, the content) of the training and validation rows, the initial
+ * weights, and every param that changes the sequence of updates (optimizer, learning rate and
+ * schedule, batch size, seed, shuffling, ...). As strings by name, in a fixed order.
  *
  * <p>Left out on purpose, because changing them on resume is legitimate: {@code maxEpochs} (a
  * resumed fit may train longer) unless the schedule is {@code cosine} or {@code linear}, whose rate
@@ -31,6 +31,8 @@ public final class RunFingerprint {
    * The fingerprint of a fit.
    *
    * @param initialWeights the warm-start weights, or null for weights drawn from the seed
+   * @param dataHash an order-independent hash of the training and validation rows' content, or null
+   *     to leave the content out (only the row counts are compared then)
    */
   public static Map<String, String> of(
       TrainingConfig c,
@@ -38,12 +40,16 @@ public final class RunFingerprint {
       Objective objective,
       long trainRows,
       long validationRows,
-      float[] initialWeights) {
+      float[] initialWeights,
+      String dataHash) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("network", spec.toJson());
     f.put("loss", objective.paramValue());
     f.put("trainRows", Long.toString(trainRows));
     f.put("validationRows", Long.toString(validationRows));
+    if (dataHash != null) {
+      f.put("data", dataHash);
+    }
     f.put("initialWeights", initialWeights == null ? "seed" : "sha256:" + sha256(initialWeights));
     f.put("optimizer", c.optimizer());
     f.put("learningRate", Double.toString(c.learningRate()));

@@ -21,6 +21,11 @@ import org.sparkgrad.tensor.Tensor;
  * metric, divides by the minibatch's weight sum, clips, and applies the optimizer at the step's
  * learning rate. After each epoch it validates, logs one line, calls the listener, and applies
  * early stopping, keeping the best weights.
+ *
+ * <p>Optionally it starts from given weights ({@link #withInitialWeights}, a warm start) and saves
+ * and resumes its progress through a {@link CheckpointHook} ({@link #withCheckpoints}): after any
+ * step or epoch, everything its loop needs to continue is a {@link TrainingCheckpoint}, and a fit
+ * resumed from one ends exactly as the uninterrupted fit.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);

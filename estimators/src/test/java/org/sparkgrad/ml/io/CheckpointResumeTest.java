@@ -81,7 +81,8 @@ class CheckpointResumeTest {
     return Checkpointing.open(
         new CheckpointStore(new org.apache.hadoop.fs.Path(tmp.toUri()), new Configuration()),
         SPEC,
-        RunFingerprint.of(c, SPEC, Objective.CROSS_ENTROPY, trainRows(), validationRows(), null),
+        RunFingerprint.of(
+            c, SPEC, Objective.CROSS_ENTROPY, trainRows(), validationRows(), null, null),
         new Checkpointing.Settings(interval, unit, 3, over),
         c.maxEpochs());
   }
