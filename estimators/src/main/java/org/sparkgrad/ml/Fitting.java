@@ -1,22 +1,18 @@
 package org.sparkgrad.ml;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.data.Columns;
 import org.sparkgrad.ml.data.DataPreparation;
 import org.sparkgrad.ml.data.PreparedData;
-import org.sparkgrad.ml.io.CheckpointStore;
 import org.sparkgrad.ml.io.Checkpointing;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
-import org.sparkgrad.ml.train.RunFingerprint;
 import org.sparkgrad.ml.train.SparkGradientSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
-import org.sparkgrad.tensor.Generator;
 
 /**
  * The fit shared by both estimators: check params and columns, prepare the data once ({@link
@@ -194,7 +190,7 @@ final class Fitting {
               .withInitialWeights(start);
       Trainer.Result result;
       try (Checkpointing checkpoints =
-              checkpoints(p, config, spec, objective, data, start, hadoop);
+              FitCheckpoints.open(p, config, spec, objective, data, start, hadoop);
           SparkGradientSource source = new SparkGradientSource(data.partitions(), step)) {
         result = trainer.withCheckpoints(checkpoints).fit(source);
       }
@@ -211,59 +207,6 @@ final class Fitting {
     } finally {
       data.unpersist();
     }
-  }
-
-  /** The checkpoints of the fit, or null without {@code checkpointDir}. */
-  private static Checkpointing checkpoints(
-      NeuralNetParams p,
-      TrainingConfig config,
-      NetworkSpec spec,
-      Objective objective,
-      PreparedData data,
-      float[] start,
-      Configuration hadoop) {
-    if (p.getCheckpointDir().isEmpty()) {
-      return null;
-    }
-    return Checkpointing.open(
-        new CheckpointStore(new Path(p.getCheckpointDir()), hadoop),
-        spec,
-        RunFingerprint.of(
-            config,
-            spec,
-            objective,
-            data.trainRows(),
-            data.validationRows(),
-            start,
-            contentHash(data)),
-        new Checkpointing.Settings(
-            p.getCheckpointInterval(),
-            p.getCheckpointIntervalUnit(),
-            p.getKeepCheckpoints(),
-            p.getCheckpointOverwrite()),
-        config.maxEpochs());
-  }
-
-  /**
-   * An order-independent hash of the rows' content (one Spark job over the cached blocks): the sum
-   * of the mixed row hashes, training and validation rows apart.
-   */
-  private static String contentHash(PreparedData data) {
-    long[] sums =
-        data.partitions()
-            .map(p -> new long[] {sum(p.train().hashes()), sum(p.validation().hashes())})
-            .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-    return String.format(java.util.Locale.ROOT, "%016x/%016x", sums[0], sums[1]);
-  }
-
-  private static long sum(long[] hashes) {
-    long s = 0;
-    if (hashes != null) {
-      for (long h : hashes) {
-        s += Generator.mix(h);
-      }
-    }
-    return s;
   }
 
   private static NetworkSpec givenNetwork(NeuralNetParams p, DataPreparation.Inspection ins) {
