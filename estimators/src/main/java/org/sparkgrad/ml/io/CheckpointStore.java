@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkgrad.util.Json;
 
@@ -46,7 +47,10 @@ public final class CheckpointStore {
 
   /** The store in {@code dir} (created on the first write). */
   public CheckpointStore(Path dir, Configuration conf) {
-    this.fs = ModelFiles.fs(dir, conf);
+    FileSystem f = ModelFiles.fs(dir, conf);
+    // The local file system's .crc side files double the cost of every write (each file is
+    // created and chmod-ed twice) and add nothing: the manifest's SHA-256 covers every file.
+    this.fs = f instanceof LocalFileSystem local ? local.getRawFileSystem() : f;
     this.dir = fs.makeQualified(dir);
   }
 
