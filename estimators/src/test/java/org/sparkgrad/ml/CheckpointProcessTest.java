@@ -21,10 +21,10 @@ import org.sparkgrad.ml.support.EngineLoop;
  * seed (here, in the test JVM). The children's output is in {@code target/checkpoint-process/}.
  */
 class CheckpointProcessTest {
-  private static final long CHILD_TIMEOUT_S = 240;
+  private static final long CHILD_TIMEOUT_S = 480;
 
   @Test
-  @Timeout(value = 900, unit = TimeUnit.SECONDS)
+  @Timeout(value = 1200, unit = TimeUnit.SECONDS)
   void aKilledDriverRestartedWithTheSameFolderEndsWithTheUninterruptedModel() throws Exception {
     Path work = Path.of("target", "checkpoint-process", UUID.randomUUID().toString());
     Files.createDirectories(work);
