@@ -1,10 +1,12 @@
 package org.sparkgrad.ml;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.data.Columns;
 import org.sparkgrad.ml.data.DataPreparation;
 import org.sparkgrad.ml.data.PreparedData;
+import org.sparkgrad.ml.io.Checkpointing;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
@@ -119,7 +121,11 @@ final class Fitting {
 
   /** Trains the network {@code p} describes on {@code df}. */
   static Outcome fit(
-      NeuralNetParams p, Dataset<?> df, boolean classifier, TrainingListener listener) {
+      NeuralNetParams p,
+      Dataset<?> df,
+      boolean classifier,
+      TrainingListener listener,
+      NeuralNetModel<?> initialModel) {
     TrainingConfig config = config(p);
     Objective objective = Objective.of(p.getLoss());
     DataPreparation.Request req =
@@ -176,12 +182,17 @@ final class Fitting {
               config.batchSize(),
               config.shuffle(),
               p.getDevice());
+      Configuration hadoop = df.sparkSession().sparkContext().hadoopConfiguration();
+      float[] start = WarmStart.weights(p, initialModel, spec, hadoop);
       Trainer trainer =
           new Trainer(
-              config, spec, objective, data.trainRows(), data.validationRows() > 0, listener);
+                  config, spec, objective, data.trainRows(), data.validationRows() > 0, listener)
+              .withInitialWeights(start);
       Trainer.Result result;
-      try (SparkGradientSource source = new SparkGradientSource(data.partitions(), step)) {
-        result = trainer.fit(source);
+      try (Checkpointing checkpoints =
+              FitCheckpoints.open(p, config, spec, objective, data, start, hadoop);
+          SparkGradientSource source = new SparkGradientSource(data.partitions(), step)) {
+        result = trainer.withCheckpoints(checkpoints).fit(source);
       }
       boolean vectorOutput =
           !classifier && Columns.isVector(df.schema().apply(p.getLabelCol()).dataType());

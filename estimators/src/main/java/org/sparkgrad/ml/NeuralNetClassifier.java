@@ -21,6 +21,16 @@ import org.apache.spark.sql.types.StructType;
  * <p>Labels are class indices 0, 1, ..., {@code numClasses - 1}; the number of classes comes, as in
  * MLlib, from the label column's nominal metadata, else from the largest label + 1 (at most 100),
  * or from the {@code network} param's output size. The loss is softmax cross-entropy.
+ *
+ * <p><b>Checkpoints and warm start.</b> With {@code checkpointDir} set, the fit writes checkpoints
+ * (weights, optimizer state, sampler position, partial epoch sums, history, early-stopping state)
+ * atomically through the Hadoop {@code FileSystem} every {@code checkpointInterval} epochs or steps
+ * ({@code checkpointIntervalUnit}), keeping the newest {@code keepCheckpoints}; a fit started again
+ * with the same folder resumes from the newest intact checkpoint and ends with the model of an
+ * uninterrupted fit. A damaged checkpoint is skipped with a warning; another run's checkpoint fails
+ * the fit naming each difference unless {@code checkpointOverwrite} is set. {@code setInitialModel}
+ * or {@code initialWeightsPath} start from a fitted model's weights. Fits from several threads of
+ * one session share no state. See {@code docs/CHECKPOINTS.md}.
  */
 public final class NeuralNetClassifier
     extends NeuralNetEstimator<NeuralNetClassificationModel, NeuralNetClassifier>

@@ -28,6 +28,7 @@ public abstract class NeuralNetEstimator<
   private final String uid;
   private final NeuralNetParamSet paramSet;
   private transient TrainingListener listener;
+  private transient NeuralNetModel<?> initialModel;
 
   /** An estimator with the given uid; {@code classifier} selects the classifier's params. */
   protected NeuralNetEstimator(String uid, boolean classifier) {
@@ -60,11 +61,12 @@ public abstract class NeuralNetEstimator<
     return listener;
   }
 
-  /** A copy with the same uid, params (overridden by {@code extra}) and listener. */
+  /** A copy with the same uid, params (overridden by {@code extra}), listener and initial model. */
   @Override
   public E copy(ParamMap extra) {
     E c = defaultCopy(extra);
     c.setTrainingListener(listener);
+    c.setInitialModel(initialModel);
     return c;
   }
 
@@ -93,7 +95,7 @@ public abstract class NeuralNetEstimator<
   @Override
   public M fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    Fitting.Outcome outcome = Fitting.fit(this, dataset, isClassifier(), listener);
+    Fitting.Outcome outcome = Fitting.fit(this, dataset, isClassifier(), listener, initialModel);
     M model = copyValues(createModel(outcome), ParamMap.empty());
     model.setParent(this);
     model.setSummary(outcome.summary());
@@ -272,5 +274,67 @@ public abstract class NeuralNetEstimator<
   public E setInferBatchSize(int value) {
     set(inferBatchSize(), value);
     return self();
+  }
+
+  /**
+   * Sets the checkpoint folder, a Hadoop path ({@code hdfs://}, {@code s3a://}, a local folder);
+   * empty for no checkpoints. A fit whose folder holds a checkpoint of the same run resumes from
+   * the newest valid one (see docs/CHECKPOINTS.md).
+   */
+  public E setCheckpointDir(String value) {
+    set(checkpointDir(), value);
+    return self();
+  }
+
+  /** Sets how many epochs or steps ({@code checkpointIntervalUnit}) between checkpoints. */
+  public E setCheckpointInterval(int value) {
+    set(checkpointInterval(), value);
+    return self();
+  }
+
+  /** Sets the unit of {@code checkpointInterval}: {@code epoch} or {@code step}. */
+  public E setCheckpointIntervalUnit(String value) {
+    set(checkpointIntervalUnit(), value);
+    return self();
+  }
+
+  /** Sets how many of the newest checkpoints are kept. */
+  public E setKeepCheckpoints(int value) {
+    set(keepCheckpoints(), value);
+    return self();
+  }
+
+  /**
+   * Sets whether a fit whose {@code checkpointDir} holds checkpoints of a different run deletes
+   * them and trains from the start (true) or fails naming the differences (false, the default).
+   */
+  public E setCheckpointOverwrite(boolean value) {
+    set(checkpointOverwrite(), value);
+    return self();
+  }
+
+  /**
+   * Sets the warm-start weights: a folder saved by {@code model.write().save(path)} or a
+   * safetensors state dict ({@code 0.weight}, {@code 0.bias}, ...) of the same network; empty for
+   * none. Training starts from these weights with a fresh optimizer state.
+   */
+  public E setInitialWeightsPath(String value) {
+    set(initialWeightsPath(), value);
+    return self();
+  }
+
+  /**
+   * Sets a fitted model to warm-start from (not a param, like the training listener; null for
+   * none): its network must be the one this fit builds. Training starts from its weights with a
+   * fresh optimizer state, e.g. to fine-tune on new data.
+   */
+  public E setInitialModel(NeuralNetModel<?> model) {
+    this.initialModel = model;
+    return self();
+  }
+
+  /** The warm-start model, or null. */
+  public NeuralNetModel<?> getInitialModel() {
+    return initialModel;
   }
 }

@@ -31,6 +31,9 @@ public final class NeuralNetParamSet implements Serializable {
   /** The device choices. */
   static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
 
+  /** The units of {@code checkpointInterval}. */
+  static final List<String> CHECKPOINT_UNITS = List.of("epoch", "step");
+
   /** The classifier's losses. */
   static final List<String> CLASSIFICATION_LOSSES = List.of("cross_entropy");
 
@@ -67,6 +70,12 @@ public final class NeuralNetParamSet implements Serializable {
   final Param<String> device;
   final IntParam numReplicas;
   final IntParam inferBatchSize;
+  final Param<String> checkpointDir;
+  final IntParam checkpointInterval;
+  final Param<String> checkpointIntervalUnit;
+  final IntParam keepCheckpoints;
+  final BooleanParam checkpointOverwrite;
+  final Param<String> initialWeightsPath;
 
   private final boolean classifier;
 
@@ -220,6 +229,43 @@ public final class NeuralNetParamSet implements Serializable {
             "inferBatchSize",
             "rows per batch when scoring",
             ParamCheck.intAtLeast("inferBatchSize", 1));
+    checkpointDir =
+        string(
+            owner,
+            "checkpointDir",
+            "Hadoop path of the folder where the fit writes checkpoints and from whose newest"
+                + " valid checkpoint a restarted fit resumes; empty: no checkpoints");
+    checkpointInterval =
+        intParam(
+            owner,
+            "checkpointInterval",
+            "write a checkpoint every this many checkpointIntervalUnit (epochs or steps)",
+            ParamCheck.intAtLeast("checkpointInterval", 1));
+    checkpointIntervalUnit =
+        choice(
+            owner,
+            "checkpointIntervalUnit",
+            "unit of checkpointInterval: epoch (at the end of an epoch) or step (optimizer steps,"
+                + " also in the middle of an epoch)",
+            CHECKPOINT_UNITS);
+    keepCheckpoints =
+        intParam(
+            owner,
+            "keepCheckpoints",
+            "how many of the newest checkpoints to keep in checkpointDir",
+            ParamCheck.intAtLeast("keepCheckpoints", 1));
+    checkpointOverwrite =
+        new BooleanParam(
+            owner,
+            "checkpointOverwrite",
+            "if checkpointDir holds checkpoints of a different run, delete them and train from the"
+                + " start instead of failing");
+    initialWeightsPath =
+        string(
+            owner,
+            "initialWeightsPath",
+            "warm start: a saved model folder or a .safetensors state dict whose weights (for the"
+                + " same network) the fit starts from; empty: initial weights from the seed");
   }
 
   /** Sets the defaults on {@code owner}, which must already return this set. */
@@ -256,6 +302,12 @@ public final class NeuralNetParamSet implements Serializable {
     owner.setDefault(device, "auto");
     owner.setDefault(numReplicas, 0);
     owner.setDefault(inferBatchSize, 1024);
+    owner.setDefault(checkpointDir, "");
+    owner.setDefault(checkpointInterval, 1);
+    owner.setDefault(checkpointIntervalUnit, "epoch");
+    owner.setDefault(keepCheckpoints, 2);
+    owner.setDefault(checkpointOverwrite, false);
+    owner.setDefault(initialWeightsPath, "");
   }
 
   private static Param<String> string(Params owner, String name, String doc) {

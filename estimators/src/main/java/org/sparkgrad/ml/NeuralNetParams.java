@@ -310,4 +310,64 @@ public interface NeuralNetParams extends Params {
   default int getInferBatchSize() {
     return (Integer) getOrDefault(inferBatchSize());
   }
+
+  /** Param for the checkpoint folder (a Hadoop path); empty for no checkpoints. */
+  default Param<String> checkpointDir() {
+    return paramSet().checkpointDir;
+  }
+
+  /** Returns the checkpoint folder (a Hadoop path); empty for no checkpoints. */
+  default String getCheckpointDir() {
+    return getOrDefault(checkpointDir());
+  }
+
+  /** Param for how many epochs or steps ({@code checkpointIntervalUnit}) between checkpoints. */
+  default IntParam checkpointInterval() {
+    return paramSet().checkpointInterval;
+  }
+
+  /** Returns how many epochs or steps ({@code checkpointIntervalUnit}) between checkpoints. */
+  default int getCheckpointInterval() {
+    return (Integer) getOrDefault(checkpointInterval());
+  }
+
+  /** Param for the unit of {@code checkpointInterval}: {@code epoch} or {@code step}. */
+  default Param<String> checkpointIntervalUnit() {
+    return paramSet().checkpointIntervalUnit;
+  }
+
+  /** Returns the unit of {@code checkpointInterval}: {@code epoch} or {@code step}. */
+  default String getCheckpointIntervalUnit() {
+    return getOrDefault(checkpointIntervalUnit());
+  }
+
+  /** Param for how many of the newest checkpoints are kept. */
+  default IntParam keepCheckpoints() {
+    return paramSet().keepCheckpoints;
+  }
+
+  /** Returns how many of the newest checkpoints are kept. */
+  default int getKeepCheckpoints() {
+    return (Integer) getOrDefault(keepCheckpoints());
+  }
+
+  /** Param for starting over when {@code checkpointDir} holds another run's checkpoints. */
+  default BooleanParam checkpointOverwrite() {
+    return paramSet().checkpointOverwrite;
+  }
+
+  /** Returns whether a fit starts over when {@code checkpointDir} holds another run's. */
+  default boolean getCheckpointOverwrite() {
+    return (Boolean) getOrDefault(checkpointOverwrite());
+  }
+
+  /** Param for the warm-start weights: a saved model folder or a safetensors file; empty: none. */
+  default Param<String> initialWeightsPath() {
+    return paramSet().initialWeightsPath;
+  }
+
+  /** Returns the warm-start weights path; empty for none. */
+  default String getInitialWeightsPath() {
+    return getOrDefault(initialWeightsPath());
+  }
 }

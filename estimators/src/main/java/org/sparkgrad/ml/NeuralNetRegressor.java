@@ -9,6 +9,16 @@ import org.apache.spark.sql.types.StructType;
  * A neural-network regressor trained data-parallel on Spark, as {@link NeuralNetClassifier} is. The
  * label is a number, or an ML vector for several outputs (then {@code prediction} is a vector too);
  * the loss is {@code mse} (default), {@code l1} or {@code huber}, averaged over outputs.
+ *
+ * <p><b>Checkpoints and warm start.</b> With {@code checkpointDir} set, the fit writes checkpoints
+ * (weights, optimizer state, sampler position, partial epoch sums, history, early-stopping state)
+ * atomically through the Hadoop {@code FileSystem} every {@code checkpointInterval} epochs or steps
+ * ({@code checkpointIntervalUnit}), keeping the newest {@code keepCheckpoints}; a fit started again
+ * with the same folder resumes from the newest intact checkpoint and ends with the model of an
+ * uninterrupted fit. A damaged checkpoint is skipped with a warning; another run's checkpoint fails
+ * the fit naming each difference unless {@code checkpointOverwrite} is set. {@code setInitialModel}
+ * or {@code initialWeightsPath} start from a fitted model's weights. Fits from several threads of
+ * one session share no state. See {@code docs/CHECKPOINTS.md}.
  */
 public final class NeuralNetRegressor
     extends NeuralNetEstimator<NeuralNetRegressionModel, NeuralNetRegressor> {

@@ -15,6 +15,10 @@ class ParamsTest {
       List.of(
           "activation",
           "batchSize",
+          "checkpointDir",
+          "checkpointInterval",
+          "checkpointIntervalUnit",
+          "checkpointOverwrite",
           "device",
           "dropLast",
           "dropout",
@@ -23,6 +27,8 @@ class ParamsTest {
           "gradClipNorm",
           "hiddenLayers",
           "inferBatchSize",
+          "initialWeightsPath",
+          "keepCheckpoints",
           "labelCol",
           "learningRate",
           "loss",
@@ -87,6 +93,13 @@ class ParamsTest {
     assertThat(c.isDefined(c.weightCol())).isFalse();
     assertThat(c.isDefined(c.validationIndicatorCol())).isFalse();
     assertThat(c.isNonEmpty(c.weightCol())).isFalse();
+    assertThat(c.getCheckpointDir()).isEmpty();
+    assertThat(c.getCheckpointInterval()).isEqualTo(1);
+    assertThat(c.getCheckpointIntervalUnit()).isEqualTo("epoch");
+    assertThat(c.getKeepCheckpoints()).isEqualTo(2);
+    assertThat(c.getCheckpointOverwrite()).isFalse();
+    assertThat(c.getInitialWeightsPath()).isEmpty();
+    assertThat(c.getInitialModel()).isNull();
   }
 
   @Test
@@ -156,6 +169,10 @@ class ParamsTest {
     assertThatThrownBy(() -> c.setNumReplicas(-1)).hasMessage("numReplicas must be >= 0, got -1");
     assertThatThrownBy(() -> c.setInferBatchSize(0))
         .hasMessage("inferBatchSize must be >= 1, got 0");
+    assertThatThrownBy(() -> c.setCheckpointInterval(0))
+        .hasMessage("checkpointInterval must be >= 1, got 0");
+    assertThatThrownBy(() -> c.setKeepCheckpoints(0))
+        .hasMessage("keepCheckpoints must be >= 1, got 0");
     assertThatThrownBy(() -> c.setHiddenLayers(new int[] {4, 0}))
         .hasMessage("hiddenLayers must be an array of sizes > 0, got [4, 0]");
     assertThat(c.getLearningRate()).isEqualTo(1e-3);
@@ -178,6 +195,8 @@ class ParamsTest {
             "lrSchedule must be one of [constant, step, cosine, linear], got 'exponential'");
     assertThatThrownBy(() -> c.setDevice("tpu"))
         .hasMessage("device must be one of [auto, cpu, gpu], got 'tpu'");
+    assertThatThrownBy(() -> c.setCheckpointIntervalUnit("hour"))
+        .hasMessage("checkpointIntervalUnit must be one of [epoch, step], got 'hour'");
     assertThatThrownBy(() -> c.setFeaturesCol(null))
         .hasMessage("featuresCol must be a string (not null), got null");
   }

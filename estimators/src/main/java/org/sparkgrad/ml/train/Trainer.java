@@ -21,6 +21,11 @@ import org.sparkgrad.tensor.Tensor;
  * metric, divides by the minibatch's weight sum, clips, and applies the optimizer at the step's
  * learning rate. After each epoch it validates, logs one line, calls the listener, and applies
  * early stopping, keeping the best weights.
+ *
+ * <p>Optionally it starts from given weights ({@link #withInitialWeights}, a warm start) and saves
+ * and resumes its progress through a {@link CheckpointHook} ({@link #withCheckpoints}): after any
+ * step or epoch, everything its loop needs to continue is a {@link TrainingCheckpoint}, and a fit
+ * resumed from one ends exactly as the uninterrupted fit.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -65,6 +70,8 @@ public final class Trainer {
   private final long trainRows;
   private final boolean hasValidation;
   private final TrainingListener listener;
+  private CheckpointHook checkpoints;
+  private float[] startWeights;
 
   /**
    * A trainer of {@code spec} on {@code trainRows} training rows.
@@ -87,9 +94,35 @@ public final class Trainer {
     this.listener = listener;
   }
 
-  /** The initial weights of the fit: {@code spec} built with the config's seed. */
+  /**
+   * Saves checkpoints through {@code hook} and resumes from the progress it finds (null: none).
+   *
+   * @return this trainer
+   */
+  public Trainer withCheckpoints(CheckpointHook hook) {
+    this.checkpoints = hook;
+    return this;
+  }
+
+  /**
+   * Starts from {@code weights} (flat, parameter order; a warm start) instead of {@code spec} built
+   * with the seed; null for the seeded initialisation. A resumed checkpoint overrides them.
+   *
+   * @return this trainer
+   */
+  public Trainer withInitialWeights(float[] weights) {
+    this.startWeights = weights == null ? null : weights.clone();
+    return this;
+  }
+
+  /**
+   * The initial weights of the fit: those of {@link #withInitialWeights}, else {@code spec} built
+   * with the config's seed.
+   */
   public float[] initialWeights() {
-    return Replica.flatWeights(spec.build(config.seed()));
+    return startWeights != null
+        ? startWeights.clone()
+        : Replica.flatWeights(spec.build(config.seed()));
   }
 
   /**
@@ -111,6 +144,9 @@ public final class Trainer {
               + " set dropLast to false");
     }
     Sequential master = spec.build(config.seed());
+    if (startWeights != null) {
+      TrainingCheckpoint.loadFlat(master, startWeights);
+    }
     List<Tensor> params = master.parameters();
     Optimizer optimizer = Optimizers.create(config, params);
     LrSchedule schedule = new LrSchedule(config, (long) steps * config.maxEpochs());
@@ -124,10 +160,30 @@ public final class Trainer {
     boolean stopped = false;
     long global = 0;
     double lr = config.learningRate();
-    for (int epoch = 0; epoch < config.maxEpochs() && !stopped; epoch++) {
+    TrainingCheckpoint resumed = checkpoints == null ? null : checkpoints.resume(steps);
+    if (resumed != null) {
+      resumed.restore(master, optimizer);
+      weights = Replica.flatWeights(master);
+      history.addAll(resumed.history());
+      bestWeights = resumed.bestWeights() != null ? resumed.bestWeights() : weights;
+      bestLoss = resumed.bestLoss();
+      bestEpoch = resumed.bestEpoch();
+      sinceBest = resumed.sinceBest();
+      stopped =
+          resumed.stopped()
+              || (early
+                  && sinceBest >= config.earlyStoppingPatience()
+                  && resumed.epoch() < config.maxEpochs());
+      global = resumed.globalStep();
+    }
+    for (int epoch = resumed == null ? 0 : resumed.epoch();
+        epoch < config.maxEpochs() && !stopped;
+        epoch++) {
       long start = System.nanoTime();
-      StepResult sums = new StepResult();
-      for (int s = 0; s < steps; s++, global++) {
+      boolean mid = resumed != null && epoch == resumed.epoch();
+      StepResult sums = mid ? new StepResult().merge(resumed.partial()) : new StepResult();
+      double before = mid ? resumed.partialSeconds() : 0;
+      for (int s = mid ? resumed.step() : 0; s < steps; s++, global++) {
         lr = schedule.at(global, epoch);
         for (ParamGroup g : optimizer.paramGroups()) {
           g.setLr(lr);
@@ -143,6 +199,23 @@ public final class Trainer {
           weights = Replica.flatWeights(master);
         }
         sums.merge(new StepResult(null, r.lossSum(), r.weightSum(), r.metricSum(), r.count()));
+        if (checkpoints != null && s + 1 < steps && checkpoints.dueAfterStep(global + 1)) {
+          checkpoints.save(
+              new TrainingCheckpoint(
+                  weights,
+                  optimizer.stateDict(),
+                  epoch,
+                  s + 1,
+                  global + 1,
+                  new StepResult().merge(sums),
+                  before + (System.nanoTime() - start) / 1e9,
+                  history,
+                  early && bestEpoch > 0 && bestWeights != weights ? bestWeights : null,
+                  bestLoss,
+                  bestEpoch,
+                  sinceBest,
+                  false));
+        }
       }
       StepResult val = hasValidation ? source.validate(weights) : null;
       EpochStats stats =
@@ -157,7 +230,7 @@ public final class Trainer {
               lr,
               steps,
               sums.count(),
-              (System.nanoTime() - start) / 1e9);
+              before + (System.nanoTime() - start) / 1e9);
       history.add(stats);
       LOG.info("sparkgrad fit: {}", stats);
       if (listener != null) {
@@ -171,8 +244,28 @@ public final class Trainer {
           sinceBest = 0;
         } else if (++sinceBest >= config.earlyStoppingPatience()) {
           stopped = epoch + 1 < config.maxEpochs();
-          break;
         }
+      }
+      boolean last = stopped || epoch + 1 == config.maxEpochs();
+      if (checkpoints != null && checkpoints.dueAfterEpoch(epoch + 1, global, last)) {
+        checkpoints.save(
+            new TrainingCheckpoint(
+                weights,
+                optimizer.stateDict(),
+                epoch + 1,
+                0,
+                global,
+                new StepResult(),
+                0,
+                history,
+                early && bestEpoch > 0 && bestWeights != weights ? bestWeights : null,
+                bestLoss,
+                bestEpoch,
+                sinceBest,
+                stopped));
+      }
+      if (early && sinceBest >= config.earlyStoppingPatience()) {
+        break;
       }
     }
     if (early && bestEpoch > 0) {

@@ -1,0 +1,80 @@
+package org.sparkgrad.ml;
+
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.sparkgrad.ml.data.PreparedData;
+import org.sparkgrad.ml.io.CheckpointStore;
+import org.sparkgrad.ml.io.Checkpointing;
+import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.Objective;
+import org.sparkgrad.ml.train.RunFingerprint;
+import org.sparkgrad.ml.train.TrainingConfig;
+import org.sparkgrad.tensor.Generator;
+
+/**
+ * The checkpoints of a fit from the estimator's params: the folder, the policy, and the run's
+ * fingerprint, including a hash of the prepared rows' content (see docs/CHECKPOINTS.md).
+ */
+final class FitCheckpoints {
+  private FitCheckpoints() {}
+
+  /**
+   * The checkpoints of a fit of {@code spec} on {@code data}, or null without {@code
+   * checkpointDir}; close them when the fit ends.
+   *
+   * @param start the warm-start weights, or null
+   * @throws IllegalStateException if another fit in this JVM uses the folder
+   */
+  static Checkpointing open(
+      NeuralNetParams p,
+      TrainingConfig config,
+      NetworkSpec spec,
+      Objective objective,
+      PreparedData data,
+      float[] start,
+      Configuration hadoop) {
+    if (p.getCheckpointDir().isEmpty()) {
+      return null;
+    }
+    return Checkpointing.open(
+        new CheckpointStore(new Path(p.getCheckpointDir()), hadoop),
+        spec,
+        RunFingerprint.of(
+            config,
+            spec,
+            objective,
+            data.trainRows(),
+            data.validationRows(),
+            start,
+            contentHash(data)),
+        new Checkpointing.Settings(
+            p.getCheckpointInterval(),
+            p.getCheckpointIntervalUnit(),
+            p.getKeepCheckpoints(),
+            p.getCheckpointOverwrite()),
+        config.maxEpochs());
+  }
+
+  /**
+   * An order-independent hash of the rows' content (one Spark job over the cached blocks): the sum
+   * of the mixed row hashes, training and validation rows apart.
+   */
+  private static String contentHash(PreparedData data) {
+    long[] sums =
+        data.partitions()
+            .map(p -> new long[] {sum(p.train().hashes()), sum(p.validation().hashes())})
+            .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    return String.format(Locale.ROOT, "%016x/%016x", sums[0], sums[1]);
+  }
+
+  private static long sum(long[] hashes) {
+    long s = 0;
+    if (hashes != null) {
+      for (long h : hashes) {
+        s += Generator.mix(h);
+      }
+    }
+    return s;
+  }
+}

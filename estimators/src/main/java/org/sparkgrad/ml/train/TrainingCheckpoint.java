@@ -1,0 +1,161 @@
+package org.sparkgrad.ml.train;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparkgrad.ml.EpochStats;
+import org.sparkgrad.nn.Module;
+import org.sparkgrad.optim.Optimizer;
+import org.sparkgrad.tensor.NoGrad;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * Everything the {@link Trainer}'s loop needs to continue a fit exactly where it was: the weights
+ * and the optimizer state, the position of the global sampler (the epoch and the step within it;
+ * the order of every epoch and every dropout mask are functions of the seed, the epoch, the step
+ * and the row ids, so no generator state is needed beyond the seed), the sums of the epoch's steps
+ * so far, the epochs done, and the early-stopping state.
+ */
+public final class TrainingCheckpoint {
+  private final float[] weights;
+  private final Map<String, Tensor> optimizerState;
+  private final int epoch;
+  private final int step;
+  private final long globalStep;
+  private final StepResult partial;
+  private final double partialSeconds;
+  private final List<EpochStats> history;
+  private final float[] bestWeights;
+  private final double bestLoss;
+  private final int bestEpoch;
+  private final int sinceBest;
+  private final boolean stopped;
+
+  /** A checkpoint of the given state; the history and the optimizer map are copied. */
+  public TrainingCheckpoint(
+      float[] weights,
+      Map<String, Tensor> optimizerState,
+      int epoch,
+      int step,
+      long globalStep,
+      StepResult partial,
+      double partialSeconds,
+      List<EpochStats> history,
+      float[] bestWeights,
+      double bestLoss,
+      int bestEpoch,
+      int sinceBest,
+      boolean stopped) {
+    this.weights = weights;
+    this.optimizerState = Collections.unmodifiableMap(new LinkedHashMap<>(optimizerState));
+    this.epoch = epoch;
+    this.step = step;
+    this.globalStep = globalStep;
+    this.partial = partial;
+    this.partialSeconds = partialSeconds;
+    this.history = List.copyOf(history);
+    this.bestWeights = bestWeights;
+    this.bestLoss = bestLoss;
+    this.bestEpoch = bestEpoch;
+    this.sinceBest = sinceBest;
+    this.stopped = stopped;
+  }
+
+  /** The master weights, flat in parameter order (shared, not a copy). */
+  public float[] weights() {
+    return weights;
+  }
+
+  /** The optimizer's state dict. */
+  public Map<String, Tensor> optimizerState() {
+    return optimizerState;
+  }
+
+  /** The epoch (from 0) the next step belongs to. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** The next step (from 0) within {@link #epoch}; 0 at an epoch boundary. */
+  public int step() {
+    return step;
+  }
+
+  /** The optimizer steps done since the start of the fit. */
+  public long globalStep() {
+    return globalStep;
+  }
+
+  /** The sums of the steps of {@link #epoch} done so far (shared, not a copy). */
+  public StepResult partial() {
+    return partial;
+  }
+
+  /** The seconds already spent in {@link #epoch}. */
+  public double partialSeconds() {
+    return partialSeconds;
+  }
+
+  /** The statistics of the epochs done. */
+  public List<EpochStats> history() {
+    return history;
+  }
+
+  /** The best weights so far with early stopping, or null (shared, not a copy). */
+  public float[] bestWeights() {
+    return bestWeights;
+  }
+
+  /** The best validation loss so far. */
+  public double bestLoss() {
+    return bestLoss;
+  }
+
+  /** The epoch (from 1) of the best validation loss; 0 if none. */
+  public int bestEpoch() {
+    return bestEpoch;
+  }
+
+  /** The epochs since the best one. */
+  public int sinceBest() {
+    return sinceBest;
+  }
+
+  /** Whether early stopping has ended the fit. */
+  public boolean stopped() {
+    return stopped;
+  }
+
+  /** Loads the weights into {@code net} and the optimizer state into {@code optimizer}. */
+  public void restore(Module net, Optimizer optimizer) {
+    loadFlat(net, weights);
+    optimizer.loadStateDict(optimizerState);
+  }
+
+  /**
+   * Copies flat {@code weights} (parameter order) into {@code net}'s parameters.
+   *
+   * @throws IllegalArgumentException if the number of weights does not fit the network
+   */
+  public static void loadFlat(Module net, float[] weights) {
+    List<Tensor> params = net.parameters();
+    int n = 0;
+    for (Tensor p : params) {
+      n += p.numel();
+    }
+    if (n != weights.length) {
+      throw new IllegalArgumentException(
+          "the network has " + n + " weights, got " + weights.length);
+    }
+    int off = 0;
+    try (NoGrad ng = NoGrad.enter()) {
+      for (Tensor p : params) {
+        float[] part = new float[p.numel()];
+        System.arraycopy(weights, off, part, 0, part.length);
+        p.copyFrom(Tensor.of(part, p.shape()));
+        off += part.length;
+      }
+    }
+  }
+}
