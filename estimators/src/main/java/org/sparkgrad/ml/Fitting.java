@@ -8,6 +8,7 @@ import org.sparkgrad.ml.data.PreparedData;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
+import org.sparkgrad.ml.train.Parallelism;
 import org.sparkgrad.ml.train.SparkGradientSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
@@ -175,10 +176,17 @@ final class Fitting {
               data.trainRows(),
               config.batchSize(),
               config.shuffle(),
-              p.getDevice());
+              p.getDevice(),
+              p.getGradAccumulationSteps());
       Trainer trainer =
           new Trainer(
-              config, spec, objective, data.trainRows(), data.validationRows() > 0, listener);
+              config,
+              spec,
+              objective,
+              data.trainRows(),
+              data.validationRows() > 0,
+              listener,
+              new Parallelism(p.getGradAccumulationSteps(), p.getLocalSteps()));
       Trainer.Result result;
       try (SparkGradientSource source = new SparkGradientSource(data.partitions(), step)) {
         result = trainer.fit(source);

@@ -67,6 +67,8 @@ public final class NeuralNetParamSet implements Serializable {
   final Param<String> device;
   final IntParam numReplicas;
   final IntParam inferBatchSize;
+  final IntParam gradAccumulationSteps;
+  final IntParam localSteps;
 
   private final boolean classifier;
 
@@ -220,6 +222,23 @@ public final class NeuralNetParamSet implements Serializable {
             "inferBatchSize",
             "rows per batch when scoring",
             ParamCheck.intAtLeast("inferBatchSize", 1));
+    gradAccumulationSteps =
+        intParam(
+            owner,
+            "gradAccumulationSteps",
+            "micro-batches of batchSize rows per optimizer step, run one after another on each"
+                + " partition in one Spark job: the step sees the gradient of batchSize *"
+                + " gradAccumulationSteps rows with the memory of batchSize rows",
+            ParamCheck.intAtLeast("gradAccumulationSteps", 1));
+    localSteps =
+        intParam(
+            owner,
+            "localSteps",
+            "1: synchronous steps; k > 1: each partition takes k optimizer steps on its own rows"
+                + " of the next k minibatches, then weights and optimizer state are averaged,"
+                + " weighted by rows (one Spark job per k steps; not equal to synchronous"
+                + " training)",
+            ParamCheck.intAtLeast("localSteps", 1));
   }
 
   /** Sets the defaults on {@code owner}, which must already return this set. */
@@ -256,6 +275,8 @@ public final class NeuralNetParamSet implements Serializable {
     owner.setDefault(device, "auto");
     owner.setDefault(numReplicas, 0);
     owner.setDefault(inferBatchSize, 1024);
+    owner.setDefault(gradAccumulationSteps, 1);
+    owner.setDefault(localSteps, 1);
   }
 
   private static Param<String> string(Params owner, String name, String doc) {

@@ -20,11 +20,13 @@ class ParamsTest {
           "dropout",
           "earlyStoppingPatience",
           "featuresCol",
+          "gradAccumulationSteps",
           "gradClipNorm",
           "hiddenLayers",
           "inferBatchSize",
           "labelCol",
           "learningRate",
+          "localSteps",
           "loss",
           "lrGamma",
           "lrSchedule",
@@ -84,6 +86,8 @@ class ParamsTest {
     assertThat(c.getBatchSize()).isEqualTo(64);
     assertThat(c.getSeed()).isEqualTo((long) NeuralNetClassifier.class.getName().hashCode());
     assertThat(c.getShuffle()).isTrue();
+    assertThat(c.getGradAccumulationSteps()).isEqualTo(1);
+    assertThat(c.getLocalSteps()).isEqualTo(1);
     assertThat(c.isDefined(c.weightCol())).isFalse();
     assertThat(c.isDefined(c.validationIndicatorCol())).isFalse();
     assertThat(c.isNonEmpty(c.weightCol())).isFalse();
@@ -156,6 +160,9 @@ class ParamsTest {
     assertThatThrownBy(() -> c.setNumReplicas(-1)).hasMessage("numReplicas must be >= 0, got -1");
     assertThatThrownBy(() -> c.setInferBatchSize(0))
         .hasMessage("inferBatchSize must be >= 1, got 0");
+    assertThatThrownBy(() -> c.setGradAccumulationSteps(0))
+        .hasMessage("gradAccumulationSteps must be >= 1, got 0");
+    assertThatThrownBy(() -> c.setLocalSteps(0)).hasMessage("localSteps must be >= 1, got 0");
     assertThatThrownBy(() -> c.setHiddenLayers(new int[] {4, 0}))
         .hasMessage("hiddenLayers must be an array of sizes > 0, got [4, 0]");
     assertThat(c.getLearningRate()).isEqualTo(1e-3);

@@ -3,18 +3,25 @@ package org.sparkgrad.ml.train;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.ml.data.SparkErrors;
 
 /**
  * The distributed {@link Trainer.GradientSource} (the one class of this package that uses Spark):
- * each step broadcasts the weights, every partition computes its {@link GradientStep} on its rows
- * of the minibatch, and {@code treeAggregate} sums the results in double precision. Each step's
- * Spark job is described as {@code "sparkgrad fit: epoch 3/20, step 41/59"}, so the Spark UI shows
- * where training is; the thread's previous job description is restored by {@link #close}.
+ * each step is one Spark job whose closure carries the weights, every partition computes its {@link
+ * GradientStep} on its rows of the minibatch (on the replica its task thread keeps, into reused
+ * gradient buffers) and returns a float32 gradient, and {@code treeAggregate} sums the results in
+ * double precision, with the tree depth chosen from the partition count ({@link #depthFor}).
+ *
+ * <p>The weights travel in the job's closure rather than in a {@code Broadcast}: Spark already
+ * broadcasts every stage's serialised closure, so a broadcast of its own per step only added a
+ * second broadcast to create and a blocking destroy (see docs/PERFORMANCE.md for the measurement).
+ * The cached training blocks never leave the executors; only weights go out and sums come back.
+ * Each step's Spark job is described as {@code "sparkgrad fit: epoch 3/20, step 41/59"}, so the
+ * Spark UI shows where training is; the thread's previous job description is restored by {@link
+ * #close}.
  */
-public final class SparkGradientSource implements Trainer.GradientSource, AutoCloseable {
+public final class SparkGradientSource implements Trainer.LocalStepsSource, AutoCloseable {
   private static final String DESCRIPTION = "spark.job.description";
 
   private final JavaRDD<PartitionData> data;
@@ -30,7 +37,7 @@ public final class SparkGradientSource implements Trainer.GradientSource, AutoCl
     SparkContext sc = data.context();
     this.jsc = JavaSparkContext.fromSparkContext(sc);
     this.previousDescription = sc.getLocalProperty(DESCRIPTION);
-    this.depth = data.getNumPartitions() > 16 ? 3 : 2;
+    this.depth = depthFor(data.getNumPartitions());
   }
 
   @Override
@@ -44,36 +51,78 @@ public final class SparkGradientSource implements Trainer.GradientSource, AutoCl
             + (s + 1)
             + "/"
             + stepsPerEpoch);
-    Broadcast<float[]> w = jsc.broadcast(weights);
     GradientStep g = step;
+    float[] w = weights;
     try {
       return data.treeAggregate(
           new StepResult(),
-          (acc, p) -> acc.merge(g.train(p, w.value(), epoch, s)),
+          (acc, p) -> acc.merge(g.train(p, w, epoch, s)),
           StepResult::merge,
           depth);
     } catch (Exception e) { // Spark throws its checked SparkException undeclared
       throw SparkErrors.unwrap(e);
-    } finally {
-      w.destroy();
     }
+  }
+
+  @Override
+  public LocalStepsResult localSteps(
+      TrainingConfig config,
+      float[] weights,
+      OptimizerSnapshot state,
+      int epoch,
+      int firstStep,
+      double[] lrs,
+      int stepsPerEpoch,
+      int maxEpochs) {
+    jsc.setJobDescription(
+        "sparkgrad fit: epoch "
+            + (epoch + 1)
+            + "/"
+            + maxEpochs
+            + ", local steps "
+            + (firstStep + 1)
+            + "-"
+            + (firstStep + lrs.length)
+            + "/"
+            + stepsPerEpoch);
+    LocalSteps work = new LocalSteps(step, config);
+    float[] w = weights;
+    try {
+      return data.treeAggregate(
+          new LocalStepsResult(),
+          (acc, p) -> acc.merge(work.run(p, w, state, epoch, firstStep, lrs)),
+          LocalStepsResult::merge,
+          depth);
+    } catch (Exception e) { // as in step
+      throw SparkErrors.unwrap(e);
+    }
+  }
+
+  /**
+   * The {@code treeAggregate} depth for {@code partitions} partitions: 1 (every partition's result
+   * straight to the driver) up to 8 partitions, where a tree level would only add a stage; 2 up to
+   * 64; 3 beyond, so that the driver merges at most about 8 results per level.
+   */
+  static int depthFor(int partitions) {
+    if (partitions <= 8) {
+      return 1;
+    }
+    return partitions <= 64 ? 2 : 3;
   }
 
   @Override
   public StepResult validate(float[] weights) {
     jsc.setJobDescription("sparkgrad fit: validation");
-    Broadcast<float[]> w = jsc.broadcast(weights);
     GradientStep g = step;
+    float[] w = weights;
     try {
       return data.treeAggregate(
           new StepResult(),
-          (acc, p) -> acc.merge(g.evaluate(p.validation(), w.value())),
+          (acc, p) -> acc.merge(g.evaluate(p.validation(), w)),
           StepResult::merge,
           depth);
     } catch (Exception e) { // as above
       throw SparkErrors.unwrap(e);
-    } finally {
-      w.destroy();
     }
   }
 
