@@ -3,23 +3,24 @@ package org.sparkgrad.ml.train;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.ml.data.SparkErrors;
 
 /**
  * The distributed {@link Trainer.GradientSource} (the one class of this package that uses Spark):
- * each step is one Spark job whose closure carries the weights, every partition computes its {@link
- * GradientStep} on its rows of the minibatch (on the replica its task thread keeps, into reused
- * gradient buffers) and returns a float32 gradient, and {@code treeAggregate} sums the results in
- * double precision, with the tree depth chosen from the partition count ({@link #depthFor}).
+ * each step broadcasts the weights, every partition computes its {@link GradientStep} on its rows
+ * of the minibatch (on the replica its task thread keeps, into reused gradient buffers) and returns
+ * a float32 gradient, and {@code treeAggregate} sums the results in double precision, with the tree
+ * depth chosen from the partition count ({@link #depthFor}).
  *
- * <p>The weights travel in the job's closure rather than in a {@code Broadcast}: Spark already
- * broadcasts every stage's serialised closure, so a broadcast of its own per step only added a
- * second broadcast to create and a blocking destroy (see docs/PERFORMANCE.md for the measurement).
- * The cached training blocks never leave the executors; only weights go out and sums come back.
- * Each step's Spark job is described as {@code "sparkgrad fit: epoch 3/20, step 41/59"}, so the
- * Spark UI shows where training is; the thread's previous job description is restored by {@link
- * #close}.
+ * <p>The weights travel in a {@code Broadcast}, not in the job's closure: measured in {@code
+ * local[2]} (docs/PERFORMANCE.md), a 235k-float array in the closure cost several times a
+ * broadcast, since Spark serialises a closure more than once (the closure cleaner's check, the task
+ * binary) and Java-serialises arrays element by element. The cached training blocks never leave the
+ * executors; only weights go out and sums come back. Each step's Spark job is described as {@code
+ * "sparkgrad fit: epoch 3/20, step 41/59"}, so the Spark UI shows where training is; the thread's
+ * previous job description is restored by {@link #close}.
  */
 public final class SparkGradientSource implements Trainer.LocalStepsSource, AutoCloseable {
   private static final String DESCRIPTION = "spark.job.description";
@@ -51,16 +52,18 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
             + (s + 1)
             + "/"
             + stepsPerEpoch);
+    Broadcast<float[]> w = jsc.broadcast(weights);
     GradientStep g = step;
-    float[] w = weights;
     try {
       return data.treeAggregate(
           new StepResult(),
-          (acc, p) -> acc.merge(g.train(p, w, epoch, s)),
+          (acc, p) -> acc.merge(g.train(p, w.value(), epoch, s)),
           StepResult::merge,
           depth);
     } catch (Exception e) { // Spark throws its checked SparkException undeclared
       throw SparkErrors.unwrap(e);
+    } finally {
+      w.destroy();
     }
   }
 
@@ -86,15 +89,19 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
             + "/"
             + stepsPerEpoch);
     LocalSteps work = new LocalSteps(step, config);
-    float[] w = weights;
+    Broadcast<float[]> w = jsc.broadcast(weights);
+    Broadcast<OptimizerSnapshot> st = jsc.broadcast(state);
     try {
       return data.treeAggregate(
           new LocalStepsResult(),
-          (acc, p) -> acc.merge(work.run(p, w, state, epoch, firstStep, lrs)),
+          (acc, p) -> acc.merge(work.run(p, w.value(), st.value(), epoch, firstStep, lrs)),
           LocalStepsResult::merge,
           depth);
     } catch (Exception e) { // as in step
       throw SparkErrors.unwrap(e);
+    } finally {
+      w.destroy();
+      st.destroy();
     }
   }
 
@@ -113,16 +120,18 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
   @Override
   public StepResult validate(float[] weights) {
     jsc.setJobDescription("sparkgrad fit: validation");
+    Broadcast<float[]> w = jsc.broadcast(weights);
     GradientStep g = step;
-    float[] w = weights;
     try {
       return data.treeAggregate(
           new StepResult(),
-          (acc, p) -> acc.merge(g.evaluate(p.validation(), w)),
+          (acc, p) -> acc.merge(g.evaluate(p.validation(), w.value())),
           StepResult::merge,
           depth);
     } catch (Exception e) { // as above
       throw SparkErrors.unwrap(e);
+    } finally {
+      w.destroy();
     }
   }
 
