@@ -197,7 +197,7 @@ public final class MlpTrainingBenchmark {
             idx[i] = order[s * b + i];
           }
           Tensor index = Tensor.wrapLongs(idx);
-          opt.zeroGrad();
+          opt.zeroGrad(false); // as torch 1.13 zero_grad(): keeps buffers
           Tensor loss =
               lossFn.forward(
                   model.forward(ds.trainX().indexSelect(0, index)),
@@ -235,7 +235,7 @@ public final class MlpTrainingBenchmark {
       model.train();
       double sum = 0;
       for (Tensor[] batch : loader) {
-        opt.zeroGrad();
+        opt.zeroGrad(false); // as torch 1.13 zero_grad(): keeps buffers
         Tensor loss = lossFn.forward(model.forward(batch[0]), batch[1]);
         loss.backward();
         opt.step();

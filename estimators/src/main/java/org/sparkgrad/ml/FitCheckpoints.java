@@ -1,6 +1,7 @@
 package org.sparkgrad.ml;
 
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.sparkgrad.ml.data.PreparedData;
@@ -40,6 +41,24 @@ final class FitCheckpoints {
     return Checkpointing.open(
         new CheckpointStore(new Path(p.getCheckpointDir()), hadoop),
         spec,
+        fingerprint(p, config, spec, objective, data, start),
+        new Checkpointing.Settings(
+            p.getCheckpointInterval(),
+            p.getCheckpointIntervalUnit(),
+            p.getKeepCheckpoints(),
+            p.getCheckpointOverwrite()),
+        config.maxEpochs());
+  }
+
+  /** The run's fingerprint, with the params that set how steps are grouped into Spark jobs. */
+  private static Map<String, String> fingerprint(
+      NeuralNetParams p,
+      TrainingConfig config,
+      NetworkSpec spec,
+      Objective objective,
+      PreparedData data,
+      float[] start) {
+    Map<String, String> f =
         RunFingerprint.of(
             config,
             spec,
@@ -47,13 +66,10 @@ final class FitCheckpoints {
             data.trainRows(),
             data.validationRows(),
             start,
-            contentHash(data)),
-        new Checkpointing.Settings(
-            p.getCheckpointInterval(),
-            p.getCheckpointIntervalUnit(),
-            p.getKeepCheckpoints(),
-            p.getCheckpointOverwrite()),
-        config.maxEpochs());
+            contentHash(data));
+    f.put("gradAccumulationSteps", Integer.toString(p.getGradAccumulationSteps()));
+    f.put("localSteps", Integer.toString(p.getLocalSteps()));
+    return f;
   }
 
   /**

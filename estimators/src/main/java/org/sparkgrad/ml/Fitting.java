@@ -10,6 +10,7 @@ import org.sparkgrad.ml.io.Checkpointing;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
+import org.sparkgrad.ml.train.Parallelism;
 import org.sparkgrad.ml.train.SparkGradientSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
@@ -181,12 +182,19 @@ final class Fitting {
               data.trainRows(),
               config.batchSize(),
               config.shuffle(),
-              p.getDevice());
+              p.getDevice(),
+              p.getGradAccumulationSteps());
       Configuration hadoop = df.sparkSession().sparkContext().hadoopConfiguration();
       float[] start = WarmStart.weights(p, initialModel, spec, hadoop);
       Trainer trainer =
           new Trainer(
-                  config, spec, objective, data.trainRows(), data.validationRows() > 0, listener)
+                  config,
+                  spec,
+                  objective,
+                  data.trainRows(),
+                  data.validationRows() > 0,
+                  listener,
+                  new Parallelism(p.getGradAccumulationSteps(), p.getLocalSteps()))
               .withInitialWeights(start);
       Trainer.Result result;
       try (Checkpointing checkpoints =

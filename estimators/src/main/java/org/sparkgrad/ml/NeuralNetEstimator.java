@@ -270,6 +270,29 @@ public abstract class NeuralNetEstimator<
     return self();
   }
 
+  /**
+   * Sets the micro-batches of {@code batchSize} rows per optimizer step (gradient accumulation):
+   * one Spark job per optimizer step computes them one after another on each partition, so the
+   * step's fixed cost is paid once per {@code batchSize * value} rows while memory holds the
+   * activations of {@code batchSize} rows. Same result as {@code batchSize * value} up to float
+   * summation order.
+   */
+  public E setGradAccumulationSteps(int value) {
+    set(gradAccumulationSteps(), value);
+    return self();
+  }
+
+  /**
+   * Sets the optimizer steps each partition takes on its own rows between averagings (local SGD); 1
+   * (the default) is synchronous training. With {@code k > 1} a Spark job runs once per {@code k}
+   * minibatches; weights and optimizer state are averaged over partitions, weighted by rows. The
+   * result differs from synchronous training (each partition's steps see only its rows).
+   */
+  public E setLocalSteps(int value) {
+    set(localSteps(), value);
+    return self();
+  }
+
   /** Sets the rows per batch when scoring. */
   public E setInferBatchSize(int value) {
     set(inferBatchSize(), value);

@@ -76,6 +76,8 @@ public final class NeuralNetParamSet implements Serializable {
   final IntParam keepCheckpoints;
   final BooleanParam checkpointOverwrite;
   final Param<String> initialWeightsPath;
+  final IntParam gradAccumulationSteps;
+  final IntParam localSteps;
 
   private final boolean classifier;
 
@@ -266,6 +268,23 @@ public final class NeuralNetParamSet implements Serializable {
             "initialWeightsPath",
             "warm start: a saved model folder or a .safetensors state dict whose weights (for the"
                 + " same network) the fit starts from; empty: initial weights from the seed");
+    gradAccumulationSteps =
+        intParam(
+            owner,
+            "gradAccumulationSteps",
+            "micro-batches of batchSize rows per optimizer step, run one after another on each"
+                + " partition in one Spark job: the step sees the gradient of batchSize *"
+                + " gradAccumulationSteps rows with the memory of batchSize rows",
+            ParamCheck.intAtLeast("gradAccumulationSteps", 1));
+    localSteps =
+        intParam(
+            owner,
+            "localSteps",
+            "1: synchronous steps; k > 1: each partition takes k optimizer steps on its own rows"
+                + " of the next k minibatches, then weights and optimizer state are averaged,"
+                + " weighted by rows (one Spark job per k steps; not equal to synchronous"
+                + " training)",
+            ParamCheck.intAtLeast("localSteps", 1));
   }
 
   /** Sets the defaults on {@code owner}, which must already return this set. */
@@ -308,6 +327,8 @@ public final class NeuralNetParamSet implements Serializable {
     owner.setDefault(keepCheckpoints, 2);
     owner.setDefault(checkpointOverwrite, false);
     owner.setDefault(initialWeightsPath, "");
+    owner.setDefault(gradAccumulationSteps, 1);
+    owner.setDefault(localSteps, 1);
   }
 
   private static Param<String> string(Params owner, String name, String doc) {

@@ -301,6 +301,26 @@ public interface NeuralNetParams extends Params {
     return (Integer) getOrDefault(numReplicas());
   }
 
+  /** Param for the micro-batches per optimizer step (gradient accumulation); 1 for none. */
+  default IntParam gradAccumulationSteps() {
+    return paramSet().gradAccumulationSteps;
+  }
+
+  /** Returns the micro-batches per optimizer step. */
+  default int getGradAccumulationSteps() {
+    return (Integer) getOrDefault(gradAccumulationSteps());
+  }
+
+  /** Param for the optimizer steps each partition takes between averagings; 1: synchronous. */
+  default IntParam localSteps() {
+    return paramSet().localSteps;
+  }
+
+  /** Returns the optimizer steps each partition takes between averagings. */
+  default int getLocalSteps() {
+    return (Integer) getOrDefault(localSteps());
+  }
+
   /** Param for the rows per batch when scoring. */
   default IntParam inferBatchSize() {
     return paramSet().inferBatchSize;

@@ -24,6 +24,7 @@ class ParamsTest {
           "dropout",
           "earlyStoppingPatience",
           "featuresCol",
+          "gradAccumulationSteps",
           "gradClipNorm",
           "hiddenLayers",
           "inferBatchSize",
@@ -31,6 +32,7 @@ class ParamsTest {
           "keepCheckpoints",
           "labelCol",
           "learningRate",
+          "localSteps",
           "loss",
           "lrGamma",
           "lrSchedule",
@@ -90,6 +92,8 @@ class ParamsTest {
     assertThat(c.getBatchSize()).isEqualTo(64);
     assertThat(c.getSeed()).isEqualTo((long) NeuralNetClassifier.class.getName().hashCode());
     assertThat(c.getShuffle()).isTrue();
+    assertThat(c.getGradAccumulationSteps()).isEqualTo(1);
+    assertThat(c.getLocalSteps()).isEqualTo(1);
     assertThat(c.isDefined(c.weightCol())).isFalse();
     assertThat(c.isDefined(c.validationIndicatorCol())).isFalse();
     assertThat(c.isNonEmpty(c.weightCol())).isFalse();
@@ -173,6 +177,9 @@ class ParamsTest {
         .hasMessage("checkpointInterval must be >= 1, got 0");
     assertThatThrownBy(() -> c.setKeepCheckpoints(0))
         .hasMessage("keepCheckpoints must be >= 1, got 0");
+    assertThatThrownBy(() -> c.setGradAccumulationSteps(0))
+        .hasMessage("gradAccumulationSteps must be >= 1, got 0");
+    assertThatThrownBy(() -> c.setLocalSteps(0)).hasMessage("localSteps must be >= 1, got 0");
     assertThatThrownBy(() -> c.setHiddenLayers(new int[] {4, 0}))
         .hasMessage("hiddenLayers must be an array of sizes > 0, got [4, 0]");
     assertThat(c.getLearningRate()).isEqualTo(1e-3);

@@ -284,8 +284,23 @@ public abstract class Module {
 
   /** Clears every parameter's gradient, as {@code zero_grad(set_to_none=True)}. */
   public void zeroGrad() {
+    zeroGrad(true);
+  }
+
+  /**
+   * Resets every parameter's gradient, as PyTorch's {@code zero_grad(set_to_none)}: with {@code
+   * setToNone} the gradients become null; without it, existing gradient buffers are filled with
+   * zeros and kept, so the next {@code backward()} accumulates into them in place instead of
+   * allocating new ones (faster in a training loop; a parameter that got no gradient keeps zeros
+   * rather than null).
+   */
+  public void zeroGrad(boolean setToNone) {
     for (Tensor p : parameters()) {
-      p.zeroGrad();
+      if (setToNone) {
+        p.zeroGrad();
+      } else if (p.grad() != null) {
+        p.grad().fillInPlace(0);
+      }
     }
   }
 

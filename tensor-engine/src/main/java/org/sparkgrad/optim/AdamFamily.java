@@ -36,10 +36,30 @@ abstract class AdamFamily extends Optimizer {
     double beta2 = group.get("beta2");
     double eps = group.get("eps");
     double weightDecay = group.weightDecay();
-    Tensor g = group.getFlag("maximize") ? grad.neg() : grad;
     double step = incrementStep(state);
     Tensor expAvg = buffer(state, "exp_avg", param);
     Tensor expAvgSq = buffer(state, "exp_avg_sq", param);
+    boolean amsgrad = group.getFlag("amsgrad");
+    Tensor maxSq = amsgrad ? buffer(state, "max_exp_avg_sq", param) : null;
+    if (FusedAdam.applies(param, grad, expAvg, expAvgSq)
+        && (maxSq == null || FusedAdam.applies(maxSq))) {
+      FusedAdam.step(
+          param,
+          grad,
+          expAvg,
+          expAvgSq,
+          maxSq,
+          lr,
+          beta1,
+          beta2,
+          eps,
+          weightDecay,
+          decoupledWeightDecay,
+          group.getFlag("maximize"),
+          step);
+      return;
+    }
+    Tensor g = group.getFlag("maximize") ? grad.neg() : grad;
     if (decoupledWeightDecay) {
       param.mulInPlace(1 - lr * weightDecay);
     } else if (weightDecay != 0) {
@@ -51,10 +71,9 @@ abstract class AdamFamily extends Optimizer {
     double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
     double stepSize = lr / biasCorrection1;
     Tensor second = expAvgSq;
-    if (group.getFlag("amsgrad")) {
-      Tensor max = buffer(state, "max_exp_avg_sq", param);
-      max.copyFrom(max.maximum(expAvgSq));
-      second = max;
+    if (amsgrad) {
+      maxSq.copyFrom(maxSq.maximum(expAvgSq));
+      second = maxSq;
     }
     // As PyTorch's single-tensor Adam: the denominator is built in place in one temporary.
     Tensor denom = second.sqrt().divInPlace(biasCorrection2Sqrt).addInPlace(eps);

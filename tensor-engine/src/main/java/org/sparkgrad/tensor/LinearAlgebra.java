@@ -123,7 +123,7 @@ final class LinearAlgebra {
           Tensor g2 = g.reshape(rows, out);
           return new Tensor[] {
             x.requiresGrad() ? gemm(g2, false, weight, false).reshape(xShape) : null,
-            weight.requiresGrad() ? gemm(g2, true, x.reshape(rows, in), false) : null,
+            weight.requiresGrad() ? weightGrad(g2, x.reshape(rows, in), weight) : null,
             bias != null && bias.requiresGrad() ? g2.sum(0, false) : null
           };
         },
@@ -160,6 +160,30 @@ final class LinearAlgebra {
   }
 
   /** {@code op(a) @ op(b)} of 2-D tensors, where {@code op} transposes when its flag is set. */
+  /**
+   * The weight gradient {@code g^T @ x} of {@code linear}. When {@code weight} is a leaf that
+   * already has a gradient buffer of its own dtype and device (kept by {@code
+   * zeroGrad(setToNone=false)} or by an earlier backward), the product is added into that buffer by
+   * the GEMM itself ({@code beta = 1}), as PyTorch accumulates into {@code .grad}, and null is
+   * returned so that nothing else is added; otherwise a fresh gradient is returned.
+   */
+  private static Tensor weightGrad(Tensor g2, Tensor x2, Tensor weight) {
+    Tensor acc = weight.isLeaf() ? weight.grad() : null;
+    if (acc == null
+        || acc.dtype() != weight.dtype()
+        || !acc.device().equals(weight.device())
+        || acc.storage() == g2.storage()
+        || acc.storage() == x2.storage()) {
+      return gemm(g2, true, x2, false);
+    }
+    int m = g2.size(1);
+    int n = x2.size(1);
+    int k = g2.size(0);
+    g2.backend()
+        .gemm(true, false, m, n, k, 1, g2.storage(), 0, x2.storage(), 0, 1, acc.storage(), 0);
+    return null;
+  }
+
   static Tensor gemm(Tensor a, boolean transA, Tensor b, boolean transB) {
     int m = transA ? a.size(1) : a.size(0);
     int k = transA ? a.size(0) : a.size(1);

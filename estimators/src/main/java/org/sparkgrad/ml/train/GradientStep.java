@@ -28,6 +28,7 @@ public final class GradientStep implements Serializable {
   private final int batchSize;
   private final boolean shuffle;
   private final String device;
+  private final int accumulation;
 
   /**
    * The step of a fit.
@@ -43,6 +44,34 @@ public final class GradientStep implements Serializable {
       int batchSize,
       boolean shuffle,
       String device) {
+    this(spec, objective, seed, trainRows, batchSize, shuffle, device, 1);
+  }
+
+  /**
+   * The step of a fit with gradient accumulation: optimizer step {@code s} covers the rows at
+   * positions {@code [s*B*k, (s+1)*B*k)} of the epoch order ({@code B = batchSize}, {@code k =
+   * gradAccumulationSteps}), and each partition runs forward and backward on them micro-batch by
+   * micro-batch ({@code B} positions at a time), accumulating the gradient sums in place. The
+   * result is the gradient of a {@code B*k} minibatch, up to float summation order, with the
+   * activations of only {@code B} rows in memory at a time.
+   *
+   * @param gradAccumulationSteps micro-batches per optimizer step, {@code >= 1}
+   */
+  @SuppressWarnings("TooManyParameters") // the fit's row-selection settings, each needed here
+  public GradientStep(
+      NetworkSpec spec,
+      Objective objective,
+      long seed,
+      long trainRows,
+      int batchSize,
+      boolean shuffle,
+      String device,
+      int gradAccumulationSteps) {
+    if (gradAccumulationSteps < 1) {
+      throw new IllegalArgumentException(
+          "gradAccumulationSteps must be >= 1, got " + gradAccumulationSteps);
+    }
+    this.accumulation = gradAccumulationSteps;
     this.spec = spec;
     this.objective = objective;
     this.seed = seed;
@@ -54,34 +83,61 @@ public final class GradientStep implements Serializable {
 
   /** The sums of this partition's share of minibatch {@code step} of epoch {@code epoch}. */
   public StepResult train(PartitionData data, float[] weights, int epoch, int step) {
-    DataBlock block = data.train();
-    if (block.rows() == 0) {
+    if (data.train().rows() == 0) {
       return new StepResult();
     }
-    EpochOrder order = data.order(trainRows, seed, epoch, shuffle);
-    int from = order.lowerBound((long) step * batchSize);
-    int to = order.lowerBound((long) (step + 1) * batchSize);
-    if (from == to) {
-      return new StepResult();
-    }
-    DataBlock.Batch b = block.gather(order.rows(), from, to);
-    Replica replica = Replica.cached(spec, Devices.resolve(device));
+    Replica replica = replica();
     replica.setWeights(weights);
     replica.zeroGrad();
-    Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
-    Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
-    Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
-    Tensor perRow = objective.perRowLoss(out, y);
-    Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
-    Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
-    total.backward();
-    double[] grad = replica.flatGrad();
-    double metric;
-    try (NoGrad ng = NoGrad.enter()) {
-      Tensor m = objective.perRowMetric(out.detach(), y);
-      metric = (w == null ? m : m.mul(w)).sum().item();
+    StepResult sums = backwardInto(replica, data, epoch, step);
+    if (sums.count() == 0) {
+      return new StepResult();
     }
-    return new StepResult(grad, total.item(), weightSum(b), metric, b.rows());
+    return StepResult.ofPartition(
+        replica.flatGradFloat(), sums.lossSum(), sums.weightSum(), sums.metricSum(), sums.count());
+  }
+
+  /** This thread's cached replica of the network on the fit's device. */
+  Replica replica() {
+    return Replica.cached(spec, Devices.resolve(device));
+  }
+
+  /**
+   * Runs forward and backward on this partition's rows of optimizer step {@code step}, micro-batch
+   * by micro-batch, adding the gradient of the weighted loss sum into {@code replica}'s gradients
+   * (which the caller zeroes); returns the loss, weight and metric sums and the row count, with no
+   * gradient.
+   */
+  StepResult backwardInto(Replica replica, PartitionData data, int epoch, int step) {
+    StepResult acc = new StepResult();
+    DataBlock block = data.train();
+    if (block.rows() == 0) {
+      return acc;
+    }
+    EpochOrder order = data.order(trainRows, seed, epoch, shuffle);
+    long first = (long) step * batchSize * accumulation;
+    for (int j = 0; j < accumulation; j++) {
+      int from = order.lowerBound(first + (long) j * batchSize);
+      int to = order.lowerBound(first + (long) (j + 1) * batchSize);
+      if (from == to) {
+        continue;
+      }
+      DataBlock.Batch b = block.gather(order.rows(), from, to);
+      Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+      Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
+      Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
+      Tensor perRow = objective.perRowLoss(out, y);
+      Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
+      Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
+      total.backward();
+      double metric;
+      try (NoGrad ng = NoGrad.enter()) {
+        Tensor m = objective.perRowMetric(out.detach(), y);
+        metric = (w == null ? m : m.mul(w)).sum().item();
+      }
+      acc.merge(new StepResult(null, total.item(), weightSum(b), metric, b.rows()));
+    }
+    return acc;
   }
 
   /** The loss and metric sums of {@code block}'s rows under {@code weights}, with no gradient. */

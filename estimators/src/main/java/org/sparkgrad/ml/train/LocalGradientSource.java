@@ -8,7 +8,7 @@ import org.sparkgrad.ml.data.PartitionData;
  * the Spark-free twin of the distributed source, for tests and for training without a cluster. The
  * partitions' training row ids must already be assigned ({@link RowIds#assign}).
  */
-public final class LocalGradientSource implements Trainer.GradientSource {
+public final class LocalGradientSource implements Trainer.LocalStepsSource {
   private final List<PartitionData> partitions;
   private final GradientStep step;
 
@@ -23,6 +23,24 @@ public final class LocalGradientSource implements Trainer.GradientSource {
     StepResult acc = new StepResult();
     for (PartitionData p : partitions) {
       acc.merge(step.train(p, weights, epoch, s));
+    }
+    return acc;
+  }
+
+  @Override
+  public LocalStepsResult localSteps(
+      TrainingConfig config,
+      float[] weights,
+      OptimizerSnapshot state,
+      int epoch,
+      int firstStep,
+      double[] lrs,
+      int stepsPerEpoch,
+      int maxEpochs) {
+    LocalSteps work = new LocalSteps(step, config);
+    LocalStepsResult acc = new LocalStepsResult();
+    for (PartitionData p : partitions) {
+      acc.merge(work.run(p, weights, state, epoch, firstStep, lrs));
     }
     return acc;
   }

@@ -3,9 +3,11 @@ package org.sparkgrad.ml.train;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkgrad.backend.cpu.CpuStorage;
 import org.sparkgrad.nn.Dropout;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.tensor.DType;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
@@ -87,9 +89,49 @@ public final class Replica {
     try (NoGrad ng = NoGrad.enter()) {
       for (Tensor p : params) {
         int n = p.numel();
+        if (p.storage() instanceof CpuStorage cpu && p.dtype() == DType.FLOAT32) {
+          System.arraycopy(flat, off, cpu.floats(), 0, n); // no per-step allocation
+        } else {
+          float[] part = new float[n];
+          System.arraycopy(flat, off, part, 0, n);
+          p.copyFrom(Tensor.of(part, p.shape()).to(device));
+        }
+        off += n;
+      }
+    }
+  }
+
+  /**
+   * The gradients as one flat float32 vector (a new array: it leaves the task as its result); a
+   * parameter without a gradient contributes zeros.
+   */
+  public float[] flatGradFloat() {
+    float[] out = new float[numWeights()];
+    int off = 0;
+    for (Tensor p : params) {
+      Tensor g = p.grad();
+      if (g != null) {
+        if (g.storage() instanceof CpuStorage cpu && g.dtype() == DType.FLOAT32) {
+          System.arraycopy(cpu.floats(), 0, out, off, p.numel());
+        } else {
+          float[] v = g.toFloatArray();
+          System.arraycopy(v, 0, out, off, v.length);
+        }
+      }
+      off += p.numel();
+    }
+    return out;
+  }
+
+  /** Loads the flat weight vector into {@code params} (float32 CPU tensors, as the driver's). */
+  static void loadWeights(List<Tensor> params, float[] flat) {
+    int off = 0;
+    try (NoGrad ng = NoGrad.enter()) {
+      for (Tensor p : params) {
+        int n = p.numel();
         float[] part = new float[n];
         System.arraycopy(flat, off, part, 0, n);
-        p.copyFrom(Tensor.of(part, p.shape()).to(device));
+        p.copyFrom(Tensor.of(part, p.shape()));
         off += n;
       }
     }
@@ -129,9 +171,12 @@ public final class Replica {
     return out;
   }
 
-  /** Clears the gradients. */
+  /**
+   * Zeroes the gradients and keeps their buffers ({@code zero_grad(set_to_none=False)}), so that
+   * backward accumulates into them instead of allocating new ones every step.
+   */
   public void zeroGrad() {
-    net.zeroGrad();
+    net.zeroGrad(false);
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkgrad.backend.cpu.CpuStorage;
 import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.TrainingDivergedException;
 import org.sparkgrad.ml.TrainingListener;
@@ -43,6 +44,25 @@ public final class Trainer {
     StepResult validate(float[] weights);
   }
 
+  /** A source that can also run local-steps rounds ({@link Parallelism#localSteps()} > 1). */
+  public interface LocalStepsSource extends GradientSource {
+    /**
+     * Runs {@link LocalSteps} on every partition for minibatches {@code firstStep .. firstStep +
+     * lrs.length - 1} of epoch {@code epoch}, from {@code weights} and {@code state}, and returns
+     * the sum of the partitions' results; {@code stepsPerEpoch} and {@code maxEpochs} are for
+     * progress reporting.
+     */
+    LocalStepsResult localSteps(
+        TrainingConfig config,
+        float[] weights,
+        OptimizerSnapshot state,
+        int epoch,
+        int firstStep,
+        double[] lrs,
+        int stepsPerEpoch,
+        int maxEpochs);
+  }
+
   /** The outcome of a fit: the model's weights (flat, in parameter order) and the summary. */
   public static final class Result {
     private final float[] weights;
@@ -70,6 +90,7 @@ public final class Trainer {
   private final long trainRows;
   private final boolean hasValidation;
   private final TrainingListener listener;
+  private final Parallelism parallelism;
   private CheckpointHook checkpoints;
   private float[] startWeights;
 
@@ -86,6 +107,22 @@ public final class Trainer {
       long trainRows,
       boolean hasValidation,
       TrainingListener listener) {
+    this(config, spec, objective, trainRows, hasValidation, listener, Parallelism.NONE);
+  }
+
+  /**
+   * A trainer that amortises Spark's per-job cost as {@code parallelism} says (gradient
+   * accumulation, local steps).
+   */
+  public Trainer(
+      TrainingConfig config,
+      NetworkSpec spec,
+      Objective objective,
+      long trainRows,
+      boolean hasValidation,
+      TrainingListener listener,
+      Parallelism parallelism) {
+    this.parallelism = parallelism;
     this.config = config;
     this.spec = spec;
     this.objective = objective;
@@ -133,11 +170,14 @@ public final class Trainer {
    *     {@code batchSize})
    */
   public Result fit(GradientSource source) {
-    int steps = config.stepsPerEpoch(trainRows);
+    int steps = parallelism.stepsPerEpoch(config, trainRows);
     if (steps == 0) {
       throw new IllegalArgumentException(
           "batchSize "
               + config.batchSize()
+              + (parallelism.gradAccumulationSteps() > 1
+                  ? " x gradAccumulationSteps " + parallelism.gradAccumulationSteps()
+                  : "")
               + " is larger than the "
               + trainRows
               + " training rows and dropLast is true: no step would run; lower batchSize or"
@@ -183,7 +223,48 @@ public final class Trainer {
       boolean mid = resumed != null && epoch == resumed.epoch();
       StepResult sums = mid ? new StepResult().merge(resumed.partial()) : new StepResult();
       double before = mid ? resumed.partialSeconds() : 0;
-      for (int s = mid ? resumed.step() : 0; s < steps; s++, global++) {
+      int first = mid ? resumed.step() : 0;
+      for (int s = first; s < steps && parallelism.localSteps() > 1; ) {
+        int k = Math.min(parallelism.localSteps(), steps - s);
+        double[] lrs = new double[k];
+        for (int j = 0; j < k; j++) {
+          lrs[j] = schedule.at(global + j, epoch);
+        }
+        OptimizerSnapshot state = OptimizerSnapshot.of(optimizer.stateDict());
+        LocalStepsResult r =
+            localSource(source)
+                .localSteps(config, weights, state, epoch, s, lrs, steps, config.maxEpochs());
+        checkFinite(r.sums(), epoch, s, steps, lrs[k - 1]);
+        float[] averaged = r.averageWeights();
+        if (averaged != null) {
+          Replica.loadWeights(params, averaged);
+          optimizer.loadStateDict(r.averageState(state).toStateDict());
+          weights = averaged;
+        }
+        StepResult rs = r.sums();
+        sums.merge(new StepResult(null, rs.lossSum(), rs.weightSum(), rs.metricSum(), rs.count()));
+        lr = lrs[k - 1];
+        s += k;
+        global += k;
+        if (checkpoints != null && s < steps && dueWithin(global - k, global)) {
+          checkpoints.save(
+              new TrainingCheckpoint(
+                  weights,
+                  optimizer.stateDict(),
+                  epoch,
+                  s,
+                  global,
+                  new StepResult().merge(sums),
+                  before + (System.nanoTime() - start) / 1e9,
+                  history,
+                  early && bestEpoch > 0 && bestWeights != weights ? bestWeights : null,
+                  bestLoss,
+                  bestEpoch,
+                  sinceBest,
+                  false));
+        }
+      }
+      for (int s = first; s < steps && parallelism.localSteps() == 1; s++, global++) {
         lr = schedule.at(global, epoch);
         for (ParamGroup g : optimizer.paramGroups()) {
           g.setLr(lr);
@@ -282,6 +363,29 @@ public final class Trainer {
     return new Result(weights, new TrainingSummary(history, stopped, bestEpoch));
   }
 
+  /**
+   * Whether a step checkpoint falls due after any of the global steps {@code (from, to]}: a
+   * local-steps round can only be checkpointed at its end.
+   */
+  private boolean dueWithin(long from, long to) {
+    for (long g = from + 1; g <= to; g++) {
+      if (checkpoints.dueAfterStep(g)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static LocalStepsSource localSource(GradientSource source) {
+    if (source instanceof LocalStepsSource l) {
+      return l;
+    }
+    throw new IllegalArgumentException(
+        "localSteps > 1 needs a source that runs local-steps rounds; "
+            + source.getClass().getName()
+            + " does not: set localSteps to 1");
+  }
+
   private double metric(StepResult r) {
     double mean = r.metricSum() / r.weightSum();
     return objective.classification() ? mean : Math.sqrt(mean);
@@ -320,15 +424,24 @@ public final class Trainer {
     }
   }
 
-  private static void setGrads(List<Tensor> params, double[] sum, double weightSum) {
+  /**
+   * Sets each parameter's gradient to its slice of {@code sum / weightSum}, computed in double and
+   * rounded once to float, written into the gradient buffer the parameter already has (the master
+   * weights are float32 CPU tensors) so that no step allocates new gradient tensors.
+   */
+  static void setGrads(List<Tensor> params, double[] sum, double weightSum) {
     int off = 0;
     for (Tensor p : params) {
       int n = p.numel();
-      float[] g = new float[n];
+      Tensor grad = p.grad();
+      if (grad == null || !(grad.storage() instanceof CpuStorage)) {
+        grad = Tensor.zeros(p.shape());
+        p.setGrad(grad);
+      }
+      float[] g = ((CpuStorage) grad.storage()).floats();
       for (int i = 0; i < n; i++) {
         g[i] = (float) (sum[off + i] / weightSum);
       }
-      p.setGrad(Tensor.of(g, p.shape()));
       off += n;
     }
   }

@@ -1,0 +1,102 @@
+package org.sparkgrad.ml.train;
+
+import java.io.Serializable;
+import java.util.List;
+import org.sparkgrad.backend.cpu.CpuStorage;
+import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.optim.ClipGrad;
+import org.sparkgrad.optim.Optimizer;
+import org.sparkgrad.optim.ParamGroup;
+import org.sparkgrad.tensor.DType;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * One partition's work in a local-steps round ({@code localSteps = k > 1}), with no Spark in it:
+ * load the driver's weights and optimizer state into this thread's replica and a fresh optimizer,
+ * then for each of the round's minibatches in which the partition has rows, take one optimizer step
+ * on the mean gradient of its own rows of that minibatch (micro-batched as {@link GradientStep},
+ * clipped as the synchronous step, at the learning rate the driver computed for that global step).
+ * Everything the round uses comes from the driver, so a retried task computes the same result.
+ */
+public final class LocalSteps implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final GradientStep step;
+  private final TrainingConfig config;
+
+  /** The rounds of a fit whose partitions are computed by {@code step}. */
+  public LocalSteps(GradientStep step, TrainingConfig config) {
+    this.step = step;
+    this.config = config;
+  }
+
+  /**
+   * The round over minibatches {@code firstStep .. firstStep + lrs.length - 1} of epoch {@code
+   * epoch} on {@code data}, from {@code weights} and {@code state}.
+   */
+  public LocalStepsResult run(
+      PartitionData data,
+      float[] weights,
+      OptimizerSnapshot state,
+      int epoch,
+      int firstStep,
+      double[] lrs) {
+    if (data.train().rows() == 0) {
+      return new LocalStepsResult();
+    }
+    Replica replica = step.replica();
+    replica.setWeights(weights);
+    List<Tensor> params = replica.net().parameters();
+    Optimizer optimizer = Optimizers.create(config, params);
+    if (state.hasState()) {
+      optimizer.loadStateDict(state.toStateDict());
+    }
+    StepResult sums = new StepResult();
+    for (int j = 0; j < lrs.length; j++) {
+      replica.zeroGrad();
+      StepResult s = step.backwardInto(replica, data, epoch, firstStep + j);
+      if (s.count() == 0) {
+        continue;
+      }
+      sums.merge(s);
+      if (!Double.isFinite(s.lossSum())) {
+        break; // the driver reports the divergence
+      }
+      divideGrads(params, s.weightSum());
+      if (config.gradClipNorm() > 0) {
+        ClipGrad.clipGradNorm(params, config.gradClipNorm());
+      }
+      for (ParamGroup g : optimizer.paramGroups()) {
+        g.setLr(lrs[j]);
+      }
+      optimizer.step();
+    }
+    if (sums.count() == 0) {
+      return new LocalStepsResult();
+    }
+    return new LocalStepsResult(
+        Replica.flatWeights(replica.net()), OptimizerSnapshot.of(optimizer.stateDict()), sums);
+  }
+
+  /**
+   * Divides the gradient sums by {@code weightSum} as the driver does for a synchronous step: in
+   * double, rounded once to float.
+   */
+  static void divideGrads(List<Tensor> params, double weightSum) {
+    for (Tensor p : params) {
+      Tensor grad = p.grad();
+      if (grad == null) {
+        continue;
+      }
+      if (grad.storage() instanceof CpuStorage cpu && grad.dtype() == DType.FLOAT32) {
+        float[] g = cpu.floats();
+        int n = grad.numel();
+        for (int i = 0; i < n; i++) {
+          g[i] = (float) (g[i] / weightSum);
+        }
+      } else {
+        grad.divInPlace(weightSum);
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package org.sparkgrad.optim;
+
+import org.sparkgrad.backend.Storage;
+import org.sparkgrad.backend.cpu.CpuStorage;
+import org.sparkgrad.tensor.DType;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * The Adam/AdamW update of one float32 CPU parameter in a single pass over its flat arrays, with no
+ * temporaries. Each element goes through the same float operations, in the same order, as the
+ * tensor-op form in {@link AdamFamily} (which is PyTorch's single-tensor Adam), so both give the
+ * same values up to the rounding of a fused multiply-add.
+ */
+final class FusedAdam {
+  private FusedAdam() {}
+
+  /** Whether every tensor is a float32 tensor held in a CPU {@code float[]}. */
+  static boolean applies(Tensor... ts) {
+    for (Tensor t : ts) {
+      if (t == null || t.dtype() != DType.FLOAT32 || !(t.storage() instanceof CpuStorage)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * One step. {@code max} is the AMSGrad buffer or null; {@code weightDecay} acts as L2 (added to
+   * the gradient) or, with {@code decoupled}, as AdamW's multiplicative decay of the parameter.
+   */
+  @SuppressWarnings(
+      "TooManyParameters") // the update's hyper-parameters, as PyTorch's _single_tensor_adam
+  static void step(
+      Tensor param,
+      Tensor grad,
+      Tensor expAvg,
+      Tensor expAvgSq,
+      Tensor max,
+      double lr,
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay,
+      boolean decoupled,
+      boolean maximize,
+      double step) {
+    float[] p = floats(param.storage());
+    float[] g = floats(grad.storage());
+    float[] m = floats(expAvg.storage());
+    float[] v = floats(expAvgSq.storage());
+    float[] vmax = max == null ? null : floats(max.storage());
+    int n = param.numel();
+    float decay = (float) (1 - lr * weightDecay);
+    float wd = (float) weightDecay;
+    float b1 = (float) beta1;
+    float oneMinusB1 = (float) (1 - beta1);
+    float b2 = (float) beta2;
+    float oneMinusB2 = (float) (1 - beta2);
+    float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+    float epsF = (float) eps;
+    float negStepSize = (float) (-lr / (1 - Math.pow(beta1, step)));
+    boolean l2 = !decoupled && weightDecay != 0;
+    for (int i = 0; i < n; i++) {
+      float gi = maximize ? -g[i] : g[i];
+      if (decoupled) {
+        p[i] = p[i] * decay;
+      } else if (l2) {
+        gi = gi + wd * p[i];
+      }
+      float mi = m[i] * b1 + oneMinusB1 * gi;
+      float vi = v[i] * b2 + oneMinusB2 * (gi * gi);
+      m[i] = mi;
+      v[i] = vi;
+      float second = vi;
+      if (vmax != null) {
+        second = Math.max(vmax[i], vi);
+        vmax[i] = second;
+      }
+      float denom = (float) Math.sqrt(second) / bc2Sqrt + epsF;
+      p[i] = p[i] + negStepSize * (mi / denom);
+    }
+  }
+
+  private static float[] floats(Storage s) {
+    return ((CpuStorage) s).floats();
+  }
+}
