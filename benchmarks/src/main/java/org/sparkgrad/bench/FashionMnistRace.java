@@ -23,8 +23,8 @@ import org.sparkgrad.backend.Backends;
  * Sparkgrad's scaling from 1 to 2 partitions. With {@code --cluster} Spark runs on a standalone
  * master and 2 one-core workers on loopback instead of {@code local[2]}.
  *
- * <p>Run (see docs/BENCHMARKS.md): {@code env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java
- * -Xmx6g <Spark's --add-opens> -cp 'benchmarks/target/*:benchmarks/target/lib/*'
+ * <p>Run (see docs/BENCHMARKS.md): {@code env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java -Xmx6g
+ * <Spark's --add-opens> -cp 'benchmarks/target/*:benchmarks/target/lib/*'
  * org.sparkgrad.bench.FashionMnistRace [--quick] [options]}; {@link RaceOptions#USAGE} lists them.
  */
 public final class FashionMnistRace {
@@ -43,7 +43,9 @@ public final class FashionMnistRace {
     for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
       if (System.getenv(v) != null) {
         System.out.println(
-            "note: " + v + " is set; for fair numbers run under `env -u OPENBLAS_CORETYPE -u"
+            "note: "
+                + v
+                + " is set; for fair numbers run under `env -u OPENBLAS_CORETYPE -u"
                 + " OPENBLAS_L2_SIZE`");
       }
     }
@@ -51,7 +53,7 @@ public final class FashionMnistRace {
     Path openblas = Machine.mappedLibrary("libopenblas").orElse(null);
     System.out.printf(
         Locale.ROOT,
-        "settings: batch %d, Adam lr %g, %d epochs, seed %d, %d partitions%s%n",
+        "settings: batch %d, Adam lr %s, %d epochs, seed %d, %d partitions%s%n",
         o.batchSize,
         o.lr,
         o.epochs,

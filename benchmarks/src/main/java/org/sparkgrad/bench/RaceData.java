@@ -52,8 +52,7 @@ final class RaceData {
     }
     String folder = dir.toAbsolutePath().toString();
     JavaRDD<Row> rows =
-        jsc.parallelize(slices, partitions)
-            .flatMap(i -> rowsOf(folder, i, partitions, withTest));
+        jsc.parallelize(slices, partitions).flatMap(i -> rowsOf(folder, i, partitions, withTest));
     Dataset<Row> df = spark.createDataFrame(rows, SCHEMA).persist(StorageLevel.MEMORY_ONLY());
     long n = df.count();
     if (n == 0) {

@@ -50,7 +50,10 @@ final class RaceReport {
       double s = ours.curve().timeTo(t);
       if (mllib != null) {
         System.out.printf(
-            Locale.ROOT, "to %s: MLlib / Sparkgrad = %s%s%n", pct, ratio(mllib, t, s, o),
+            Locale.ROOT,
+            "to %s: MLlib / Sparkgrad = %s%s%n",
+            pct,
+            ratio(mllib, t, s, o),
             t == 0.85 ? "  (goal >= 20x)" : "");
       }
       for (Curve c : torch) {
@@ -78,8 +81,7 @@ final class RaceReport {
           "2 partitions: %10.0f samples/s, %7.2f ms per step%n",
           r2,
           two.steadyMillisPerStep());
-      System.out.printf(
-          Locale.ROOT, "2 / 1 partitions = %.2fx  (goal >= 1.6x)%n", r2 / r1);
+      System.out.printf(Locale.ROOT, "2 / 1 partitions = %.2fx  (goal >= 1.6x)%n", r2 / r1);
       for (Curve c : torch) {
         double msPerStep = 1000.0 * o.batchSize / c.samplesPerSecond();
         System.out.printf(

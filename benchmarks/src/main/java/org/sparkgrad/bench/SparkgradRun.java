@@ -9,11 +9,11 @@ import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.NeuralNetClassifier;
 
 /**
- * Sparkgrad's side of the race: one fit of {@link NeuralNetClassifier} (784-256-128-10, ReLU,
- * Adam) whose validation rows are the 10k test images ({@code validationIndicatorCol}), so the
- * validation accuracy that every epoch reports is the test accuracy, measured without restarting
- * the fit. Times are wall-clock from the {@code fit} call, so they include the fit's data
- * preparation (converting the cached rows to blocks) and each epoch's validation pass.
+ * Sparkgrad's side of the race: one fit of {@link NeuralNetClassifier} (784-256-128-10, ReLU, Adam)
+ * whose validation rows are the 10k test images ({@code validationIndicatorCol}), so the validation
+ * accuracy that every epoch reports is the test accuracy, measured without restarting the fit.
+ * Times are wall-clock from the {@code fit} call, so they include the fit's data preparation
+ * (converting the cached rows to blocks) and each epoch's validation pass.
  */
 final class SparkgradRun {
   private SparkgradRun() {}
@@ -59,8 +59,8 @@ final class SparkgradRun {
   }
 
   /**
-   * Fits on {@code df}; with {@code testCol} its true rows are the validation (test) rows and
-   * every epoch adds a point to the curve.
+   * Fits on {@code df}; with {@code testCol} its true rows are the validation (test) rows and every
+   * epoch adds a point to the curve.
    */
   static Result fit(Dataset<Row> df, RaceOptions o, String testCol, String name, int epochs) {
     NeuralNetClassifier c = classifier(o).setMaxEpochs(epochs);

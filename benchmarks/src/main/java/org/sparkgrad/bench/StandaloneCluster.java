@@ -26,9 +26,9 @@ final class StandaloneCluster implements AutoCloseable {
   private final List<String> appJars = new ArrayList<>();
 
   /**
-   * Starts a master and {@code workers} workers of {@code coresEach} cores and {@code memory}
-   * (e.g. {@code 3g}) each, using the jars in {@code lib} (the module's {@code target/lib}) and
-   * {@code benchJar} (the benchmarks jar itself, for spark.jars).
+   * Starts a master and {@code workers} workers of {@code coresEach} cores and {@code memory} (e.g.
+   * {@code 3g}) each, using the jars in {@code lib} (the module's {@code target/lib}) and {@code
+   * benchJar} (the benchmarks jar itself, for spark.jars).
    */
   StandaloneCluster(Path lib, Path benchJar, int workers, int coresEach, String memory)
       throws IOException, InterruptedException {
@@ -129,7 +129,12 @@ final class StandaloneCluster implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new IOException(
-        name + " did not log '" + line + "' within " + START_TIMEOUT_MS / 1000 + " s:\n"
+        name
+            + " did not log '"
+            + line
+            + "' within "
+            + START_TIMEOUT_MS / 1000
+            + " s:\n"
             + tail(log));
   }
 

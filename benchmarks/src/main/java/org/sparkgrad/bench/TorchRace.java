@@ -15,8 +15,8 @@ import java.util.Locale;
 
 /**
  * PyTorch's side of the race: {@code race_torch.py} (a resource, beside the {@code
- * mlp_training_torch.py} it imports) in a {@code /usr/bin/python3} child process on one thread,
- * its JSON lines parsed into a {@link Curve}. With {@code preload}, that library is put in {@code
+ * mlp_training_torch.py} it imports) in a {@code /usr/bin/python3} child process on one thread, its
+ * JSON lines parsed into a {@link Curve}. With {@code preload}, that library is put in {@code
  * LD_PRELOAD} so that its {@code sgemm_} serves torch's GEMMs.
  */
 final class TorchRace {
@@ -105,8 +105,8 @@ final class TorchRace {
       if (rc != 0) {
         throw new IOException(name + ": race_torch.py exited with status " + rc);
       }
-      List<Double> steady = trainSeconds.size() > 1 ? trainSeconds.subList(1, trainSeconds.size())
-          : trainSeconds;
+      List<Double> steady =
+          trainSeconds.size() > 1 ? trainSeconds.subList(1, trainSeconds.size()) : trainSeconds;
       double sum = steady.stream().mapToDouble(Double::doubleValue).sum();
       curve.samplesPerSecond(o.trainRows * steady.size() / sum);
       return curve;

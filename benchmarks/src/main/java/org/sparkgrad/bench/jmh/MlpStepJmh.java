@@ -23,8 +23,8 @@ import org.sparkgrad.tensor.Tensor;
 /**
  * One training step of the MLP 784-256-128-10 (ReLU) in the engine alone, no Spark: {@code
  * zeroGrad}, forward, {@code CrossEntropyLoss}, backward and an Adam step (lr 1e-3) on a minibatch
- * of random inputs in [0, 1) and labels in 0..9. The inputs are made once, so the batch gather
- * that a data loader does is not timed; the forward-only benchmark splits the step in two.
+ * of random inputs in [0, 1) and labels in 0..9. The inputs are made once, so the batch gather that
+ * a data loader does is not timed; the forward-only benchmark splits the step in two.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
