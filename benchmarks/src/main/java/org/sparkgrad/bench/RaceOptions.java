@@ -35,9 +35,9 @@ final class RaceOptions {
     if (Arrays.asList(args).contains("--quick")) {
       o.quick = true;
       o.epochs = 2;
-      o.mllibIters = new int[] {2, 5};
+      o.mllibIters = new int[] {1, 3};
       o.mllibCapSeconds = 240;
-      o.scalingEpochs = 2;
+      o.scalingEpochs = 1;
     }
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
