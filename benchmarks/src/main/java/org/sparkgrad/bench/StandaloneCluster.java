@@ -24,6 +24,7 @@ final class StandaloneCluster implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final String masterUrl;
   private final List<String> appJars = new ArrayList<>();
+  private boolean closed;
 
   /**
    * Starts a master and {@code workers} workers of {@code coresEach} cores and {@code memory} (e.g.
@@ -154,7 +155,11 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** Stops the workers first (they stop their executors), then the master; removes the home. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return; // the shutdown hook after a normal close
+    }
+    closed = true;
     for (int i = processes.size() - 1; i >= 0; i--) {
       Process p = processes.get(i);
       p.destroy();
