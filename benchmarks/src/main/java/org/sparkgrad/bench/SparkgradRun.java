@@ -1,0 +1,89 @@
+package org.sparkgrad.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.sparkgrad.ml.EpochStats;
+import org.sparkgrad.ml.NeuralNetClassifier;
+
+/**
+ * Sparkgrad's side of the race: one fit of {@link NeuralNetClassifier} (784-256-128-10, ReLU, Adam)
+ * whose validation rows are the 10k test images ({@code validationIndicatorCol}), so the validation
+ * accuracy that every epoch reports is the test accuracy, measured without restarting the fit.
+ * Times are wall-clock from the {@code fit} call, so they include the fit's data preparation
+ * (converting the cached rows to blocks) and each epoch's validation pass.
+ */
+final class SparkgradRun {
+  private SparkgradRun() {}
+
+  /** What one fit recorded. */
+  record Result(Curve curve, List<EpochStats> epochs, double fitSeconds) {
+    /** Training rows per second over the epochs after the first (JIT warm-up), or all if one. */
+    double steadySamplesPerSecond() {
+      List<EpochStats> use = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;
+      double samples = 0;
+      double seconds = 0;
+      for (EpochStats e : use) {
+        samples += e.samples();
+        seconds += e.seconds();
+      }
+      return samples / seconds;
+    }
+
+    /** Mean wall-clock milliseconds per optimizer step over the same epochs. */
+    double steadyMillisPerStep() {
+      List<EpochStats> use = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;
+      double steps = 0;
+      double seconds = 0;
+      for (EpochStats e : use) {
+        steps += e.steps();
+        seconds += e.seconds();
+      }
+      return 1000 * seconds / steps;
+    }
+  }
+
+  static NeuralNetClassifier classifier(RaceOptions o) {
+    return new NeuralNetClassifier()
+        .setFeaturesCol(RaceData.FEATURES)
+        .setLabelCol(RaceData.LABEL)
+        .setHiddenLayers(new int[] {256, 128})
+        .setActivation("relu")
+        .setOptimizer("adam")
+        .setLearningRate(o.lr)
+        .setBatchSize(o.batchSize)
+        .setMaxEpochs(o.epochs)
+        .setSeed(o.seed);
+  }
+
+  /**
+   * Fits on {@code df}; with {@code testCol} its true rows are the validation (test) rows and every
+   * epoch adds a point to the curve.
+   */
+  static Result fit(Dataset<Row> df, RaceOptions o, String testCol, String name, int epochs) {
+    NeuralNetClassifier c = classifier(o).setMaxEpochs(epochs);
+    if (testCol != null) {
+      c.setValidationIndicatorCol(testCol);
+    }
+    Curve curve = new Curve(name);
+    List<EpochStats> history = new ArrayList<>();
+    long[] start = {0};
+    c.setTrainingListener(
+        s -> {
+          double t = (System.nanoTime() - start[0]) / 1e9;
+          history.add(s);
+          if (s.hasValidation()) {
+            curve.add(t, s.validationMetric(), "epoch " + s.epoch());
+          }
+          System.out.printf(Locale.ROOT, "  [%s] %.1f s since fit start: %s%n", name, t, s);
+        });
+    start[0] = System.nanoTime();
+    c.fit(df);
+    double seconds = (System.nanoTime() - start[0]) / 1e9;
+    Result r = new Result(curve, history, seconds);
+    curve.samplesPerSecond(r.steadySamplesPerSecond());
+    return r;
+  }
+}
