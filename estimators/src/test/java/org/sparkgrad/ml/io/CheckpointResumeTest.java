@@ -20,8 +20,11 @@ import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.ml.support.LogCapture;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.LocalGradientSource;
+import org.sparkgrad.ml.train.LocalStepsResult;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
+import org.sparkgrad.ml.train.OptimizerSnapshot;
+import org.sparkgrad.ml.train.Parallelism;
 import org.sparkgrad.ml.train.RowIds;
 import org.sparkgrad.ml.train.RunFingerprint;
 import org.sparkgrad.ml.train.StepResult;
@@ -148,6 +151,67 @@ class CheckpointResumeTest {
     assertThat(resumed.summary().totalEpochs()).isEqualTo(4);
     // keep 3: the newest three remain, the last one written at the end of the fit.
     assertThat(stepsInFolder()).containsExactly(24L, 20L, 15L);
+  }
+
+  /** A local-steps source that fails like a killed driver once {@code limit} rounds have run. */
+  private Trainer.LocalStepsSource localSource(TrainingConfig c, int limit) {
+    GradientStep step =
+        new GradientStep(
+            SPEC, Objective.CROSS_ENTROPY, c.seed(), trainRows(), c.batchSize(), true, "cpu");
+    LocalGradientSource inner = new LocalGradientSource(parts, step);
+    int[] rounds = {0};
+    return new Trainer.LocalStepsSource() {
+      @Override
+      public StepResult step(float[] w, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+        throw new AssertionError("a local-steps fit takes no synchronous step");
+      }
+
+      @Override
+      public LocalStepsResult localSteps(
+          TrainingConfig config,
+          float[] weights,
+          OptimizerSnapshot state,
+          int epoch,
+          int firstStep,
+          double[] lrs,
+          int stepsPerEpoch,
+          int maxEpochs) {
+        if (++rounds[0] > limit) {
+          throw new IllegalStateException("killed");
+        }
+        return inner.localSteps(
+            config, weights, state, epoch, firstStep, lrs, stepsPerEpoch, maxEpochs);
+      }
+
+      @Override
+      public StepResult validate(float[] weights) {
+        return inner.validate(weights);
+      }
+    };
+  }
+
+  private Trainer.Result localFit(TrainingConfig c, Checkpointing ck, int limit) {
+    try (Checkpointing closing = ck) {
+      return new Trainer(
+              c, SPEC, Objective.CROSS_ENTROPY, trainRows(), true, null, new Parallelism(1, 4))
+          .withCheckpoints(closing)
+          .fit(localSource(c, limit));
+    }
+  }
+
+  @Test
+  void aLocalStepsFitResumesFromTheEndOfARoundInMidEpoch() {
+    TrainingConfig c = config(3, 8, "constant", 0);
+    Trainer.Result reference = localFit(c, null, Integer.MAX_VALUE);
+    // 6 steps per epoch in rounds of 4 and 2 steps; a step checkpoint every 3 steps can only be
+    // written where a round ends: after global steps 4 and 10 (epoch 2, step 4). Killed in the
+    // fourth round.
+    assertThatThrownBy(() -> localFit(c, checkpointing(c, "step", 3, false), 3))
+        .hasMessage("killed");
+    Checkpointing resume = checkpointing(c, "step", 3, false);
+    Trainer.Result resumed = localFit(c, resume, Integer.MAX_VALUE);
+    assertThat(resume.resumedFrom().globalStep()).isEqualTo(10);
+    assertSameFit(resumed, reference);
   }
 
   @Test
