@@ -1,0 +1,184 @@
+package org.sparkgrad.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.sparkgrad.it.support.ChildJvm;
+import org.sparkgrad.it.support.DistJar;
+import org.sparkgrad.it.support.LocalSpark;
+import org.sparkgrad.it.support.StandaloneCluster;
+
+/**
+ * The example jobs submitted with the cluster jar to a Spark standalone cluster (a master and two
+ * one-core workers on this machine), as a user would run them with {@code spark-submit}: training,
+ * then batch scoring of the saved model, then training again with Kryo and {@code
+ * spark.kryo.registrationRequired=true}. One cluster serves every test of the class.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterJobsTest {
+  /**
+   * Seconds a submitted job may take: a job takes about a minute on an idle 2-core machine, but
+   * much longer on a loaded one. {@code -Dsparkgrad.cluster.job.timeout=SECONDS} changes it.
+   */
+  private static final long JOB_TIMEOUT_S = Long.getLong("sparkgrad.cluster.job.timeout", 600);
+
+  private static final int TRAIN_ROWS = 4000;
+  private static final int SCORE_ROWS = 1500;
+
+  private static StandaloneCluster cluster;
+  private static Path work;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    work = Path.of(System.getProperty("sparkgrad.test.dir"), "cluster-jobs");
+    deleteRecursively(work);
+    Files.createDirectories(work);
+    DistJar.path(); // fail before starting anything if the jar is missing
+    cluster = StandaloneCluster.start(2, "1g", 300);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void trainJobTrainsAndSavesTheModelOnTheCluster() throws Exception {
+    JsonNode summary = train("train", work.resolve("model"), List.of());
+    assertThat(Files.isDirectory(work.resolve("model/metadata"))).isTrue();
+    assertThat(summary.get("epochs")).hasSize(3);
+    JsonNode rows = summary.get("rows");
+    assertThat(
+            rows.get("train").asLong()
+                + rows.get("validation").asLong()
+                + rows.get("test").asLong())
+        .isEqualTo(TRAIN_ROWS);
+    double first = summary.get("epochs").get(0).get("trainLoss").asDouble();
+    double last = summary.get("epochs").get(2).get("trainLoss").asDouble();
+    assertThat(last).isLessThan(first);
+  }
+
+  @Test
+  @Order(2)
+  void scoreJobScoresATableWithTheSavedModel() throws Exception {
+    Path model = work.resolve("model");
+    if (!Files.isDirectory(model)) {
+      train("train-for-score", model, List.of());
+    }
+    Path scored = work.resolve("scored");
+    ChildJvm submit =
+        cluster.submit(
+            "score",
+            List.of(
+                "--class",
+                "org.sparkgrad.examples.ScoreJob",
+                "--conf",
+                "spark.executor.memory=768m",
+                DistJar.path().toString(),
+                "--model",
+                model.toString(),
+                "--input",
+                "generated",
+                "--rows",
+                Integer.toString(SCORE_ROWS),
+                "--output",
+                scored.toString()));
+    assertThat(submit.waitFor(JOB_TIMEOUT_S))
+        .as("ScoreJob exit status; log:\n%s", submit.tail(60))
+        .isZero();
+    var table = LocalSpark.session().read().parquet(scored.toString());
+    assertThat(table.count()).isEqualTo(SCORE_ROWS);
+    assertThat(table.columns()).contains("features", "prediction", "probability");
+    // 8 well-separated classes: a model trained for 3 epochs gets most rows right.
+    assertThat((double) table.filter("prediction = label").count() / SCORE_ROWS).isGreaterThan(0.5);
+  }
+
+  @Test
+  @Order(3)
+  void trainingWithKryoAndRegistrationRequiredMatchesJavaSerialization() throws Exception {
+    Path plainModel = work.resolve("model");
+    Path plainSummary = work.resolve("model-summary.json");
+    if (!Files.exists(plainSummary)) {
+      train("train-plain", plainModel, List.of());
+    }
+    JsonNode kryo =
+        train(
+            "train-kryo",
+            work.resolve("model-kryo"),
+            List.of(
+                "--conf",
+                "spark.serializer=org.apache.spark.serializer.KryoSerializer",
+                "--conf",
+                "spark.kryo.registrator=org.sparkgrad.spark.SparkgradKryoRegistrator",
+                "--conf",
+                "spark.kryo.registrationRequired=true"));
+    JsonNode plain = new ObjectMapper().readTree(plainSummary.toFile());
+    // The same rows and seed give the same training whatever the serializer.
+    for (int e = 0; e < 3; e++) {
+      double expected = plain.get("epochs").get(e).get("trainLoss").asDouble();
+      assertThat(kryo.get("epochs").get(e).get("trainLoss").asDouble())
+          .as("train loss of epoch %d", e + 1)
+          .isCloseTo(expected, within(1e-5 * Math.abs(expected)));
+    }
+  }
+
+  /** Submits TrainJob on the generated data set and returns its summary JSON. */
+  private static JsonNode train(String logName, Path model, List<String> conf) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--class", "org.sparkgrad.examples.TrainJob"));
+    args.addAll(List.of("--conf", "spark.executor.memory=768m"));
+    args.addAll(conf);
+    args.add(DistJar.path().toString());
+    args.addAll(
+        List.of(
+            "--input",
+            "generated",
+            "--rows",
+            Integer.toString(TRAIN_ROWS),
+            "--partitions",
+            "2",
+            "--epochs",
+            "3",
+            "--batch-size",
+            "256",
+            "--lr",
+            "0.01",
+            "--output",
+            model.toString()));
+    ChildJvm submit = cluster.submit(logName, args);
+    assertThat(submit.waitFor(JOB_TIMEOUT_S))
+        .as("TrainJob exit status; log:\n%s", submit.tail(60))
+        .isZero();
+    Path summary = Path.of(model + "-summary.json");
+    assertThat(summary).as("the training summary").exists();
+    return new ObjectMapper().readTree(summary.toFile());
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
