@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,10 +21,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.sparkgrad.io.StateDict;
 import org.sparkgrad.it.support.ChildJvm;
 import org.sparkgrad.it.support.DistJar;
 import org.sparkgrad.it.support.LocalSpark;
 import org.sparkgrad.it.support.StandaloneCluster;
+import org.sparkgrad.tensor.Tensor;
 
 /**
  * The example jobs submitted with the cluster jar to a Spark standalone cluster (a master and two
@@ -138,6 +143,85 @@ class ClusterJobsTest {
           .as("train loss of epoch %d", e + 1)
           .isCloseTo(expected, within(1e-5 * Math.abs(expected)));
     }
+  }
+
+  @Test
+  @Order(4)
+  void aFitSurvivesAKilledExecutorWithTheWeightsOfAnUndisturbedFit() throws Exception {
+    List<String> longer = List.of("--epochs", "4", "--batch-size", "64", "--lr", "0.005");
+    ChildJvm reference = submitTrain("loss-reference", work.resolve("model-reference"), longer);
+    assertThat(reference.waitFor(JOB_TIMEOUT_S))
+        .as("TrainJob exit status; log:\n%s", reference.tail(60))
+        .isZero();
+
+    ChildJvm disturbed = submitTrain("loss-disturbed", work.resolve("model-disturbed"), longer);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_TIMEOUT_S);
+    while (!disturbed.logText().contains("sparkgrad fit: epoch 1/4")) {
+      assertThat(disturbed.isAlive())
+          .as("TrainJob ended before its first epoch; log:\n%s", disturbed.tail(60))
+          .isTrue();
+      assertThat(System.nanoTime()).as("first epoch within the timeout").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    List<ProcessHandle> executors = cluster.executors();
+    assertThat(executors).as("executors of the running fit").hasSize(2);
+    ProcessHandle victim = executors.get(0);
+    assertThat(victim.destroyForcibly()).isTrue();
+    victim.onExit().get(60, TimeUnit.SECONDS);
+    assertThat(disturbed.isAlive()).as("the fit still runs after the executor died").isTrue();
+
+    assertThat(disturbed.waitFor(JOB_TIMEOUT_S))
+        .as("TrainJob exit status; log:\n%s", disturbed.tail(60))
+        .isZero();
+    assertThat(disturbed.logText()).contains("sparkgrad fit: epoch 4/4");
+    float[] expected = weights(work.resolve("model-reference"));
+    float[] actual = weights(work.resolve("model-disturbed"));
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i])
+          .as("weight %d", i)
+          .isCloseTo(expected[i], within(1e-5f * Math.max(1f, Math.abs(expected[i]))));
+    }
+  }
+
+  /** The saved model's weights, every tensor flattened in name order. */
+  private static float[] weights(Path model) throws IOException {
+    Map<String, Tensor> state =
+        new TreeMap<>(StateDict.load(model.resolve("data/weights.safetensors")));
+    int n = state.values().stream().mapToInt(Tensor::numel).sum();
+    float[] out = new float[n];
+    int off = 0;
+    for (Tensor t : state.values()) {
+      float[] v = t.toFloatArray();
+      System.arraycopy(v, 0, out, off, v.length);
+      off += v.length;
+    }
+    return out;
+  }
+
+  /** Starts TrainJob on the generated data set with {@code extra} options. */
+  private static ChildJvm submitTrain(String logName, Path model, List<String> extra)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--class",
+                "org.sparkgrad.examples.TrainJob",
+                "--conf",
+                "spark.executor.memory=768m",
+                DistJar.path().toString(),
+                "--input",
+                "generated",
+                "--rows",
+                Integer.toString(TRAIN_ROWS),
+                "--partitions",
+                "2",
+                "--seed",
+                "7",
+                "--output",
+                model.toString()));
+    args.addAll(extra);
+    return cluster.submit(logName, args);
   }
 
   /** Submits TrainJob on the generated data set and returns its summary JSON. */

@@ -116,6 +116,20 @@ public final class StandaloneCluster implements AutoCloseable {
         sparkHome.resolve("conf").toString());
   }
 
+  /** The executor JVMs ({@code CoarseGrainedExecutorBackend}) the workers run now. */
+  public List<ProcessHandle> executors() {
+    return daemons.stream()
+        .flatMap(d -> d.process().descendants())
+        .filter(
+            p ->
+                p.isAlive()
+                    && p.info()
+                        .commandLine()
+                        .map(c -> c.contains("CoarseGrainedExecutorBackend"))
+                        .orElse(false))
+        .toList();
+  }
+
   /**
    * Starts {@code spark-submit} (SparkSubmit in a child JVM, client deploy mode) against this
    * master with {@code args} after {@code --master URL}; the driver binds to 127.0.0.1.
