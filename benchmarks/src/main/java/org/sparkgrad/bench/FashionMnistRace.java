@@ -40,15 +40,7 @@ public final class FashionMnistRace {
     }
     System.out.println("== Fashion-MNIST race: MLP 784-256-128-10, time to test accuracy ==");
     System.out.println("machine: " + Machine.describe());
-    for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
-      if (System.getenv(v) != null) {
-        System.out.println(
-            "note: "
-                + v
-                + " is set; for fair numbers run under `env -u OPENBLAS_CORETYPE -u"
-                + " OPENBLAS_L2_SIZE`");
-      }
-    }
+    Machine.warnIfBlasTuned();
     System.out.println("sparkgrad engine: " + Backends.cpu().description());
     Path openblas = Machine.mappedLibrary("libopenblas").orElse(null);
     System.out.printf(

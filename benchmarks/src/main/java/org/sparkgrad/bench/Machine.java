@@ -3,12 +3,31 @@ package org.sparkgrad.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /** What the benchmark reports about the machine it ran on (Linux {@code /proc}). */
 final class Machine {
   private Machine() {}
+
+  /**
+   * Prints a note for each OpenBLAS tuning variable set in the environment: they steer OpenBLAS's
+   * kernel choice on both sides of a comparison, so fair numbers are taken without them.
+   */
+  static void warnIfBlasTuned() {
+    for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
+      if (System.getenv(v) != null) {
+        System.out.println(
+            "note: "
+                + v
+                + "="
+                + System.getenv(v)
+                + " is set and steers OpenBLAS's kernel choice on both sides; for fair numbers"
+                + " run under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`");
+      }
+    }
+  }
 
   /** Cores, load averages and the JVM, e.g. for judging how noisy a shared machine was. */
   static String describe() {

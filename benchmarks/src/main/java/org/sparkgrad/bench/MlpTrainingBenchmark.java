@@ -51,17 +51,7 @@ public final class MlpTrainingBenchmark {
     }
     System.out.println("== MLP 784-256-128-10 training on Fashion-MNIST, one thread ==");
     System.out.println("machine: " + Machine.describe());
-    for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
-      if (System.getenv(v) != null) {
-        System.out.println(
-            "note: "
-                + v
-                + "="
-                + System.getenv(v)
-                + " is set and steers OpenBLAS's kernel choice on both sides; for fair numbers"
-                + " run under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`");
-      }
-    }
+    Machine.warnIfBlasTuned();
     FashionMnist ds = FashionMnist.load(o.data);
     System.out.printf(
         Locale.ROOT,
