@@ -1,5 +1,6 @@
 package org.sparkgrad.ml;
 
+import java.time.Duration;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
@@ -14,6 +15,8 @@ import org.sparkgrad.ml.train.Parallelism;
 import org.sparkgrad.ml.train.SparkGradientSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
+import org.sparkgrad.spark.ConfEntry;
+import org.sparkgrad.spark.SparkgradConf;
 
 /**
  * The fit shared by both estimators: check params and columns, prepare the data once ({@link
@@ -199,7 +202,12 @@ final class Fitting {
       Trainer.Result result;
       try (Checkpointing checkpoints =
               FitCheckpoints.open(p, config, spec, objective, data, start, hadoop);
-          SparkGradientSource source = new SparkGradientSource(data.partitions(), step)) {
+          SparkGradientSource source =
+              new SparkGradientSource(
+                  data.partitions(),
+                  step,
+                  setting(df, SparkgradConf.FIT_TRANSPORT),
+                  Duration.ofSeconds(setting(df, SparkgradConf.FIT_CHANNEL_WAIT_SECONDS)))) {
         result = trainer.withCheckpoints(checkpoints).fit(source);
       }
       boolean vectorOutput =
@@ -215,6 +223,15 @@ final class Fitting {
     } finally {
       data.unpersist();
     }
+  }
+
+  /**
+   * The value of {@code entry} in the session's configuration: {@code spark.conf.set} in a notebook
+   * overrides what the application was started with.
+   */
+  private static <T> T setting(Dataset<?> df, ConfEntry<T> entry) {
+    String raw = df.sparkSession().conf().get(entry.key(), null);
+    return raw == null ? entry.defaultValue() : entry.parse(raw);
   }
 
   private static NetworkSpec givenNetwork(NeuralNetParams p, DataPreparation.Inspection ins) {

@@ -12,6 +12,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
@@ -75,8 +76,8 @@ class DistributedTrainingTest {
     assertThat(EngineLoop.relativeError(three, reference)).isLessThan(1e-5);
   }
 
-  @Test
-  void progressShowsInJobDescriptionsTheListenerAndTheSummary() throws Exception {
+  /** The job descriptions seen while {@code fit} runs. */
+  private static Set<String> descriptionsOf(Runnable fit) throws Exception {
     SparkContext sc = TestSpark.session().sparkContext();
     ConcurrentLinkedQueue<String> descriptions = new ConcurrentLinkedQueue<>();
     SparkListener spy =
@@ -90,27 +91,65 @@ class DistributedTrainingTest {
           }
         };
     sc.addSparkListener(spy);
-    List<EpochStats> heard = new ArrayList<>();
-    sc.setJobDescription("outer job");
-    NeuralNetClassificationModel model;
     try {
-      model =
-          classifier(0)
-              .setMaxEpochs(2)
-              .setBatchSize(20)
-              .setTrainingListener(heard::add)
-              .fit(Data.blobsFrame(60, 8).repartition(2));
+      fit.run();
       sc.listenerBus().waitUntilEmpty();
     } finally {
       sc.removeSparkListener(spy);
     }
+    return Set.copyOf(descriptions);
+  }
+
+  @Test
+  void stepsTravelThroughTheChannelOrAsJobsPerStepToTheSameModel() throws Exception {
+    Dataset<Row> df = Data.blobsFrame(60, 8).repartition(2);
+    float[][] weights = new float[2][];
+    Set<String> channel =
+        descriptionsOf(() -> weights[0] = classifier(0.2).setBatchSize(20).fit(df).weights());
+    assertThat(channel)
+        .contains(
+            "sparkgrad fit: epoch 1/3, steps 1-3/3 through the step channel",
+            "sparkgrad fit: epoch 3/3, steps 1-3/3 through the step channel")
+        .noneMatch(d -> d.contains(", step 1/3"));
+    SparkSession spark = TestSpark.session();
+    spark.conf().set("spark.sparkgrad.fit.transport", "jobs");
+    Set<String> jobs;
+    try {
+      jobs = descriptionsOf(() -> weights[1] = classifier(0.2).setBatchSize(20).fit(df).weights());
+    } finally {
+      spark.conf().unset("spark.sparkgrad.fit.transport");
+    }
+    assertThat(jobs)
+        .contains(
+            "sparkgrad fit: epoch 1/3, step 1/3",
+            "sparkgrad fit: epoch 1/3, step 3/3",
+            "sparkgrad fit: epoch 3/3, step 3/3")
+        .noneMatch(d -> d.contains("step channel"));
+    assertThat(EngineLoop.relativeError(weights[0], weights[1])).isLessThan(1e-6);
+  }
+
+  @Test
+  void progressShowsInJobDescriptionsTheListenerAndTheSummary() throws Exception {
+    SparkContext sc = TestSpark.session().sparkContext();
+    List<EpochStats> heard = new ArrayList<>();
+    sc.setJobDescription("outer job");
+    NeuralNetClassificationModel[] fitted = new NeuralNetClassificationModel[1];
+    Set<String> descriptions =
+        descriptionsOf(
+            () ->
+                fitted[0] =
+                    classifier(0)
+                        .setMaxEpochs(2)
+                        .setBatchSize(20)
+                        .setTrainingListener(heard::add)
+                        .fit(Data.blobsFrame(60, 8).repartition(2)));
+    NeuralNetClassificationModel model = fitted[0];
     assertThat(sc.getLocalProperty("spark.job.description")).isEqualTo("outer job");
     sc.setJobDescription(null);
-    assertThat(Set.copyOf(descriptions))
+    assertThat(descriptions)
         .contains(
-            "sparkgrad fit: epoch 1/2, step 1/3",
-            "sparkgrad fit: epoch 1/2, step 3/3",
-            "sparkgrad fit: epoch 2/2, step 3/3");
+            "sparkgrad fit: epoch 1/2, steps 1-3/3 through the step channel",
+            "sparkgrad fit: epoch 2/2, steps 1-3/3 through the step channel");
     assertThat(heard).hasSize(2);
     TrainingSummary s = model.summary();
     assertThat(s.epochs()).isEqualTo(heard);

@@ -79,6 +79,36 @@ public final class SparkgradConf {
                   + "instead of sending it more tasks. Never applies in local mode, where the "
                   + "executor is the driver."));
 
+  /** How a fit's synchronous steps travel between the driver and the partitions. */
+  public static final ConfEntry<StepTransport> FIT_TRANSPORT =
+      register(
+          ConfEntry.ofEnum(
+              PREFIX + "fit.transport",
+              StepTransport.class,
+              StepTransport.AUTO,
+              "How a fit's synchronous steps (localSteps = 1) reach the partitions. `channel`: "
+                  + "one long-running task per partition for each epoch, connected to a socket on "
+                  + "the driver that sends the weights and sums the gradients each step (a few "
+                  + "milliseconds instead of a Spark job's tens); the connection presents a random "
+                  + "per-fit token but is not encrypted. `jobs`: one Spark job per step (a "
+                  + "broadcast and a `treeAggregate`), through Spark's own, possibly encrypted, "
+                  + "transport. `auto`: `channel` when all of the fit's partitions fit in the "
+                  + "cluster's task slots at once and `spark.network.crypto.enabled` and "
+                  + "`spark.ssl.enabled` are off, else `jobs`. Either way the model is the "
+                  + "same; a channel whose tasks do not all connect within "
+                  + "`spark.sparkgrad.fit.channelWaitSeconds` is given up for `jobs`."));
+
+  /** How long the step channel waits for a partition's task. */
+  public static final ConfEntry<Integer> FIT_CHANNEL_WAIT_SECONDS =
+      register(
+          ConfEntry.ofInt(
+              PREFIX + "fit.channelWaitSeconds",
+              60,
+              1,
+              "How long the step channel waits for every partition's task to connect at the "
+                  + "start of an epoch, and for a lost task (a killed executor) to connect again "
+                  + "after Spark reruns it, before the fit goes on with one Spark job per step."));
+
   /** Set by the driver plugin: whether the application runs in local mode. */
   static final ConfEntry<Boolean> LOCAL_MODE =
       register(

@@ -1,18 +1,34 @@
 package org.sparkgrad.ml.train;
 
+import java.time.Duration;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.ml.data.SparkErrors;
+import org.sparkgrad.spark.StepTransport;
 
 /**
- * The distributed {@link Trainer.GradientSource} (the one class of this package that uses Spark):
- * each step broadcasts the weights, every partition computes its {@link GradientStep} on its rows
- * of the minibatch (on the replica its task thread keeps, into reused gradient buffers) and returns
- * a float32 gradient, and {@code treeAggregate} sums the results in double precision, with the tree
- * depth chosen from the partition count ({@link #depthFor}).
+ * The distributed {@link Trainer.GradientSource} (with {@link StepChannel}, the classes of this
+ * package that use Spark). A synchronous step travels one of two ways, with the same result:
+ *
+ * <ul>
+ *   <li>the step channel ({@link StepChannel}): one Spark job per epoch whose tasks stay connected
+ *       to the driver and compute step after step, so a step costs two socket messages per
+ *       partition instead of a Spark job;
+ *   <li>one Spark job per step, described below, where the channel is not wanted ({@link
+ *       StepTransport#JOBS}), cannot run (the partitions do not fit in the task slots at once, or
+ *       Spark's network encryption is on, under {@link StepTransport#AUTO}), or was lost.
+ * </ul>
+ *
+ * <p>A job per step broadcasts the weights, every partition computes its {@link GradientStep} on
+ * its rows of the minibatch (on the replica its task thread keeps, into reused gradient buffers)
+ * and returns a float32 gradient, and {@code treeAggregate} sums the results in double precision,
+ * with the tree depth chosen from the partition count ({@link #depthFor}).
  *
  * <p>The weights travel in a {@code Broadcast}, not in the job's closure: measured in {@code
  * local[2]} (docs/PERFORMANCE.md), a 235k-float array in the closure cost several times a
@@ -23,6 +39,7 @@ import org.sparkgrad.ml.data.SparkErrors;
  * previous job description is restored by {@link #close}.
  */
 public final class SparkGradientSource implements Trainer.LocalStepsSource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkGradientSource.class);
   private static final String DESCRIPTION = "spark.job.description";
 
   private final JavaRDD<PartitionData> data;
@@ -30,9 +47,31 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
   private final JavaSparkContext jsc;
   private final String previousDescription;
   private final int depth;
+  private final StepTransport transport;
+  private final Duration channelWait;
+  private StepChannel channel;
+  private boolean channelOff;
 
-  /** A source over the cached {@code data}, each partition computed by {@code step}. */
+  /**
+   * A source over the cached {@code data}, each partition computed by {@code step}, its steps
+   * travelling as {@link StepTransport#AUTO} says.
+   */
   public SparkGradientSource(JavaRDD<PartitionData> data, GradientStep step) {
+    this(data, step, StepTransport.AUTO, Duration.ofSeconds(60));
+  }
+
+  /**
+   * A source whose steps travel as {@code transport} says.
+   *
+   * @param channelWait how long the step channel waits for a partition's task to connect
+   */
+  public SparkGradientSource(
+      JavaRDD<PartitionData> data,
+      GradientStep step,
+      StepTransport transport,
+      Duration channelWait) {
+    this.transport = transport;
+    this.channelWait = channelWait;
     this.data = data;
     this.step = step;
     SparkContext sc = data.context();
@@ -43,6 +82,71 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
 
   @Override
   public StepResult step(float[] weights, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+    if (channelWanted()) {
+      try {
+        if (channel == null) {
+          channel =
+              StepChannel.open(
+                  data,
+                  step,
+                  channelWait,
+                  "sparkgrad fit: epoch "
+                      + (epoch + 1)
+                      + "/"
+                      + maxEpochs
+                      + ", steps "
+                      + (s + 1)
+                      + "-"
+                      + stepsPerEpoch
+                      + "/"
+                      + stepsPerEpoch
+                      + " through the step channel",
+                  transport == StepTransport.AUTO);
+        }
+        if (channel != null) {
+          return channel.step(weights, epoch, s);
+        }
+      } catch (StepServer.ChannelLost e) {
+        endOfSteps();
+        channelOff = true;
+        LOG.warn(
+            "sparkgrad fit: {}; this fit goes on with one Spark job per step (the model is the"
+                + " same)",
+            e.getMessage());
+      }
+    }
+    return stepJob(weights, epoch, s, stepsPerEpoch, maxEpochs);
+  }
+
+  /** Whether to try the step channel. */
+  private boolean channelWanted() {
+    if (channelOff || transport == StepTransport.JOBS) {
+      return false;
+    }
+    SparkConf conf = data.context().getConf();
+    if (transport == StepTransport.AUTO
+        && (conf.getBoolean("spark.network.crypto.enabled", false)
+            || conf.getBoolean("spark.ssl.rpc.enabled", false))) {
+      LOG.info(
+          "sparkgrad fit: Spark's network encryption is on, so steps travel as Spark jobs, not"
+              + " through the (unencrypted) step channel");
+      channelOff = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Ends the step channel's tasks, if a channel is open, freeing their task slots. */
+  @Override
+  public void endOfSteps() {
+    if (channel != null) {
+      StepChannel c = channel;
+      channel = null;
+      c.close();
+    }
+  }
+
+  private StepResult stepJob(float[] weights, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
     jsc.setJobDescription(
         "sparkgrad fit: epoch "
             + (epoch + 1)
@@ -77,6 +181,7 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
       double[] lrs,
       int stepsPerEpoch,
       int maxEpochs) {
+    endOfSteps();
     jsc.setJobDescription(
         "sparkgrad fit: epoch "
             + (epoch + 1)
@@ -119,6 +224,7 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
 
   @Override
   public StepResult validate(float[] weights) {
+    endOfSteps();
     jsc.setJobDescription("sparkgrad fit: validation");
     Broadcast<float[]> w = jsc.broadcast(weights);
     GradientStep g = step;
@@ -135,9 +241,10 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
     }
   }
 
-  /** Restores the thread's previous job description. */
+  /** Ends the step channel, if open, and restores the thread's previous job description. */
   @Override
   public void close() {
+    endOfSteps();
     data.context().setLocalProperty(DESCRIPTION, previousDescription);
   }
 }

@@ -93,6 +93,11 @@ public final class StepResult implements Serializable {
     return grad;
   }
 
+  /** A lone partition's float32 gradient as {@link #ofPartition} made it, or null. */
+  float[] partial() {
+    return partial;
+  }
+
   /** The summed gradient, or null if no row contributed (shared, not a copy). */
   public double[] grad() {
     if (partial != null) {

@@ -42,6 +42,12 @@ public final class Trainer {
 
     /** The loss and metric sums over every validation row under {@code weights}. */
     StepResult validate(float[] weights);
+
+    /**
+     * Called after the last step of each epoch (before validation, the listener and the epoch's
+     * checkpoint): a source that holds resources between steps frees them here.
+     */
+    default void endOfSteps() {}
   }
 
   /** A source that can also run local-steps rounds ({@link Parallelism#localSteps()} > 1). */
@@ -298,6 +304,7 @@ public final class Trainer {
                   false));
         }
       }
+      source.endOfSteps();
       StepResult val = hasValidation ? source.validate(weights) : null;
       EpochStats stats =
           new EpochStats(

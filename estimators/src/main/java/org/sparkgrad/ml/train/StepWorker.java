@@ -1,0 +1,120 @@
+package org.sparkgrad.ml.train;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import org.sparkgrad.ml.data.PartitionData;
+
+/**
+ * The task side of the step channel, with no Spark in it: connects to the driver's {@link
+ * StepServer}, then computes a {@link GradientStep} for every command the driver sends until it
+ * says stop, on the same replica and the same cached rows all epoch long. One such task per
+ * partition replaces one Spark job per step.
+ *
+ * <p>The channel is blocking and interruptible: cancelling the Spark job interrupts the task
+ * thread, which closes the channel. When the driver closes the connection without a stop (it gave
+ * up on the channel and went back to one job per step), the worker returns normally instead of
+ * failing the task, so that Spark does not retry it.
+ */
+final class StepWorker {
+  private StepWorker() {}
+
+  /**
+   * Serves steps of {@code data} to the driver at {@code host:port} until it says stop or closes.
+   *
+   * @param token the fit's token, proving to the driver that this task belongs to the fit
+   * @param attempt the task attempt id, for the driver's logs
+   * @throws IOException if the driver cannot be reached or the connection breaks mid-message
+   */
+  static void serve(
+      String host,
+      int port,
+      byte[] token,
+      int partition,
+      long attempt,
+      PartitionData data,
+      GradientStep step)
+      throws IOException {
+    try (SocketChannel ch = SocketChannel.open(new InetSocketAddress(host, port))) {
+      ch.socket().setTcpNoDelay(true);
+      ByteBuffer hello = StepProtocol.buffer(StepProtocol.HELLO_BYTES);
+      hello.putInt(StepProtocol.MAGIC).put(token).putInt(partition).putLong(attempt).flip();
+      writeFully(ch, hello);
+      ByteBuffer header = StepProtocol.buffer(StepProtocol.COMMAND_HEADER);
+      ByteBuffer reply = StepProtocol.buffer(StepProtocol.REPLY_HEADER);
+      ByteBuffer payload = null;
+      float[] weights = null;
+      while (true) {
+        header.clear();
+        if (!readFully(ch, header, true)) {
+          return; // the driver closed the channel between commands
+        }
+        header.flip();
+        int op = header.getInt();
+        int epoch = header.getInt();
+        int s = header.getInt();
+        int n = header.getInt();
+        if (op == StepProtocol.STOP) {
+          return;
+        }
+        if (op != StepProtocol.STEP || n < 0) {
+          throw new IOException("step channel: unknown command " + op + " from the driver");
+        }
+        if (payload == null || payload.capacity() < 4 * n) {
+          payload = StepProtocol.buffer(4 * n);
+          weights = new float[n];
+        }
+        payload.clear().limit(4 * n);
+        readFully(ch, payload, false);
+        payload.flip();
+        payload.asFloatBuffer().get(weights, 0, n);
+        StepResult r = step.train(data, weights, epoch, s);
+        float[] grad = r.partial();
+        int m = grad == null ? 0 : grad.length;
+        reply
+            .clear()
+            .putInt(op)
+            .putDouble(r.lossSum())
+            .putDouble(r.weightSum())
+            .putDouble(r.metricSum())
+            .putLong(r.count())
+            .putInt(m)
+            .flip();
+        writeFully(ch, reply);
+        if (m > 0) {
+          if (payload.capacity() < 4 * m) {
+            payload = StepProtocol.buffer(4 * m);
+          }
+          payload.clear().limit(4 * m);
+          payload.asFloatBuffer().put(grad, 0, m);
+          writeFully(ch, payload);
+        }
+      }
+    }
+  }
+
+  private static void writeFully(SocketChannel ch, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+  }
+
+  /**
+   * Fills {@code b}; returns false if the peer closed the channel before the first byte and {@code
+   * endOk}, else throws {@link EOFException} on a close.
+   */
+  private static boolean readFully(SocketChannel ch, ByteBuffer b, boolean endOk)
+      throws IOException {
+    while (b.hasRemaining()) {
+      if (ch.read(b) < 0) {
+        if (endOk && b.position() == 0) {
+          return false;
+        }
+        throw new EOFException("step channel: the driver closed the connection mid-message");
+      }
+    }
+    return true;
+  }
+}

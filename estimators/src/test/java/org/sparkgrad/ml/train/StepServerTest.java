@@ -1,0 +1,184 @@
+package org.sparkgrad.ml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sparkgrad.ml.data.BlockBuilder;
+import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.tensor.Generator;
+
+/**
+ * The step channel without Spark: a {@link StepServer} and {@link StepWorker} threads on loopback
+ * sum what the in-memory source sums, survive a worker replaced mid-fit, refuse strangers, and give
+ * up (instead of hanging) when a partition stays away or the tasks' job ends.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StepServerTest {
+  private static final int D = 6;
+  private static final StepServer.Tasks RUNNING = () -> null;
+
+  private final NetworkSpec spec = NetworkSpec.simple(D, new int[] {9}, "relu", 0, 3);
+  private final List<PartitionData> parts = partitions(50, 23);
+  private final GradientStep step =
+      new GradientStep(spec, Objective.CROSS_ENTROPY, 5, 73, 16, true, "cpu");
+  private final float[] weights = Replica.flatWeights(spec.build(5));
+  private final List<Thread> workers = new ArrayList<>();
+  private final AtomicReference<Throwable> workerError = new AtomicReference<>();
+  private StepServer server;
+
+  /** 73 rows in partitions of the given sizes, with row ids. */
+  private static List<PartitionData> partitions(int... sizes) {
+    Generator g = new Generator(3);
+    List<PartitionData> out = new ArrayList<>();
+    for (int p = 0; p < sizes.length; p++) {
+      BlockBuilder b = new BlockBuilder(D, 1, false);
+      for (int i = 0; i < sizes[p]; i++) {
+        float[] x = new float[D];
+        for (int j = 0; j < D; j++) {
+          x[j] = (float) g.nextGaussian();
+        }
+        b.add(x, new float[] {i % 3}, 1f);
+      }
+      out.add(new PartitionData(p, b.build(), new BlockBuilder(D, 1, false).build()));
+    }
+    return RowIds.assign(out);
+  }
+
+  private Thread worker(int partition) {
+    byte[] token = server.token();
+    int port = server.port();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                StepWorker.serve(
+                    "127.0.0.1", port, token, partition, partition, parts.get(partition), step);
+              } catch (IOException e) {
+                if (!Thread.currentThread().isInterrupted()) {
+                  workerError.compareAndSet(null, e);
+                }
+              }
+            },
+            "worker-" + partition);
+    t.setDaemon(true);
+    t.start();
+    workers.add(t);
+    return t;
+  }
+
+  private void assertSameAsLocal(StepResult got, int epoch, int s) {
+    StepResult want = new LocalGradientSource(parts, step).step(weights, epoch, s, 5, 1);
+    assertThat(got.count()).isEqualTo(want.count()).isPositive();
+    assertThat(got.lossSum()).isCloseTo(want.lossSum(), within(1e-9));
+    assertThat(got.weightSum()).isEqualTo(want.weightSum());
+    assertThat(got.metricSum()).isCloseTo(want.metricSum(), within(1e-9));
+    double[] g = got.grad();
+    double[] w = want.grad();
+    assertThat(g).hasSameSizeAs(w);
+    double norm = 0;
+    for (int i = 0; i < w.length; i++) {
+      assertThat(g[i]).as("gradient %d", i).isCloseTo(w[i], within(1e-6));
+      norm += Math.abs(w[i]);
+    }
+    assertThat(norm).as("a gradient that is not all zero").isGreaterThan(1e-3);
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    if (server != null) {
+      server.close();
+    }
+    for (Thread t : workers) {
+      t.join(5000);
+      assertThat(t.isAlive()).as("%s ended after the server closed", t.getName()).isFalse();
+    }
+  }
+
+  @Test
+  void stepsThroughTheChannelSumWhatTheInMemorySourceSums() throws Exception {
+    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    worker(0);
+    worker(1);
+    server.awaitConnected(RUNNING);
+    for (int s = 0; s < 5; s++) {
+      assertSameAsLocal(server.step(weights, 1, s, RUNNING), 1, s);
+    }
+    server.close();
+    for (Thread t : workers) {
+      t.join(5000);
+    }
+    assertThat(workerError.get()).as("workers end quietly on stop").isNull();
+  }
+
+  @Test
+  void aTaskRunAgainReplacesItsLostConnectionAndTheStepIsUnchanged() throws Exception {
+    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    worker(0);
+    Thread lost = worker(1);
+    server.awaitConnected(RUNNING);
+    assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
+    lost.interrupt(); // closes its channel, as a killed task's would be
+    lost.join(5000);
+    assertThat(lost.isAlive()).isFalse();
+    worker(1);
+    assertSameAsLocal(server.step(weights, 0, 1, RUNNING), 0, 1);
+    assertSameAsLocal(server.step(weights, 0, 2, RUNNING), 0, 2);
+  }
+
+  @Test
+  void aConnectionWithoutTheFitsTokenIsRefused() throws Exception {
+    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    try (SocketChannel stranger =
+        SocketChannel.open(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()))) {
+      ByteBuffer hello = StepProtocol.buffer(StepProtocol.HELLO_BYTES);
+      hello.putInt(StepProtocol.MAGIC).put(new byte[StepProtocol.TOKEN_BYTES]).putInt(0);
+      hello.putLong(7).flip();
+      stranger.write(hello);
+      worker(0);
+      worker(1);
+      server.awaitConnected(RUNNING);
+      assertSameAsLocal(server.step(weights, 0, 3, RUNNING), 0, 3);
+      assertThat(stranger.read(ByteBuffer.allocate(1)))
+          .as("the stranger was hung up on")
+          .isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aPartitionThatNeverConnectsLosesTheChannelInsteadOfHanging() throws Exception {
+    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofMillis(800));
+    worker(0);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> server.awaitConnected(RUNNING))
+        .isInstanceOf(StepServer.ChannelLost.class)
+        .hasMessageContaining("partition 1 has had no task connected");
+    assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(10));
+  }
+
+  @Test
+  void theTasksJobEndingLosesTheChannelWithItsError() throws Exception {
+    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    worker(0);
+    worker(1);
+    server.awaitConnected(RUNNING);
+    IllegalStateException failure = new IllegalStateException("executor lost for good");
+    assertThatThrownBy(() -> server.step(weights, 0, 0, () -> failure))
+        .isInstanceOf(StepServer.ChannelLost.class)
+        .hasCause(failure);
+  }
+}
