@@ -147,9 +147,13 @@ public final class Replica {
     float[] out = new float[n];
     int off = 0;
     for (Tensor p : ps) {
-      float[] v = p.toFloatArray();
-      System.arraycopy(v, 0, out, off, v.length);
-      off += v.length;
+      if (p.storage() instanceof CpuStorage cpu && p.dtype() == DType.FLOAT32) {
+        System.arraycopy(cpu.floats(), 0, out, off, p.numel());
+      } else {
+        float[] v = p.toFloatArray();
+        System.arraycopy(v, 0, out, off, v.length);
+      }
+      off += p.numel();
     }
     return out;
   }

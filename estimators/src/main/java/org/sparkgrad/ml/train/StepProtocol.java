@@ -16,11 +16,16 @@ import java.nio.ByteOrder;
  *   <li>reply, task to driver: op, loss sum, weight sum, metric sum, row count, n, then n gradient
  *       values (n = 0 when the partition had no rows in the minibatch).
  * </ul>
+ *
+ * <p>A task in the driver's own JVM (Spark's local mode) moves no array through the socket: a
+ * command with n = {@link #IN_PROCESS} means "read the weights the server published", and a reply
+ * with n = {@link #IN_PROCESS} means "take the gradient I handed over"; the socket carries only the
+ * headers, which order the hand-overs.
  */
 final class StepProtocol {
   static final int MAGIC = 0x53475331; // "SGS1"
   static final int TOKEN_BYTES = 16;
-  static final int HELLO_BYTES = 4 + TOKEN_BYTES + 4 + 8;
+  static final int HELLO_BYTES = 4 + TOKEN_BYTES + 4 + 8 + 4;
   static final int COMMAND_HEADER = 16;
   static final int REPLY_HEADER = 4 + 8 + 8 + 8 + 8 + 4;
 
@@ -29,6 +34,9 @@ final class StepProtocol {
 
   /** End the task. */
   static final int STOP = 2;
+
+  /** The array length that says the array is handed over in memory. */
+  static final int IN_PROCESS = -1;
 
   private StepProtocol() {}
 

@@ -11,6 +11,10 @@ import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +33,15 @@ import org.slf4j.LoggerFactory;
  * construction, or a task job that ended, makes {@link #step} throw {@link ChannelLost}, and the
  * caller goes back to one Spark job per step.
  *
- * <p>Only connections that present the fit's random token are accepted.
+ * <p>Only connections that present the fit's random token are accepted. Tasks that run in this JVM
+ * (Spark's local mode) find the server by that token and exchange the arrays in memory; the socket
+ * then carries only the headers.
  */
 final class StepServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StepServer.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long TICK_MS = 100;
+  private static final Map<String, StepServer> IN_THIS_JVM = new ConcurrentHashMap<>();
 
   /** What the tasks' job looks like from the driver. */
   interface Tasks {
@@ -55,6 +62,9 @@ final class StepServer implements AutoCloseable {
   private final Selector selector;
   private final byte[] token = new byte[StepProtocol.TOKEN_BYTES];
   private final Conn[] conns;
+  private final AtomicReferenceArray<Handed> handed;
+  private volatile float[] published;
+  private ByteBuffer headerOnly;
   private final long[] lostSince;
   private final long waitNanos;
   private ByteBuffer command;
@@ -70,6 +80,7 @@ final class StepServer implements AutoCloseable {
   StepServer(InetAddress bind, int partitions, Duration wait) throws IOException {
     RANDOM.nextBytes(token);
     this.conns = new Conn[partitions];
+    this.handed = new AtomicReferenceArray<>(partitions);
     this.lostSince = new long[partitions];
     this.waitNanos = wait.toNanos();
     this.selector = Selector.open();
@@ -83,6 +94,41 @@ final class StepServer implements AutoCloseable {
       throw e;
     }
     Arrays.fill(lostSince, System.nanoTime());
+    IN_THIS_JVM.put(HexFormat.of().formatHex(token), this);
+  }
+
+  /** A gradient handed over in memory by the task attempt {@code attempt}. */
+  private static final class Handed {
+    private final long attempt;
+    private final float[] grad;
+
+    Handed(long attempt, float[] grad) {
+      this.attempt = attempt;
+      this.grad = grad;
+    }
+
+    long attempt() {
+      return attempt;
+    }
+
+    float[] grad() {
+      return grad;
+    }
+  }
+
+  /** The server of the fit with {@code token} if it runs in this JVM, else null. */
+  static StepServer inThisJvm(byte[] token) {
+    return IN_THIS_JVM.get(HexFormat.of().formatHex(token));
+  }
+
+  /** The weights of the current step, for a task in this JVM (not to be modified). */
+  float[] published() {
+    return published;
+  }
+
+  /** Hands over partition {@code partition}'s gradient (adopted, not copied) in memory. */
+  void handOver(int partition, long attempt, float[] grad) {
+    handed.set(partition, new Handed(attempt, grad));
   }
 
   /** The port the server listens on. */
@@ -120,10 +166,14 @@ final class StepServer implements AutoCloseable {
     command.asFloatBuffer().put(weights);
     command.position(command.limit());
     command.flip();
+    headerOnly = StepProtocol.buffer(StepProtocol.COMMAND_HEADER);
+    headerOnly.putInt(StepProtocol.STEP).putInt(epoch).putInt(step);
+    headerOnly.putInt(StepProtocol.IN_PROCESS).flip();
+    published = weights;
     exchanging = true;
     for (Conn c : conns) {
       if (c != null) {
-        c.send(command);
+        c.send();
       }
     }
     while (!allDone()) {
@@ -134,7 +184,6 @@ final class StepServer implements AutoCloseable {
   }
 
   private StepResult collect(int n) {
-    Arrays.fill(sum, 0);
     boolean any = false;
     double loss = 0;
     double weight = 0;
@@ -145,15 +194,34 @@ final class StepServer implements AutoCloseable {
       weight += c.weightSum;
       metric += c.metricSum;
       count += c.count;
-      if (c.gradLength > 0) {
+      float[] g;
+      if (c.gradLength == StepProtocol.IN_PROCESS) {
+        Handed h = handed.getAndSet(c.partition, null);
+        if (h == null || h.attempt() != c.attempt || h.grad().length != n) {
+          throw new IllegalStateException(
+              "step channel: partition "
+                  + c.partition
+                  + " said it handed a gradient over, but not this one");
+        }
+        g = h.grad();
+      } else if (c.gradLength > 0) {
         if (c.gradLength != n) {
           throw new IllegalStateException(
               "step channel: a gradient of " + c.gradLength + " values for " + n + " weights");
         }
         c.grad.flip();
         c.grad.asFloatBuffer().get(scratch, 0, n);
+        g = scratch;
+      } else {
+        continue;
+      }
+      if (any) {
         for (int i = 0; i < n; i++) {
-          sum[i] += scratch[i];
+          sum[i] += g[i];
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          sum[i] = g[i];
         }
         any = true;
       }
@@ -212,7 +280,8 @@ final class StepServer implements AutoCloseable {
     }
   }
 
-  private void adopt(int partition, long attempt, SocketChannel ch, SelectionKey key) {
+  private void adopt(
+      int partition, long attempt, boolean inProcess, SocketChannel ch, SelectionKey key) {
     Conn old = conns[partition];
     if (old != null) {
       LOG.info(
@@ -223,10 +292,10 @@ final class StepServer implements AutoCloseable {
     } else {
       LOG.debug("step channel: partition {} connected (task attempt {})", partition, attempt);
     }
-    Conn c = new Conn(partition, ch, key);
+    Conn c = new Conn(partition, attempt, inProcess, ch, key);
     conns[partition] = c;
     if (exchanging) {
-      c.send(command);
+      c.send();
     }
   }
 
@@ -266,6 +335,8 @@ final class StepServer implements AutoCloseable {
     if (!selector.isOpen()) {
       return;
     }
+    IN_THIS_JVM.remove(HexFormat.of().formatHex(token));
+    published = null;
     ByteBuffer stop = StepProtocol.buffer(StepProtocol.COMMAND_HEADER);
     stop.putInt(StepProtocol.STOP).putInt(0).putInt(0).putInt(0).flip();
     for (int p = 0; p < conns.length; p++) {
@@ -318,13 +389,14 @@ final class StepServer implements AutoCloseable {
         in.get(presented);
         int partition = in.getInt();
         long attempt = in.getLong();
+        boolean inProcess = in.getInt() == 1;
         if (magic != StepProtocol.MAGIC
             || !java.security.MessageDigest.isEqual(presented, token)
             || partition < 0
             || partition >= conns.length) {
           throw new IOException("not a task of this fit (partition " + partition + ")");
         }
-        adopt(partition, attempt, ch, key);
+        adopt(partition, attempt, inProcess, ch, key);
       } catch (IOException e) {
         LOG.warn("step channel: refused a connection from a task: {}", e.toString());
         key.cancel();
@@ -340,6 +412,8 @@ final class StepServer implements AutoCloseable {
   /** One partition's connection and the state of the current exchange with it. */
   private final class Conn {
     final int partition;
+    final long attempt;
+    final boolean inProcess;
     final SocketChannel ch;
     final SelectionKey key;
     final ByteBuffer head = StepProtocol.buffer(StepProtocol.REPLY_HEADER);
@@ -353,18 +427,20 @@ final class StepServer implements AutoCloseable {
     long count;
     int gradLength = -1;
 
-    Conn(int partition, SocketChannel ch, SelectionKey key) {
+    Conn(int partition, long attempt, boolean inProcess, SocketChannel ch, SelectionKey key) {
       this.partition = partition;
+      this.attempt = attempt;
+      this.inProcess = inProcess;
       this.ch = ch;
       this.key = key;
       key.attach(this);
     }
 
-    void send(ByteBuffer command) {
-      out = command.duplicate();
+    void send() {
+      out = (inProcess ? headerOnly : command).duplicate();
       done = false;
       awaiting = true;
-      gradLength = -1;
+      gradLength = 0;
       head.clear();
       key.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
     }
@@ -408,6 +484,14 @@ final class StepServer implements AutoCloseable {
         metricSum = head.getDouble();
         count = head.getLong();
         gradLength = head.getInt();
+        if (gradLength == StepProtocol.IN_PROCESS) {
+          done = true;
+          awaiting = false;
+          return;
+        }
+        if (gradLength < 0) {
+          throw new IOException("a reply with " + gradLength + " values");
+        }
         if (grad == null || grad.capacity() < 4 * gradLength) {
           grad = StepProtocol.buffer(4 * Math.max(gradLength, 1));
         }

@@ -37,10 +37,30 @@ final class StepWorker {
       PartitionData data,
       GradientStep step)
       throws IOException {
+    serve(host, port, token, partition, attempt, data, step, true);
+  }
+
+  /**
+   * As above; with {@code inProcess} false the arrays travel through the socket even where the
+   * server is in this JVM, as they do from another JVM (for tests).
+   */
+  @SuppressWarnings("TooManyParameters") // the connection's identity, the data and the work
+  static void serve(
+      String host,
+      int port,
+      byte[] token,
+      int partition,
+      long attempt,
+      PartitionData data,
+      GradientStep step,
+      boolean inProcess)
+      throws IOException {
     try (SocketChannel ch = SocketChannel.open(new InetSocketAddress(host, port))) {
       ch.socket().setTcpNoDelay(true);
+      StepServer local = inProcess ? StepServer.inThisJvm(token) : null;
       ByteBuffer hello = StepProtocol.buffer(StepProtocol.HELLO_BYTES);
-      hello.putInt(StepProtocol.MAGIC).put(token).putInt(partition).putLong(attempt).flip();
+      hello.putInt(StepProtocol.MAGIC).put(token).putInt(partition).putLong(attempt);
+      hello.putInt(local != null ? 1 : 0).flip();
       writeFully(ch, hello);
       ByteBuffer header = StepProtocol.buffer(StepProtocol.COMMAND_HEADER);
       ByteBuffer reply = StepProtocol.buffer(StepProtocol.REPLY_HEADER);
@@ -59,20 +79,30 @@ final class StepWorker {
         if (op == StepProtocol.STOP) {
           return;
         }
-        if (op != StepProtocol.STEP || n < 0) {
+        if (op != StepProtocol.STEP || (n < 0 && (n != StepProtocol.IN_PROCESS || local == null))) {
           throw new IOException("step channel: unknown command " + op + " from the driver");
         }
-        if (payload == null || payload.capacity() < 4 * n) {
-          payload = StepProtocol.buffer(4 * n);
-          weights = new float[n];
+        if (n == StepProtocol.IN_PROCESS) {
+          weights = local.published();
+        } else {
+          if (payload == null || payload.capacity() < 4 * n) {
+            payload = StepProtocol.buffer(4 * n);
+          }
+          if (weights == null || weights.length != n) {
+            weights = new float[n];
+          }
+          payload.clear().limit(4 * n);
+          readFully(ch, payload, false);
+          payload.flip();
+          payload.asFloatBuffer().get(weights, 0, n);
         }
-        payload.clear().limit(4 * n);
-        readFully(ch, payload, false);
-        payload.flip();
-        payload.asFloatBuffer().get(weights, 0, n);
         StepResult r = step.train(data, weights, epoch, s);
         float[] grad = r.partial();
         int m = grad == null ? 0 : grad.length;
+        if (m > 0 && local != null) {
+          local.handOver(partition, attempt, grad);
+          m = StepProtocol.IN_PROCESS;
+        }
         reply
             .clear()
             .putInt(op)
@@ -84,7 +114,7 @@ final class StepWorker {
             .flip();
         writeFully(ch, reply);
         if (m > 0) {
-          if (payload.capacity() < 4 * m) {
+          if (payload == null || payload.capacity() < 4 * m) {
             payload = StepProtocol.buffer(4 * m);
           }
           payload.clear().limit(4 * m);

@@ -30,6 +30,7 @@ import org.sparkgrad.tensor.Tensor;
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  private static final int FLOAT_EXPONENT = 0x7f800000;
 
   /** Where the sums of a step come from. */
   public interface GradientSource {
@@ -240,7 +241,7 @@ public final class Trainer {
         LocalStepsResult r =
             localSource(source)
                 .localSteps(config, weights, state, epoch, s, lrs, steps, config.maxEpochs());
-        checkFinite(r.sums(), epoch, s, steps, lrs[k - 1]);
+        checkFinite(r.sums(), true, epoch, s, steps, lrs[k - 1]);
         float[] averaged = r.averageWeights();
         if (averaged != null) {
           Replica.loadWeights(params, averaged);
@@ -276,9 +277,11 @@ public final class Trainer {
           g.setLr(lr);
         }
         StepResult r = source.step(weights, epoch, s, steps, config.maxEpochs());
-        checkFinite(r, epoch, s, steps, lr);
+        checkFinite(r, false, epoch, s, steps, lr);
         if (r.grad() != null && r.weightSum() > 0) {
-          setGrads(params, r.grad(), r.weightSum());
+          if (!setGrads(params, r.grad(), r.weightSum())) {
+            checkFinite(r, true, epoch, s, steps, lr);
+          }
           if (config.gradClipNorm() > 0) {
             ClipGrad.clipGradNorm(params, config.gradClipNorm());
           }
@@ -398,11 +401,12 @@ public final class Trainer {
     return objective.classification() ? mean : Math.sqrt(mean);
   }
 
-  private void checkFinite(StepResult r, int epoch, int step, int steps, double lr) {
+  /** Throws if the loss, or with {@code grads} a gradient value, is NaN or infinite. */
+  private void checkFinite(StepResult r, boolean grads, int epoch, int step, int steps, double lr) {
     String what = null;
     if (!Double.isFinite(r.lossSum())) {
       what = "the loss became " + r.lossSum();
-    } else if (r.grad() != null) {
+    } else if (grads && r.grad() != null) {
       for (double g : r.grad()) {
         if (!Double.isFinite(g)) {
           what = "a gradient became " + g;
@@ -435,8 +439,15 @@ public final class Trainer {
    * Sets each parameter's gradient to its slice of {@code sum / weightSum}, computed in double and
    * rounded once to float, written into the gradient buffer the parameter already has (the master
    * weights are float32 CPU tensors) so that no step allocates new gradient tensors.
+   *
+   * <p>It multiplies by {@code 1 / weightSum} (one division per step, not one per weight: a
+   * division per element cost the driver about as much as the optimizer), and returns whether every
+   * value is finite, found in the same pass as the largest float exponent field (all ones means NaN
+   * or infinite), which the JIT vectorises.
    */
-  static void setGrads(List<Tensor> params, double[] sum, double weightSum) {
+  static boolean setGrads(List<Tensor> params, double[] sum, double weightSum) {
+    double scale = 1.0 / weightSum;
+    int exponents = 0;
     int off = 0;
     for (Tensor p : params) {
       int n = p.numel();
@@ -447,9 +458,12 @@ public final class Trainer {
       }
       float[] g = ((CpuStorage) grad.storage()).floats();
       for (int i = 0; i < n; i++) {
-        g[i] = (float) (sum[off + i] / weightSum);
+        float v = (float) (sum[off + i] * scale);
+        g[i] = v;
+        exponents = Math.max(exponents, Float.floatToRawIntBits(v) & FLOAT_EXPONENT);
       }
       off += n;
     }
+    return exponents != FLOAT_EXPONENT;
   }
 }

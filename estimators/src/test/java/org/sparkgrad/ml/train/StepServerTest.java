@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkgrad.ml.data.BlockBuilder;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.tensor.Generator;
@@ -59,6 +61,11 @@ class StepServerTest {
   }
 
   private Thread worker(int partition) {
+    return worker(partition, true);
+  }
+
+  /** A worker thread for {@code partition}; {@code inProcess} false sends arrays by socket. */
+  private Thread worker(int partition, boolean inProcess) {
     byte[] token = server.token();
     int port = server.port();
     Thread t =
@@ -66,7 +73,14 @@ class StepServerTest {
             () -> {
               try {
                 StepWorker.serve(
-                    "127.0.0.1", port, token, partition, partition, parts.get(partition), step);
+                    "127.0.0.1",
+                    port,
+                    token,
+                    partition,
+                    partition,
+                    parts.get(partition),
+                    step,
+                    inProcess);
               } catch (IOException e) {
                 if (!Thread.currentThread().isInterrupted()) {
                   workerError.compareAndSet(null, e);
@@ -108,11 +122,12 @@ class StepServerTest {
     }
   }
 
-  @Test
-  void stepsThroughTheChannelSumWhatTheInMemorySourceSums() throws Exception {
+  @ParameterizedTest(name = "arrays in memory: {0}")
+  @ValueSource(booleans = {true, false})
+  void stepsThroughTheChannelSumWhatTheInMemorySourceSums(boolean inProcess) throws Exception {
     server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
-    worker(0);
-    worker(1);
+    worker(0, inProcess);
+    worker(1, inProcess);
     server.awaitConnected(RUNNING);
     for (int s = 0; s < 5; s++) {
       assertSameAsLocal(server.step(weights, 1, s, RUNNING), 1, s);
@@ -124,17 +139,19 @@ class StepServerTest {
     assertThat(workerError.get()).as("workers end quietly on stop").isNull();
   }
 
-  @Test
-  void aTaskRunAgainReplacesItsLostConnectionAndTheStepIsUnchanged() throws Exception {
+  @ParameterizedTest(name = "arrays in memory: {0}")
+  @ValueSource(booleans = {true, false})
+  void aTaskRunAgainReplacesItsLostConnectionAndTheStepIsUnchanged(boolean inProcess)
+      throws Exception {
     server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
-    worker(0);
-    Thread lost = worker(1);
+    worker(0, inProcess);
+    Thread lost = worker(1, inProcess);
     server.awaitConnected(RUNNING);
     assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
     lost.interrupt(); // closes its channel, as a killed task's would be
     lost.join(5000);
     assertThat(lost.isAlive()).isFalse();
-    worker(1);
+    worker(1, !inProcess); // the task may run again elsewhere
     assertSameAsLocal(server.step(weights, 0, 1, RUNNING), 0, 1);
     assertSameAsLocal(server.step(weights, 0, 2, RUNNING), 0, 2);
   }
@@ -147,7 +164,7 @@ class StepServerTest {
             new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()))) {
       ByteBuffer hello = StepProtocol.buffer(StepProtocol.HELLO_BYTES);
       hello.putInt(StepProtocol.MAGIC).put(new byte[StepProtocol.TOKEN_BYTES]).putInt(0);
-      hello.putLong(7).flip();
+      hello.putLong(7).putInt(0).flip();
       stranger.write(hello);
       worker(0);
       worker(1);
