@@ -148,7 +148,10 @@ class ClusterJobsTest {
   @Test
   @Order(4)
   void aFitSurvivesAKilledExecutorWithTheWeightsOfAnUndisturbedFit() throws Exception {
-    List<String> longer = List.of("--epochs", "4", "--batch-size", "64", "--lr", "0.005");
+    // Batch 4: about 690 steps an epoch, several seconds on this cluster (against about 0.1 s
+    // between epochs), so that the kill below lands in the middle of epoch 2, while its tasks are
+    // connected to the driver's step channel.
+    List<String> longer = List.of("--epochs", "2", "--batch-size", "4", "--lr", "0.001");
     ChildJvm reference = submitTrain("loss-reference", work.resolve("model-reference"), longer);
     assertThat(reference.waitFor(JOB_TIMEOUT_S))
         .as("TrainJob exit status; log:\n%s", reference.tail(60))
@@ -156,13 +159,14 @@ class ClusterJobsTest {
 
     ChildJvm disturbed = submitTrain("loss-disturbed", work.resolve("model-disturbed"), longer);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_TIMEOUT_S);
-    while (!disturbed.logText().contains("sparkgrad fit: epoch 1/4")) {
+    while (!disturbed.logText().contains("sparkgrad fit: epoch 1/2")) {
       assertThat(disturbed.isAlive())
           .as("TrainJob ended before its first epoch; log:\n%s", disturbed.tail(60))
           .isTrue();
       assertThat(System.nanoTime()).as("first epoch within the timeout").isLessThan(deadline);
       Thread.sleep(200);
     }
+    Thread.sleep(1000);
     List<ProcessHandle> executors = cluster.executors();
     assertThat(executors).as("executors of the running fit").hasSize(2);
     ProcessHandle victim = executors.get(0);
@@ -173,7 +177,15 @@ class ClusterJobsTest {
     assertThat(disturbed.waitFor(JOB_TIMEOUT_S))
         .as("TrainJob exit status; log:\n%s", disturbed.tail(60))
         .isZero();
-    assertThat(disturbed.logText()).contains("sparkgrad fit: epoch 4/4");
+    String log = disturbed.logText();
+    assertThat(log.contains("sparkgrad fit: epoch 2/2"))
+        .as("the fit logged its last epoch; log:\n%s", disturbed.tail(60))
+        .isTrue();
+    assertThat(log.contains("step channel: lost partition"))
+        .as(
+            "the driver saw the killed executor's task leave the step channel; log:\n%s",
+            disturbed.tail(60))
+        .isTrue();
     float[] expected = weights(work.resolve("model-reference"));
     float[] actual = weights(work.resolve("model-disturbed"));
     assertThat(actual).hasSameSizeAs(expected);

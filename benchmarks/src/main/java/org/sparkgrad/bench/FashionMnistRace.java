@@ -110,6 +110,7 @@ public final class FashionMnistRace {
             df, o, RaceData.IS_TEST, "Sparkgrad (" + where + ", " + o.partitions + " p)", o.epochs);
     ours.curve().note(String.format(Locale.ROOT, "fit %.1f s in all", ours.fitSeconds()));
     curves.add(ours.curve());
+    curves.add(ours.fromFirstStep());
 
     Curve mllib = null;
     if (!o.skipMllib) {

@@ -32,6 +32,24 @@ final class SparkgradRun {
       return samples / seconds;
     }
 
+    /**
+     * The curve timed as PyTorch's is: from the first step, by the epochs' own seconds (each
+     * epoch's validation pass included), without the fit's data preparation.
+     */
+    Curve fromFirstStep() {
+      Curve c = new Curve(curve.system() + ", from step 1");
+      double t = 0;
+      for (EpochStats e : epochs) {
+        t += e.seconds();
+        if (e.hasValidation()) {
+          c.add(t, e.validationMetric(), "epoch " + e.epoch());
+        }
+      }
+      c.samplesPerSecond(steadySamplesPerSecond());
+      c.note("without the fit's data preparation");
+      return c;
+    }
+
     /** Mean wall-clock milliseconds per optimizer step over the same epochs. */
     double steadyMillisPerStep() {
       List<EpochStats> use = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;

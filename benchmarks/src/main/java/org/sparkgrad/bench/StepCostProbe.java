@@ -24,9 +24,11 @@ import org.sparkgrad.ml.NeuralNetClassifier;
  * parameters: an empty job, a job carrying the weights in its closure, a broadcast (create, read,
  * destroy), and the gradient reduction (double[] or float[] per partition, treeAggregate depth 1 or
  * 2). Part 2 fits {@code NeuralNetClassifier} 784-256-128-10 and reports seconds per optimizer step
- * at batch 2 (almost no compute: the fixed cost) and at batch 128, on 1 and 2 partitions. Part 3
- * (with {@code --fashion}) times epochs on Fashion-MNIST with the test set as validation rows and
- * reports the time to 85% test accuracy. Medians over repetitions; the load average is printed.
+ * at batch 2 (almost no compute: the fixed cost) and at batch 128, on 1 and 2 partitions, with
+ * steps through the step channel and as one Spark job each ({@code spark.sparkgrad.fit.transport}).
+ * Part 3 (with {@code --fashion}) times epochs on Fashion-MNIST with the test set as validation
+ * rows and reports the time to 85% test accuracy. Medians over repetitions; the load average is
+ * printed.
  *
  * <pre>
  * java [the --add-opens of Spark 4] -cp 'benchmarks/target/*:benchmarks/target/lib/*' \
@@ -161,29 +163,33 @@ public final class StepCostProbe {
         "== NeuralNetClassifier 784-256-128-10, 8192 synthetic rows, seconds/step ==");
     Dataset<Row> df = synthetic(spark, 8192).cache();
     df.count();
-    for (int parts : new int[] {2, 1}) {
-      for (int batch : new int[] {2, 128}) {
-        List<Double> perStep = new ArrayList<>();
-        int rounds = Math.max(3, reps / 10);
-        for (int r = 0; r < rounds; r++) {
-          List<EpochStats> epochs = new ArrayList<>();
-          new NeuralNetClassifier()
-              .setHiddenLayers(new int[] {256, 128})
-              .setBatchSize(batch)
-              .setMaxEpochs(1)
-              .setNumReplicas(parts)
-              .setShuffle(true)
-              .setTrainingListener(epochs::add)
-              .fit(batch == 2 ? df.limit(400) : df);
-          EpochStats e = epochs.get(0);
-          perStep.add(e.seconds() * 1000 / e.steps());
+    for (String transport : new String[] {"channel", "jobs"}) {
+      spark.conf().set("spark.sparkgrad.fit.transport", transport);
+      for (int parts : new int[] {2, 1}) {
+        for (int batch : new int[] {2, 128}) {
+          List<Double> perStep = new ArrayList<>();
+          int rounds = Math.max(3, reps / 10);
+          for (int r = 0; r < rounds; r++) {
+            List<EpochStats> epochs = new ArrayList<>();
+            new NeuralNetClassifier()
+                .setHiddenLayers(new int[] {256, 128})
+                .setBatchSize(batch)
+                .setMaxEpochs(1)
+                .setNumReplicas(parts)
+                .setShuffle(true)
+                .setTrainingListener(epochs::add)
+                .fit(batch == 2 ? df.limit(400) : df);
+            EpochStats e = epochs.get(0);
+            perStep.add(e.seconds() * 1000 / e.steps());
+          }
+          perStep.sort(null);
+          System.out.printf(
+              "%-7s partitions %d batch %4d: median %7.2f ms/step  (all: %s)%n",
+              transport, parts, batch, perStep.get(perStep.size() / 2), fmt(perStep));
         }
-        perStep.sort(null);
-        System.out.printf(
-            "partitions %d batch %4d: median %7.2f ms/step  (all: %s)%n",
-            parts, batch, perStep.get(perStep.size() / 2), fmt(perStep));
       }
     }
+    spark.conf().unset("spark.sparkgrad.fit.transport");
   }
 
   static String fmt(List<Double> xs) {

@@ -93,8 +93,9 @@ public final class SparkgradConf {
                   + "per-fit token but is not encrypted. `jobs`: one Spark job per step (a "
                   + "broadcast and a `treeAggregate`), through Spark's own, possibly encrypted, "
                   + "transport. `auto`: `channel` when all of the fit's partitions fit in the "
-                  + "cluster's task slots at once and `spark.network.crypto.enabled` and "
-                  + "`spark.ssl.enabled` are off, else `jobs`. Either way the model is the "
+                  + "cluster's task slots at once and `spark.network.crypto.enabled`, "
+                  + "`spark.ssl.rpc.enabled` and `spark.speculation` are off, else `jobs`. Either "
+                  + "way the model is the "
                   + "same; a channel whose tasks do not all connect within "
                   + "`spark.sparkgrad.fit.channelWaitSeconds` is given up for `jobs`."));
 

@@ -97,6 +97,21 @@ public final class GradientStep implements Serializable {
         replica.flatGradFloat(), sums.lossSum(), sums.weightSum(), sums.metricSum(), sums.count());
   }
 
+  /**
+   * As {@link #train}, but the gradient stays in this thread's replica ({@link #replica}), where it
+   * is valid until the thread's next step: the result carries the sums and no gradient, and a count
+   * of 0 means the partition had no rows in the minibatch.
+   */
+  StepResult trainInPlace(PartitionData data, float[] weights, int epoch, int step) {
+    if (data.train().rows() == 0) {
+      return new StepResult();
+    }
+    Replica replica = replica();
+    replica.setWeights(weights);
+    replica.zeroGrad();
+    return backwardInto(replica, data, epoch, step);
+  }
+
   /** This thread's cached replica of the network on the fit's device. */
   Replica replica() {
     return Replica.cached(spec, Devices.resolve(device));

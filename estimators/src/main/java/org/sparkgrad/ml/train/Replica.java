@@ -102,6 +102,26 @@ public final class Replica {
   }
 
   /**
+   * The gradients' own float32 arrays in parameter order, not copies, when every parameter has a
+   * gradient in CPU memory; else null. They stay valid until the replica's next step.
+   */
+  float[][] gradArrays() {
+    float[][] out = new float[params.size()][];
+    for (int i = 0; i < out.length; i++) {
+      Tensor p = params.get(i);
+      Tensor g = p.grad();
+      if (g == null
+          || !(g.storage() instanceof CpuStorage cpu)
+          || g.dtype() != DType.FLOAT32
+          || cpu.floats().length != p.numel()) {
+        return null;
+      }
+      out[i] = cpu.floats();
+    }
+    return out;
+  }
+
+  /**
    * The gradients as one flat float32 vector (a new array: it leaves the task as its result); a
    * parameter without a gradient contributes zeros.
    */

@@ -133,6 +133,16 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
       channelOff = true;
       return false;
     }
+    if (transport == StepTransport.AUTO && conf.getBoolean("spark.speculation", false)) {
+      // A speculative copy of a channel task would take over its partition's connection, and
+      // whichever attempt Spark kills then leaves the partition without a task until the wait
+      // runs out.
+      LOG.info(
+          "sparkgrad fit: spark.speculation is on, so steps travel as Spark jobs, not through the"
+              + " step channel");
+      channelOff = true;
+      return false;
+    }
     return true;
   }
 

@@ -97,12 +97,15 @@ final class StepServer implements AutoCloseable {
     IN_THIS_JVM.put(HexFormat.of().formatHex(token), this);
   }
 
-  /** A gradient handed over in memory by the task attempt {@code attempt}. */
+  /**
+   * A gradient handed over in memory by the task attempt {@code attempt}: arrays that, end to end,
+   * are the flat gradient.
+   */
   private static final class Handed {
     private final long attempt;
-    private final float[] grad;
+    private final float[][] grad;
 
-    Handed(long attempt, float[] grad) {
+    Handed(long attempt, float[][] grad) {
       this.attempt = attempt;
       this.grad = grad;
     }
@@ -111,8 +114,16 @@ final class StepServer implements AutoCloseable {
       return attempt;
     }
 
-    float[] grad() {
+    float[][] grad() {
       return grad;
+    }
+
+    int length() {
+      int n = 0;
+      for (float[] g : grad) {
+        n += g.length;
+      }
+      return n;
     }
   }
 
@@ -126,8 +137,11 @@ final class StepServer implements AutoCloseable {
     return published;
   }
 
-  /** Hands over partition {@code partition}'s gradient (adopted, not copied) in memory. */
-  void handOver(int partition, long attempt, float[] grad) {
+  /**
+   * Hands over partition {@code partition}'s gradient in memory: arrays that end to end are the
+   * flat gradient, read (not copied) before the task's next command.
+   */
+  void handOver(int partition, long attempt, float[][] grad) {
     handed.set(partition, new Handed(attempt, grad));
   }
 
@@ -194,10 +208,10 @@ final class StepServer implements AutoCloseable {
       weight += c.weightSum;
       metric += c.metricSum;
       count += c.count;
-      float[] g;
+      float[][] g;
       if (c.gradLength == StepProtocol.IN_PROCESS) {
         Handed h = handed.getAndSet(c.partition, null);
-        if (h == null || h.attempt() != c.attempt || h.grad().length != n) {
+        if (h == null || h.attempt() != c.attempt || h.length() != n) {
           throw new IllegalStateException(
               "step channel: partition "
                   + c.partition
@@ -211,20 +225,24 @@ final class StepServer implements AutoCloseable {
         }
         c.grad.flip();
         c.grad.asFloatBuffer().get(scratch, 0, n);
-        g = scratch;
+        g = new float[][] {scratch};
       } else {
         continue;
       }
-      if (any) {
-        for (int i = 0; i < n; i++) {
-          sum[i] += g[i];
+      int off = 0;
+      for (float[] part : g) {
+        if (any) {
+          for (int i = 0; i < part.length; i++) {
+            sum[off + i] += part[i];
+          }
+        } else {
+          for (int i = 0; i < part.length; i++) {
+            sum[off + i] = part[i];
+          }
         }
-      } else {
-        for (int i = 0; i < n; i++) {
-          sum[i] = g[i];
-        }
-        any = true;
+        off += part.length;
       }
+      any = true;
     }
     return new StepResult(any ? sum : null, loss, weight, metric, count);
   }

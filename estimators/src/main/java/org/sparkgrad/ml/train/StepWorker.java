@@ -96,12 +96,26 @@ final class StepWorker {
           payload.flip();
           payload.asFloatBuffer().get(weights, 0, n);
         }
-        StepResult r = step.train(data, weights, epoch, s);
-        float[] grad = r.partial();
-        int m = grad == null ? 0 : grad.length;
-        if (m > 0 && local != null) {
-          local.handOver(partition, attempt, grad);
-          m = StepProtocol.IN_PROCESS;
+        StepResult r;
+        float[] grad = null;
+        int m = 0;
+        if (local != null) {
+          // The driver sums straight from the replica's gradient buffers, which this thread leaves
+          // alone until the driver's next command, sent only once the sum is done.
+          r = step.trainInPlace(data, weights, epoch, s);
+          float[][] arrays = r.count() == 0 ? null : step.replica().gradArrays();
+          if (arrays != null) {
+            local.handOver(partition, attempt, arrays);
+            m = StepProtocol.IN_PROCESS;
+          } else if (r.count() > 0) {
+            grad = step.replica().flatGradFloat();
+            local.handOver(partition, attempt, new float[][] {grad});
+            m = StepProtocol.IN_PROCESS;
+          }
+        } else {
+          r = step.train(data, weights, epoch, s);
+          grad = r.partial();
+          m = grad == null ? 0 : grad.length;
         }
         reply
             .clear()
