@@ -11,7 +11,7 @@ final class RaceReport {
       RaceOptions o,
       String where,
       List<Curve> curves,
-      SparkgradRun.Result ours,
+      List<SparkgradRun.Result> fits,
       Curve mllib,
       List<Curve> torch,
       SparkgradRun.Result one,
@@ -38,8 +38,10 @@ final class RaceReport {
       System.out.println(row);
     }
     System.out.println(
-        "(Sparkgrad: from the fit call, data preparation and a validation pass over the 10k test"
-            + " rows each epoch included; samples/s over epochs 2.., validation included."
+        "(Sparkgrad: the first fit in a fresh JVM, then the same fit again (warm JVM); from the fit"
+            + " call, data preparation and a validation pass over the 10k test rows each epoch"
+            + " included, or from step 1 (the epochs' own seconds, validation included);"
+            + " samples/s over epochs 2.., validation included."
             + " MLlib: each point a separate fit of maxIter iterations, fit time only; samples/s"
             + " = rows x iterations / fit time. PyTorch: from the first step, per-epoch test"
             + " evaluation included; samples/s = training alone over epochs 2..)");
@@ -47,28 +49,32 @@ final class RaceReport {
     System.out.println(
         "\n== ratios of time to accuracy (MLlib / Sparkgrad: > 1 means Sparkgrad is faster;"
             + " Sparkgrad / PyTorch: < 1 means Sparkgrad is faster) ==");
-    for (double t : FashionMnistRace.TARGETS) {
-      String pct = Math.round(t * 100) + "%";
-      double s = ours.curve().timeTo(t);
-      if (mllib != null) {
-        System.out.printf(
-            Locale.ROOT,
-            "to %s: MLlib / Sparkgrad = %s%s%n",
-            pct,
-            ratio(mllib, t, s, o),
-            t == 0.85 ? "  (goal >= 20x)" : "");
-      }
-      double fromStep = ours.fromFirstStep().timeTo(t);
-      for (Curve c : torch) {
-        double tt = c.timeTo(t);
-        System.out.printf(
-            Locale.ROOT,
-            "to %s: Sparkgrad / %s = %s from the fit call, %s from step 1 as PyTorch is timed%s%n",
-            pct,
-            c.system(),
-            Double.isNaN(s) || Double.isNaN(tt) ? "n/a (not reached)" : fmt(s / tt),
-            Double.isNaN(fromStep) || Double.isNaN(tt) ? "n/a" : fmt(fromStep / tt),
-            t == 0.85 ? "  (goal <= 2x)" : "");
+    for (SparkgradRun.Result ours : fits) {
+      System.out.println(ours.curve().system() + ":");
+      for (double t : FashionMnistRace.TARGETS) {
+        String pct = Math.round(t * 100) + "%";
+        double s = ours.curve().timeTo(t);
+        if (mllib != null) {
+          System.out.printf(
+              Locale.ROOT,
+              "  to %s: MLlib / Sparkgrad = %s%s%n",
+              pct,
+              ratio(mllib, t, s, o),
+              t == 0.85 ? "  (goal >= 20x)" : "");
+        }
+        double fromStep = ours.fromFirstStep().timeTo(t);
+        for (Curve c : torch) {
+          double tt = c.timeTo(t);
+          System.out.printf(
+              Locale.ROOT,
+              "  to %s: Sparkgrad / %s = %s from the fit call, %s from step 1 as PyTorch is"
+                  + " timed%s%n",
+              pct,
+              c.system(),
+              Double.isNaN(s) || Double.isNaN(tt) ? "n/a (not reached)" : fmt(s / tt),
+              Double.isNaN(fromStep) || Double.isNaN(tt) ? "n/a" : fmt(fromStep / tt),
+              t == 0.85 ? "  (goal <= 2x)" : "");
+        }
       }
     }
     if (one != null && two != null) {

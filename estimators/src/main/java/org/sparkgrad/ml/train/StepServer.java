@@ -64,7 +64,10 @@ final class StepServer implements AutoCloseable {
   private final Conn[] conns;
   private final AtomicReferenceArray<Handed> handed;
   private volatile float[] published;
-  private ByteBuffer headerOnly;
+  private final ByteBuffer headerOnly = StepProtocol.buffer(StepProtocol.COMMAND_HEADER);
+  private int stepEpoch;
+  private int stepIndex;
+  private boolean commandReady;
   private final long[] lostSince;
   private final long waitNanos;
   private ByteBuffer command;
@@ -170,20 +173,17 @@ final class StepServer implements AutoCloseable {
    */
   StepResult step(float[] weights, int epoch, int step, Tasks tasks) throws ChannelLost {
     int n = weights.length;
-    if (command == null || command.capacity() != StepProtocol.COMMAND_HEADER + 4 * n) {
-      command = StepProtocol.buffer(StepProtocol.COMMAND_HEADER + 4 * n);
+    if (sum == null || sum.length != n) {
       sum = new double[n];
       scratch = new float[n];
     }
-    command.clear();
-    command.putInt(StepProtocol.STEP).putInt(epoch).putInt(step).putInt(n);
-    command.asFloatBuffer().put(weights);
-    command.position(command.limit());
-    command.flip();
-    headerOnly = StepProtocol.buffer(StepProtocol.COMMAND_HEADER);
+    headerOnly.clear();
     headerOnly.putInt(StepProtocol.STEP).putInt(epoch).putInt(step);
     headerOnly.putInt(StepProtocol.IN_PROCESS).flip();
     published = weights;
+    stepEpoch = epoch;
+    stepIndex = step;
+    commandReady = false;
     exchanging = true;
     for (Conn c : conns) {
       if (c != null) {
@@ -195,6 +195,27 @@ final class StepServer implements AutoCloseable {
     }
     exchanging = false;
     return collect(n);
+  }
+
+  /**
+   * The command with the weights in it, for tasks in other JVMs; filled at most once a step, and
+   * only when such a task is connected (in local mode none is).
+   */
+  private ByteBuffer fullCommand() {
+    float[] weights = published;
+    int n = weights.length;
+    if (!commandReady) {
+      if (command == null || command.capacity() != StepProtocol.COMMAND_HEADER + 4 * n) {
+        command = StepProtocol.buffer(StepProtocol.COMMAND_HEADER + 4 * n);
+      }
+      command.clear();
+      command.putInt(StepProtocol.STEP).putInt(stepEpoch).putInt(stepIndex).putInt(n);
+      command.asFloatBuffer().put(weights);
+      command.position(command.limit());
+      command.flip();
+      commandReady = true;
+    }
+    return command;
   }
 
   private StepResult collect(int n) {
@@ -455,7 +476,7 @@ final class StepServer implements AutoCloseable {
     }
 
     void send() {
-      out = (inProcess ? headerOnly : command).duplicate();
+      out = (inProcess ? headerOnly : fullCommand()).duplicate();
       done = false;
       awaiting = true;
       gradLength = 0;
