@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.logging.log4j.Level;
 import org.apache.spark.SparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.scheduler.SparkListener;
@@ -13,11 +14,14 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
+import org.sparkgrad.ml.support.LogCapture;
 import org.sparkgrad.ml.support.TestSpark;
 import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.SparkGradientSource;
 
 /**
  * Synchronous data parallelism is exact: the same rows trained as one partition or three, with or
@@ -126,6 +130,34 @@ class DistributedTrainingTest {
             "sparkgrad fit: epoch 3/3, step 3/3")
         .noneMatch(d -> d.contains("step channel"));
     assertThat(EngineLoop.relativeError(weights[0], weights[1])).isLessThan(1e-6);
+  }
+
+  @Test
+  void aChannelWhoseTasksCannotAllRunGivesWayToJobsWithTheSameModel() throws Exception {
+    Dataset<Row> df = Data.blobsFrame(60, 8).repartition(3);
+    SparkSession spark = TestSpark.session();
+    float[] viaJobs;
+    float[] fellBack;
+    List<String> warnings;
+    spark.conf().set("spark.sparkgrad.fit.transport", "jobs");
+    try {
+      viaJobs = classifier(0).setNumReplicas(3).setBatchSize(20).fit(df).weights();
+      // Three partitions, two task slots: the channel's third task never starts.
+      spark.conf().set("spark.sparkgrad.fit.transport", "channel");
+      spark.conf().set("spark.sparkgrad.fit.channelWaitSeconds", "1");
+      try (LogCapture log = LogCapture.of(SparkGradientSource.class)) {
+        fellBack = classifier(0).setNumReplicas(3).setBatchSize(20).fit(df).weights();
+        warnings = log.lines(Level.WARN);
+      }
+    } finally {
+      spark.conf().unset("spark.sparkgrad.fit.transport");
+      spark.conf().unset("spark.sparkgrad.fit.channelWaitSeconds");
+    }
+    assertThat(warnings)
+        .singleElement(InstanceOfAssertFactories.STRING)
+        .contains("partition 2 has had no task connected for 1 s")
+        .contains("goes on with one Spark job per step");
+    assertThat(EngineLoop.relativeError(fellBack, viaJobs)).isLessThan(1e-6);
   }
 
   @Test

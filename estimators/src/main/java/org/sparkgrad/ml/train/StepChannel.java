@@ -181,7 +181,12 @@ final class StepChannel implements AutoCloseable {
   /** Tells the tasks to stop and waits briefly for their job to end, else cancels it. */
   @Override
   public void close() {
+    boolean allStarted = server.allConnected();
     server.close();
+    if (!allStarted) {
+      // A task still waiting for a slot would only start to find the server gone.
+      job.cancel(true);
+    }
     try {
       job.get(10, TimeUnit.SECONDS);
     } catch (TimeoutException e) {

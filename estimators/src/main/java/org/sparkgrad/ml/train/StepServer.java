@@ -350,7 +350,8 @@ final class StepServer implements AutoCloseable {
     c.close();
   }
 
-  private boolean allConnected() {
+  /** Whether every partition has a task connected now. */
+  boolean allConnected() {
     for (Conn c : conns) {
       if (c == null) {
         return false;

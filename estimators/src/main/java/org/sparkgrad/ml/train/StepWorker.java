@@ -2,9 +2,12 @@ package org.sparkgrad.ml.train;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.data.PartitionData;
 
 /**
@@ -19,6 +22,8 @@ import org.sparkgrad.ml.data.PartitionData;
  * failing the task, so that Spark does not retry it.
  */
 final class StepWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(StepWorker.class);
+
   private StepWorker() {}
 
   /**
@@ -55,7 +60,22 @@ final class StepWorker {
       GradientStep step,
       boolean inProcess)
       throws IOException {
-    try (SocketChannel ch = SocketChannel.open(new InetSocketAddress(host, port))) {
+    SocketChannel opened;
+    try {
+      opened = SocketChannel.open(new InetSocketAddress(host, port));
+    } catch (ConnectException e) {
+      // The driver closed the channel before this task started (it gave up waiting for it), or
+      // cannot be reached from here: either way the fit goes on without this task, and failing it
+      // would only make Spark run it again.
+      LOG.warn(
+          "step channel: partition {} cannot reach the driver at {}:{} ({}); this task ends",
+          partition,
+          host,
+          port,
+          e.toString());
+      return;
+    }
+    try (SocketChannel ch = opened) {
       ch.socket().setTcpNoDelay(true);
       StepServer local = inProcess ? StepServer.inThisJvm(token) : null;
       ByteBuffer hello = StepProtocol.buffer(StepProtocol.HELLO_BYTES);
