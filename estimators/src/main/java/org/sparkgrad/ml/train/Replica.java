@@ -131,16 +131,23 @@ public final class Replica {
     for (Tensor p : params) {
       Tensor g = p.grad();
       if (g != null) {
-        if (g.storage() instanceof CpuStorage cpu && g.dtype() == DType.FLOAT32) {
-          System.arraycopy(cpu.floats(), 0, out, off, p.numel());
-        } else {
-          float[] v = g.toFloatArray();
-          System.arraycopy(v, 0, out, off, v.length);
-        }
+        copyInto(g, out, off);
       }
       off += p.numel();
     }
     return out;
+  }
+
+  /**
+   * Copies {@code t}'s values into {@code out} at {@code off}, straight from CPU float32 storage.
+   */
+  private static void copyInto(Tensor t, float[] out, int off) {
+    if (t.storage() instanceof CpuStorage cpu && t.dtype() == DType.FLOAT32) {
+      System.arraycopy(cpu.floats(), 0, out, off, t.numel());
+    } else {
+      float[] v = t.toFloatArray();
+      System.arraycopy(v, 0, out, off, v.length);
+    }
   }
 
   /** Loads the flat weight vector into {@code params} (float32 CPU tensors, as the driver's). */
@@ -167,12 +174,7 @@ public final class Replica {
     float[] out = new float[n];
     int off = 0;
     for (Tensor p : ps) {
-      if (p.storage() instanceof CpuStorage cpu && p.dtype() == DType.FLOAT32) {
-        System.arraycopy(cpu.floats(), 0, out, off, p.numel());
-      } else {
-        float[] v = p.toFloatArray();
-        System.arraycopy(v, 0, out, off, v.length);
-      }
+      copyInto(p, out, off);
       off += p.numel();
     }
     return out;

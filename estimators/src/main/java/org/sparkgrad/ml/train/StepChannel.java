@@ -120,7 +120,7 @@ final class StepChannel implements AutoCloseable {
             "step channel: partition " + task.partitionId() + " has no cached rows block");
       }
       StepWorker.serve(
-          host, port, token, task.partitionId(), task.taskAttemptId(), it.next(), step);
+          host, port, token, task.partitionId(), task.taskAttemptId(), it.next(), step, true);
     };
   }
 

@@ -31,23 +31,9 @@ final class StepWorker {
    *
    * @param token the fit's token, proving to the driver that this task belongs to the fit
    * @param attempt the task attempt id, for the driver's logs
-   * @throws IOException if the driver cannot be reached or the connection breaks mid-message
-   */
-  static void serve(
-      String host,
-      int port,
-      byte[] token,
-      int partition,
-      long attempt,
-      PartitionData data,
-      GradientStep step)
-      throws IOException {
-    serve(host, port, token, partition, attempt, data, step, true);
-  }
-
-  /**
-   * As above; with {@code inProcess} false the arrays travel through the socket even where the
-   * server is in this JVM, as they do from another JVM (for tests).
+   * @param inProcess whether to exchange the arrays in memory when the driver's server is in this
+   *     JVM (false sends them through the socket as from another JVM, for tests)
+   * @throws IOException if the connection breaks mid-message
    */
   @SuppressWarnings("TooManyParameters") // the connection's identity, the data and the work
   static void serve(
