@@ -3,16 +3,12 @@ package org.sparkgrad.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.spark.SparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
-import org.sparkgrad.ml.support.TestSpark;
+import org.sparkgrad.ml.support.JobDescriptions;
 
 /**
  * The levers that amortise a Spark job's fixed cost, on the shared {@code local[2]} session:
@@ -35,26 +31,9 @@ class AmortisationTest {
 
   /** The descriptions of the fit's per-step jobs while {@code fit} runs. */
   private static List<String> fitJobs(Runnable fit) throws Exception {
-    SparkContext sc = TestSpark.session().sparkContext();
-    ConcurrentLinkedQueue<String> descriptions = new ConcurrentLinkedQueue<>();
-    SparkListener spy =
-        new SparkListener() {
-          @Override
-          public void onJobStart(SparkListenerJobStart start) {
-            String d = start.properties().getProperty("spark.job.description");
-            if (d != null && d.startsWith("sparkgrad fit: epoch")) {
-              descriptions.add(d);
-            }
-          }
-        };
-    sc.addSparkListener(spy);
-    try {
-      fit.run();
-      sc.listenerBus().waitUntilEmpty();
-    } finally {
-      sc.removeSparkListener(spy);
-    }
-    return List.copyOf(descriptions);
+    return JobDescriptions.during(fit).stream()
+        .filter(d -> d.startsWith("sparkgrad fit: epoch"))
+        .toList();
   }
 
   @Test

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.logging.log4j.Level;
 import org.apache.spark.SparkContext;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,6 +15,7 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
+import org.sparkgrad.ml.support.JobDescriptions;
 import org.sparkgrad.ml.support.LogCapture;
 import org.sparkgrad.ml.support.TestSpark;
 import org.sparkgrad.ml.train.NetworkSpec;
@@ -82,26 +80,7 @@ class DistributedTrainingTest {
 
   /** The job descriptions seen while {@code fit} runs. */
   private static Set<String> descriptionsOf(Runnable fit) throws Exception {
-    SparkContext sc = TestSpark.session().sparkContext();
-    ConcurrentLinkedQueue<String> descriptions = new ConcurrentLinkedQueue<>();
-    SparkListener spy =
-        new SparkListener() {
-          @Override
-          public void onJobStart(SparkListenerJobStart start) {
-            String d = start.properties().getProperty("spark.job.description");
-            if (d != null) {
-              descriptions.add(d);
-            }
-          }
-        };
-    sc.addSparkListener(spy);
-    try {
-      fit.run();
-      sc.listenerBus().waitUntilEmpty();
-    } finally {
-      sc.removeSparkListener(spy);
-    }
-    return Set.copyOf(descriptions);
+    return Set.copyOf(JobDescriptions.during(fit));
   }
 
   @Test
