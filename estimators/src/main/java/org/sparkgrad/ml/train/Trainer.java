@@ -200,10 +200,7 @@ public final class Trainer {
     float[] weights = Replica.flatWeights(master);
     List<EpochStats> history = new ArrayList<>();
     boolean early = config.earlyStoppingPatience() > 0 && hasValidation;
-    float[] bestWeights = weights;
-    double bestLoss = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
-    int sinceBest = 0;
+    Best best = new Best(weights);
     boolean stopped = false;
     long global = 0;
     double lr = config.learningRate();
@@ -212,14 +209,14 @@ public final class Trainer {
       resumed.restore(master, optimizer);
       weights = Replica.flatWeights(master);
       history.addAll(resumed.history());
-      bestWeights = resumed.bestWeights() != null ? resumed.bestWeights() : weights;
-      bestLoss = resumed.bestLoss();
-      bestEpoch = resumed.bestEpoch();
-      sinceBest = resumed.sinceBest();
+      best.weights = resumed.bestWeights() != null ? resumed.bestWeights() : weights;
+      best.loss = resumed.bestLoss();
+      best.epoch = resumed.bestEpoch();
+      best.sinceBest = resumed.sinceBest();
       stopped =
           resumed.stopped()
               || (early
-                  && sinceBest >= config.earlyStoppingPatience()
+                  && best.sinceBest >= config.earlyStoppingPatience()
                   && resumed.epoch() < config.maxEpochs());
       global = resumed.globalStep();
     }
@@ -255,19 +252,14 @@ public final class Trainer {
         global += k;
         if (checkpoints != null && s < steps && dueWithin(global - k, global)) {
           checkpoints.save(
-              new TrainingCheckpoint(
+              best.checkpoint(
                   weights,
-                  optimizer.stateDict(),
-                  epoch,
-                  s,
-                  global,
-                  new StepResult().merge(sums),
+                  optimizer,
+                  new Position(epoch, s, global),
+                  sums,
                   before + (System.nanoTime() - start) / 1e9,
                   history,
-                  early && bestEpoch > 0 && bestWeights != weights ? bestWeights : null,
-                  bestLoss,
-                  bestEpoch,
-                  sinceBest,
+                  early,
                   false));
         }
       }
@@ -291,19 +283,14 @@ public final class Trainer {
         sums.merge(new StepResult(null, r.lossSum(), r.weightSum(), r.metricSum(), r.count()));
         if (checkpoints != null && s + 1 < steps && checkpoints.dueAfterStep(global + 1)) {
           checkpoints.save(
-              new TrainingCheckpoint(
+              best.checkpoint(
                   weights,
-                  optimizer.stateDict(),
-                  epoch,
-                  s + 1,
-                  global + 1,
-                  new StepResult().merge(sums),
+                  optimizer,
+                  new Position(epoch, s + 1, global + 1),
+                  sums,
                   before + (System.nanoTime() - start) / 1e9,
                   history,
-                  early && bestEpoch > 0 && bestWeights != weights ? bestWeights : null,
-                  bestLoss,
-                  bestEpoch,
-                  sinceBest,
+                  early,
                   false));
         }
       }
@@ -328,49 +315,44 @@ public final class Trainer {
         listener.onEpochEnd(stats);
       }
       if (early) {
-        if (stats.validationLoss() < bestLoss) {
-          bestLoss = stats.validationLoss();
-          bestWeights = weights;
-          bestEpoch = epoch + 1;
-          sinceBest = 0;
-        } else if (++sinceBest >= config.earlyStoppingPatience()) {
+        if (stats.validationLoss() < best.loss) {
+          best.loss = stats.validationLoss();
+          best.weights = weights;
+          best.epoch = epoch + 1;
+          best.sinceBest = 0;
+        } else if (++best.sinceBest >= config.earlyStoppingPatience()) {
           stopped = epoch + 1 < config.maxEpochs();
         }
       }
       boolean last = stopped || epoch + 1 == config.maxEpochs();
       if (checkpoints != null && checkpoints.dueAfterEpoch(epoch + 1, global, last)) {
         checkpoints.save(
-            new TrainingCheckpoint(
+            best.checkpoint(
                 weights,
-                optimizer.stateDict(),
-                epoch + 1,
-                0,
-                global,
+                optimizer,
+                new Position(epoch + 1, 0, global),
                 new StepResult(),
                 0,
                 history,
-                early && bestEpoch > 0 && bestWeights != weights ? bestWeights : null,
-                bestLoss,
-                bestEpoch,
-                sinceBest,
+                early,
                 stopped));
       }
-      if (early && sinceBest >= config.earlyStoppingPatience()) {
+      if (early && best.sinceBest >= config.earlyStoppingPatience()) {
         break;
       }
     }
-    if (early && bestEpoch > 0) {
-      weights = bestWeights;
-    } else {
-      bestEpoch = history.size();
+    int keptEpoch = history.size();
+    if (early && best.epoch > 0) {
+      weights = best.weights;
+      keptEpoch = best.epoch;
     }
     if (stopped) {
       LOG.info(
           "sparkgrad fit: early stopping after epoch {}; keeping the weights of epoch {}",
           history.size(),
-          bestEpoch);
+          keptEpoch);
     }
-    return new Result(weights, new TrainingSummary(history, stopped, bestEpoch));
+    return new Result(weights, new TrainingSummary(history, stopped, keptEpoch));
   }
 
   /**
@@ -432,6 +414,51 @@ public final class Trainer {
               + (config.gradClipNorm() == 0 ? " or set gradClipNorm" : ""),
           epoch + 1,
           step + 1);
+    }
+  }
+
+  /** Where a fit stands: the epoch and step to run next (from 0), and optimizer steps taken. */
+  private record Position(int epoch, int step, long globalStep) {}
+
+  /** Early stopping's state: the best validation loss so far, its epoch and weights. */
+  private static final class Best {
+    float[] weights;
+    double loss = Double.POSITIVE_INFINITY;
+    int epoch;
+    int sinceBest;
+
+    Best(float[] weights) {
+      this.weights = weights;
+    }
+
+    /**
+     * Everything the fit needs to go on from {@code at}: the current weights and optimizer state,
+     * the epoch's sums so far (copied), its seconds so far, the history, and this state (the best
+     * weights only when early stopping keeps weights other than the current ones).
+     */
+    TrainingCheckpoint checkpoint(
+        float[] current,
+        Optimizer optimizer,
+        Position at,
+        StepResult partial,
+        double seconds,
+        List<EpochStats> history,
+        boolean early,
+        boolean stopped) {
+      return new TrainingCheckpoint(
+          current,
+          optimizer.stateDict(),
+          at.epoch(),
+          at.step(),
+          at.globalStep(),
+          new StepResult().merge(partial),
+          seconds,
+          history,
+          early && epoch > 0 && weights != current ? weights : null,
+          loss,
+          epoch,
+          sinceBest,
+          stopped);
     }
   }
 
