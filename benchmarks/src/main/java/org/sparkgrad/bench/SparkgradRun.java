@@ -22,14 +22,13 @@ final class SparkgradRun {
   record Result(Curve curve, List<EpochStats> epochs, double fitSeconds) {
     /** Training rows per second over the epochs after the first (JIT warm-up), or all if one. */
     double steadySamplesPerSecond() {
+      return steadySum(EpochStats::samples) / steadySum(EpochStats::seconds);
+    }
+
+    /** The sum of {@code value} over the epochs after the first (JIT warm-up), or all if one. */
+    private double steadySum(java.util.function.ToDoubleFunction<EpochStats> value) {
       List<EpochStats> use = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;
-      double samples = 0;
-      double seconds = 0;
-      for (EpochStats e : use) {
-        samples += e.samples();
-        seconds += e.seconds();
-      }
-      return samples / seconds;
+      return use.stream().mapToDouble(value).sum();
     }
 
     /**
@@ -52,14 +51,7 @@ final class SparkgradRun {
 
     /** Mean wall-clock milliseconds per optimizer step over the same epochs. */
     double steadyMillisPerStep() {
-      List<EpochStats> use = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;
-      double steps = 0;
-      double seconds = 0;
-      for (EpochStats e : use) {
-        steps += e.steps();
-        seconds += e.seconds();
-      }
-      return 1000 * seconds / steps;
+      return 1000 * steadySum(EpochStats::seconds) / steadySum(EpochStats::steps);
     }
   }
 
