@@ -10,10 +10,13 @@ import org.sparkgrad.tensor.Device;
 
 /**
  * The backend of each device. The CPU backend is built in; others are found through {@link
- * BackendProvider} services on the class path and created once per device.
+ * BackendProvider} services on the class path and created once per device. A device whose backend
+ * cannot start is remembered too: asking again throws the same reason at once, without searching
+ * the class path again (a trainer asks on every step).
  */
 public final class Backends {
   private static final Map<Device, Backend> BACKENDS = new ConcurrentHashMap<>();
+  private static final Map<Device, BackendUnavailableException> FAILED = new ConcurrentHashMap<>();
 
   private Backends() {}
 
@@ -37,12 +40,24 @@ public final class Backends {
       return cached;
     }
     synchronized (Backends.class) {
-      return BACKENDS.computeIfAbsent(device, Backends::create);
+      BackendUnavailableException failed = FAILED.get(device);
+      if (failed != null) {
+        throw new BackendUnavailableException(failed.getMessage(), failed);
+      }
+      try {
+        return BACKENDS.computeIfAbsent(device, Backends::create);
+      } catch (BackendUnavailableException e) {
+        FAILED.put(device, e);
+        throw e;
+      }
     }
   }
 
   /** True if {@code device} can be used here; never throws. */
   public static boolean isAvailable(Device device) {
+    if (device.type() != Device.Type.CPU && FAILED.containsKey(device)) {
+      return false;
+    }
     try {
       of(device);
       return true;

@@ -289,18 +289,15 @@ public abstract class Module {
 
   /**
    * Resets every parameter's gradient, as PyTorch's {@code zero_grad(set_to_none)}: with {@code
-   * setToNone} the gradients become null; without it, existing gradient buffers are filled with
-   * zeros and kept, so the next {@code backward()} accumulates into them in place instead of
-   * allocating new ones (faster in a training loop; a parameter that got no gradient keeps zeros
-   * rather than null).
+   * setToNone} the gradients become null; without it, existing gradient buffers are kept and read
+   * as zeros, so the next {@code backward()} writes into them in place instead of allocating new
+   * ones (faster in a training loop; a parameter that got no gradient keeps zeros rather than
+   * null). The zeros are written lazily ({@link Tensor#zeroGrad(boolean)}): read them through
+   * {@code grad()}.
    */
   public void zeroGrad(boolean setToNone) {
     for (Tensor p : parameters()) {
-      if (setToNone) {
-        p.zeroGrad();
-      } else if (p.grad() != null) {
-        p.grad().fillInPlace(0);
-      }
+      p.zeroGrad(setToNone);
     }
   }
 

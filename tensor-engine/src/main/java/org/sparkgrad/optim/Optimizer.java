@@ -129,11 +129,7 @@ public abstract class Optimizer {
   public void zeroGrad(boolean setToNone) {
     for (ParamGroup g : groups) {
       for (Tensor p : g.params()) {
-        if (setToNone) {
-          p.zeroGrad();
-        } else if (p.grad() != null) {
-          p.grad().fillInPlace(0);
-        }
+        p.zeroGrad(setToNone);
       }
     }
   }

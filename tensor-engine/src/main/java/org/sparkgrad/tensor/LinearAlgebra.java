@@ -164,11 +164,12 @@ final class LinearAlgebra {
    * The weight gradient {@code g^T @ x} of {@code linear}. When {@code weight} is a leaf that
    * already has a gradient buffer of its own dtype and device (kept by {@code
    * zeroGrad(setToNone=false)} or by an earlier backward), the product is added into that buffer by
-   * the GEMM itself ({@code beta = 1}), as PyTorch accumulates into {@code .grad}, and null is
-   * returned so that nothing else is added; otherwise a fresh gradient is returned.
+   * the GEMM itself ({@code beta = 1}), as PyTorch accumulates into {@code .grad}, or written over
+   * it ({@code beta = 0}) when the buffer was zeroed, and null is returned so that nothing else is
+   * added; otherwise a fresh gradient is returned.
    */
   private static Tensor weightGrad(Tensor g2, Tensor x2, Tensor weight) {
-    Tensor acc = weight.isLeaf() ? weight.grad() : null;
+    Tensor acc = weight.isLeaf() ? weight.keptGrad() : null;
     if (acc == null
         || acc.dtype() != weight.dtype()
         || !acc.device().equals(weight.device())
@@ -179,8 +180,9 @@ final class LinearAlgebra {
     int m = g2.size(1);
     int n = x2.size(1);
     int k = g2.size(0);
+    double beta = weight.takeZeroedGrad() ? 0 : 1;
     g2.backend()
-        .gemm(true, false, m, n, k, 1, g2.storage(), 0, x2.storage(), 0, 1, acc.storage(), 0);
+        .gemm(true, false, m, n, k, 1, g2.storage(), 0, x2.storage(), 0, beta, acc.storage(), 0);
     return null;
   }
 

@@ -26,6 +26,8 @@ public final class Tensor {
   private boolean requiresGrad;
   private boolean retainGrad;
   private Tensor grad;
+  // Set by zeroGrad(false): the kept gradient buffer reads as zeros, written only when asked for.
+  private boolean gradZeroed;
   private GradFn gradFn;
 
   Tensor(Storage storage, int[] shape) {
@@ -357,7 +359,31 @@ public final class Tensor {
 
   /** The accumulated gradient of a leaf, or null before any {@link #backward()}. */
   public Tensor grad() {
+    if (gradZeroed) {
+      gradZeroed = false;
+      try (NoGrad ignored = NoGrad.enter()) {
+        grad.fillInPlace(0);
+      }
+    }
     return grad;
+  }
+
+  /**
+   * The gradient buffer as kept, for the ops that write into it: after {@code zeroGrad(false)} its
+   * contents are stale and {@link #takeZeroedGrad()} is true.
+   */
+  Tensor keptGrad() {
+    return grad;
+  }
+
+  /**
+   * True once after {@code zeroGrad(false)}: the caller is about to overwrite the whole kept buffer
+   * (a GEMM with {@code beta = 0}, a copy) instead of adding into zeros.
+   */
+  boolean takeZeroedGrad() {
+    boolean zeroed = gradZeroed;
+    gradZeroed = false;
+    return zeroed;
   }
 
   /** Replaces the gradient (null clears it); it must match this tensor's shape. */
@@ -367,11 +393,29 @@ public final class Tensor {
           "gradient shape " + Shapes.str(g.shape) + " does not match " + Shapes.str(shape));
     }
     this.grad = g;
+    this.gradZeroed = false;
   }
 
   /** Clears the gradient, as PyTorch's {@code zero_grad(set_to_none=True)}. */
   public void zeroGrad() {
-    this.grad = null;
+    zeroGrad(true);
+  }
+
+  /**
+   * Resets the gradient, as PyTorch's {@code zero_grad(set_to_none)}: with {@code setToNone} it
+   * becomes null; otherwise an existing gradient tensor is kept and reads as zeros, and the next
+   * {@link #backward()} writes into it in place. The zeros are written lazily: by {@link #grad()},
+   * or not at all when backward overwrites the whole buffer (a linear layer's weight gradient comes
+   * straight out of a GEMM with {@code beta = 0}). So read the zeros through {@link #grad()}, not
+   * through a reference to the gradient taken before this call.
+   */
+  public void zeroGrad(boolean setToNone) {
+    if (setToNone) {
+      this.grad = null;
+      this.gradZeroed = false;
+    } else if (grad != null) {
+      this.gradZeroed = true;
+    }
   }
 
   /** The op that produced this tensor, or null for a leaf. */
@@ -407,6 +451,8 @@ public final class Tensor {
   void accumulateGrad(Tensor g, boolean exclusive) {
     if (grad == null) {
       grad = exclusive ? g.detach() : g.detach().copy();
+    } else if (takeZeroedGrad()) {
+      grad.copyFrom(g);
     } else {
       grad.addInPlace(g);
     }

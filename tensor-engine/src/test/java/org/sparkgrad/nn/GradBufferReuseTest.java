@@ -105,4 +105,56 @@ class GradBufferReuseTest {
     assertThat(w.grad().toDoubleArray())
         .containsExactly(expected, org.assertj.core.data.Offset.offset(1e-12));
   }
+
+  @Test
+  void zeroedBuffersAreWrittenOverNotAddedTo() {
+    // zeroGrad(false) writes no zeros: the next backward writes over the kept buffers (a GEMM with
+    // beta = 0, a copy). Stale NaNs in them must not reach the new gradient.
+    Sequential reused = mlp(DType.FLOAT32);
+    Sequential fresh = mlp(DType.FLOAT32);
+    loss(reused, 30, DType.FLOAT32).backward();
+    for (Tensor p : reused.parameters()) {
+      p.grad().fillInPlace(Double.NaN);
+    }
+    Storage kept = ((Linear) reused.get(0)).weight().grad().storage();
+    reused.zeroGrad(false);
+    loss(reused, 31, DType.FLOAT32).backward();
+    loss(fresh, 31, DType.FLOAT32).backward();
+    assertThat(((Linear) reused.get(0)).weight().grad().storage()).isSameAs(kept);
+    for (int i = 0; i < reused.parameters().size(); i++) {
+      assertThat(grad(reused.parameters().get(i)))
+          .containsExactly(
+              grad(fresh.parameters().get(i)), org.assertj.core.data.Offset.offset(1e-6));
+    }
+  }
+
+  @Test
+  void aZeroedWeightUsedTwiceGetsBothContributions() {
+    Tensor w = Tensor.randn(new Generator(7), 4, 4).to(DType.FLOAT64).requiresGrad(true);
+    Tensor x = Tensor.randn(new Generator(8), 3, 4).to(DType.FLOAT64);
+    Tensor.linear(Tensor.linear(x, w, null), w, null).sum().backward();
+    double[] expected = w.grad().toDoubleArray();
+    w.grad().fillInPlace(Double.NaN);
+    w.zeroGrad(false);
+    // the first contribution writes over the buffer, the second adds to it
+    Tensor.linear(Tensor.linear(x, w, null), w, null).sum().backward();
+    assertThat(w.grad().toDoubleArray())
+        .containsExactly(expected, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
+  void aZeroedParameterThatGetsNoGradientReadsZeros() {
+    Sequential m = mlp(DType.FLOAT32);
+    loss(m, 40, DType.FLOAT32).backward();
+    Tensor unused = Tensor.ones(3).requiresGrad(true);
+    unused.mul(2).sum().backward();
+    Storage kept = unused.grad().storage();
+    unused.zeroGrad(false);
+    loss(m, 41, DType.FLOAT32).backward(); // does not touch `unused`
+    assertThat(unused.grad().storage()).isSameAs(kept);
+    assertThat(unused.grad().toDoubleArray()).containsExactly(0.0, 0.0, 0.0);
+    // and a later backward that does reach it adds to zeros, not to the stale 2s
+    unused.mul(3).sum().backward();
+    assertThat(unused.grad().toDoubleArray()).containsExactly(3.0, 3.0, 3.0);
+  }
 }

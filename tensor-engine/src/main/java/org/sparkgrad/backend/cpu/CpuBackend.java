@@ -325,9 +325,10 @@ public final class CpuBackend implements Backend {
     CpuStorage bs = cpu(b);
     CpuStorage cs = cpu(c);
     if (k == 0) {
-      // BLAS leaves C untouched for k == 0 only when beta == 1; define it as C = beta * C.
+      // BLAS leaves C untouched for k == 0 only when beta == 1; define it as C = beta * C, where
+      // beta == 0 does not read C (as BLAS): a buffer zeroed lazily may hold anything.
       for (int i = 0; i < m * n; i++) {
-        cs.set(offsetC + i, beta * cs.get(offsetC + i));
+        cs.set(offsetC + i, beta == 0 ? 0 : beta * cs.get(offsetC + i));
       }
       return;
     }

@@ -2,6 +2,7 @@ package org.sparkgrad.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -37,6 +38,19 @@ class CudaUnavailableTest {
     // The CPU path is untouched.
     assertThat(Tensor.of(new float[] {1, 2}).add(1).toFloatArray()).containsExactly(2, 3);
     assertThat(Tensor.of(new float[] {3}).to(Device.CPU).item()).isEqualTo(3.0);
+  }
+
+  @Test
+  @EnabledIf("noDriverLibrary")
+  void aDeviceThatCannotStartIsRememberedNotSearchedForAgain() {
+    // A trainer asks for its device on every step; the class path is searched once per device.
+    BackendUnavailableException first =
+        catchThrowableOfType(BackendUnavailableException.class, () -> Backends.of(Device.cuda(3)));
+    BackendUnavailableException again =
+        catchThrowableOfType(BackendUnavailableException.class, () -> Backends.of(Device.cuda(3)));
+    assertThat(again).hasMessage(first.getMessage());
+    assertThat(again.getCause()).isSameAs(first);
+    assertThat(Backends.isAvailable(Device.cuda(3))).isFalse();
   }
 
   @Test
