@@ -166,12 +166,22 @@ public final class Replica {
 
   /** The weights of {@code module}'s parameters as one flat vector. */
   public static float[] flatWeights(Module module) {
+    return flatWeightsInto(module, null);
+  }
+
+  /**
+   * {@link #flatWeights} written into {@code out} when it has the right length (else into a new
+   * array), which is returned.
+   */
+  public static float[] flatWeightsInto(Module module, float[] out) {
     List<Tensor> ps = module.parameters();
     int n = 0;
     for (Tensor p : ps) {
       n += p.numel();
     }
-    float[] out = new float[n];
+    if (out == null || out.length != n) {
+      out = new float[n];
+    }
     int off = 0;
     for (Tensor p : ps) {
       copyInto(p, out, off);

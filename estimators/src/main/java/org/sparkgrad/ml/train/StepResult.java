@@ -19,6 +19,9 @@ public final class StepResult implements Serializable {
 
   private double[] grad;
   private float[] partial;
+  // Partitions' float32 gradients not summed yet, in partition order (the step channel's result,
+  // which never leaves the driver): each a flat float[] or a float[][] of one array per parameter.
+  private transient Object[] parts;
   private double lossSum;
   private double weightSum;
   private double metricSum;
@@ -48,8 +51,132 @@ public final class StepResult implements Serializable {
     return r;
   }
 
+  /**
+   * The step channel's result: the partitions' float32 gradients as they arrived, in partition
+   * order, each a flat {@code float[]} of every weight or a {@code float[][]} of one array per
+   * parameter (an in-process replica's own buffers). They are summed only by {@link
+   * #writeScaledInto} (or {@link #grad()}), in one pass with the scaling. The arrays are adopted,
+   * not copied: read them before the next step.
+   */
+  static StepResult ofUnsummed(
+      Object[] parts, double lossSum, double weightSum, double metricSum, long count) {
+    StepResult r = new StepResult(null, lossSum, weightSum, metricSum, count);
+    r.parts = parts.length == 0 ? null : parts;
+    return r;
+  }
+
+  /** True if some row contributed a gradient. */
+  public boolean hasGrad() {
+    return grad != null || partial != null || parts != null;
+  }
+
+  /**
+   * Writes {@code scale} times the summed gradient into {@code out} (one float32 array per
+   * parameter, flat order), summing partitions in double in partition order and rounding once, as
+   * {@code (float) (grad()[i] * scale)}; returns false if a written value is not finite.
+   */
+  boolean writeScaledInto(float[][] out, double scale) {
+    int exponents = 0;
+    int off = 0;
+    double[] acc = null;
+    for (int p = 0; p < out.length; p++) {
+      float[] g = out[p];
+      int n = g.length;
+      if (parts == null) {
+        double[] sum = grad();
+        for (int i = 0; i < n; i++) {
+          float v = (float) (sum[off + i] * scale);
+          g[i] = v;
+          exponents = Math.max(exponents, Float.floatToRawIntBits(v) & FLOAT_EXPONENT);
+        }
+      } else if (parts.length <= 2) {
+        float[] a = segment(parts[0], p, off, n);
+        int ao = parts[0] instanceof float[] ? off : 0;
+        if (parts.length == 1) {
+          for (int i = 0; i < n; i++) {
+            float v = (float) (a[ao + i] * scale);
+            g[i] = v;
+            exponents = Math.max(exponents, Float.floatToRawIntBits(v) & FLOAT_EXPONENT);
+          }
+        } else {
+          float[] b = segment(parts[1], p, off, n);
+          int bo = parts[1] instanceof float[] ? off : 0;
+          for (int i = 0; i < n; i++) {
+            float v = (float) (((double) a[ao + i] + b[bo + i]) * scale);
+            g[i] = v;
+            exponents = Math.max(exponents, Float.floatToRawIntBits(v) & FLOAT_EXPONENT);
+          }
+        }
+      } else {
+        if (acc == null || acc.length < n) {
+          acc = new double[n];
+        }
+        for (int q = 0; q < parts.length; q++) {
+          float[] a = segment(parts[q], p, off, n);
+          int ao = parts[q] instanceof float[] ? off : 0;
+          if (q == 0) {
+            for (int i = 0; i < n; i++) {
+              acc[i] = a[ao + i];
+            }
+          } else {
+            for (int i = 0; i < n; i++) {
+              acc[i] += a[ao + i];
+            }
+          }
+        }
+        for (int i = 0; i < n; i++) {
+          float v = (float) (acc[i] * scale);
+          g[i] = v;
+          exponents = Math.max(exponents, Float.floatToRawIntBits(v) & FLOAT_EXPONENT);
+        }
+      }
+      off += n;
+    }
+    int total = parts == null ? grad().length : length(parts[0]);
+    if (off != total) {
+      throw new IllegalStateException("gradient of " + total + " values for " + off + " weights");
+    }
+    return exponents != FLOAT_EXPONENT;
+  }
+
+  private static final int FLOAT_EXPONENT = 0x7f800000;
+
+  /** The array holding parameter {@code p}'s {@code n} values (flat from {@code off}) of a part. */
+  private static float[] segment(Object part, int p, int off, int n) {
+    if (part instanceof float[] flat) {
+      if (flat.length < off + n) {
+        throw new IllegalStateException(
+            "gradient of " + flat.length + " values for at least " + (off + n) + " weights");
+      }
+      return flat;
+    }
+    float[][] perParam = (float[][]) part;
+    if (p >= perParam.length || perParam[p].length != n) {
+      throw new IllegalStateException(
+          "gradient of parameter " + p + " does not match its " + n + " weights");
+    }
+    return perParam[p];
+  }
+
+  private static int length(Object part) {
+    if (part instanceof float[] flat) {
+      return flat.length;
+    }
+    int n = 0;
+    for (float[] a : (float[][]) part) {
+      n += a.length;
+    }
+    return n;
+  }
+
   /** Adds {@code other} into this result and returns this. */
   public StepResult merge(StepResult other) {
+    if (parts != null) {
+      grad(); // sums the unsummed parts first
+    }
+    if (other.parts != null) {
+      other.grad();
+    }
     if (other.partial != null) {
       if (grad == null && partial == null) {
         partial = other.partial; // a lone partition's result travels as float32
@@ -78,6 +205,16 @@ public final class StepResult implements Serializable {
     return this;
   }
 
+  private static float[] concat(float[][] arrays) {
+    float[] out = new float[length(arrays)];
+    int off = 0;
+    for (float[] a : arrays) {
+      System.arraycopy(a, 0, out, off, a.length);
+      off += a.length;
+    }
+    return out;
+  }
+
   /** The double sums, converting a float32 partial gradient first; checks the length. */
   private double[] sums(int length) {
     if (grad == null) {
@@ -100,6 +237,14 @@ public final class StepResult implements Serializable {
 
   /** The summed gradient, or null if no row contributed (shared, not a copy). */
   public double[] grad() {
+    if (parts != null) {
+      Object[] ps = parts;
+      parts = null;
+      for (Object part : ps) {
+        float[] flat = part instanceof float[] f ? f : concat((float[][]) part);
+        merge(ofPartition(flat, 0, 0, 0, 0));
+      }
+    }
     if (partial != null) {
       sums(partial.length);
     }

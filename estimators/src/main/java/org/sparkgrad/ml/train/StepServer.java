@@ -10,8 +10,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -71,8 +73,8 @@ final class StepServer implements AutoCloseable {
   private final long[] lostSince;
   private final long waitNanos;
   private ByteBuffer command;
-  private double[] sum;
-  private float[] scratch;
+  // Each remote partition's gradient as read from its socket, reused from step to step.
+  private final float[][] received;
   private boolean exchanging;
 
   /**
@@ -83,6 +85,7 @@ final class StepServer implements AutoCloseable {
   StepServer(InetAddress bind, int partitions, Duration wait) throws IOException {
     RANDOM.nextBytes(token);
     this.conns = new Conn[partitions];
+    this.received = new float[partitions][];
     this.handed = new AtomicReferenceArray<>(partitions);
     this.lostSince = new long[partitions];
     this.waitNanos = wait.toNanos();
@@ -168,15 +171,11 @@ final class StepServer implements AutoCloseable {
 
   /**
    * One synchronous step: sends {@code weights} with minibatch {@code step} of {@code epoch} to
-   * every partition and returns the sums of their replies. The gradient array of the result is
-   * reused by the next call.
+   * every partition and returns the sums of their replies. The result's gradient is the partitions'
+   * own arrays, unsummed ({@link StepResult#ofUnsummed}): they are reused by the next call.
    */
   StepResult step(float[] weights, int epoch, int step, Tasks tasks) throws ChannelLost {
     int n = weights.length;
-    if (sum == null || sum.length != n) {
-      sum = new double[n];
-      scratch = new float[n];
-    }
     headerOnly.clear();
     headerOnly.putInt(StepProtocol.STEP).putInt(epoch).putInt(step);
     headerOnly.putInt(StepProtocol.IN_PROCESS).flip();
@@ -219,7 +218,7 @@ final class StepServer implements AutoCloseable {
   }
 
   private StepResult collect(int n) {
-    boolean any = false;
+    List<Object> parts = new ArrayList<>(conns.length);
     double loss = 0;
     double weight = 0;
     double metric = 0;
@@ -229,7 +228,6 @@ final class StepServer implements AutoCloseable {
       weight += c.weightSum;
       metric += c.metricSum;
       count += c.count;
-      float[][] g;
       if (c.gradLength == StepProtocol.IN_PROCESS) {
         Handed h = handed.getAndSet(c.partition, null);
         if (h == null || h.attempt() != c.attempt || h.length() != n) {
@@ -238,34 +236,24 @@ final class StepServer implements AutoCloseable {
                   + c.partition
                   + " said it handed a gradient over, but not this one");
         }
-        g = h.grad();
+        parts.add(h.grad());
       } else if (c.gradLength > 0) {
         if (c.gradLength != n) {
           throw new IllegalStateException(
               "step channel: a gradient of " + c.gradLength + " values for " + n + " weights");
         }
-        c.grad.flip();
-        c.grad.asFloatBuffer().get(scratch, 0, n);
-        g = new float[][] {scratch};
-      } else {
-        continue;
-      }
-      int off = 0;
-      for (float[] part : g) {
-        if (any) {
-          for (int i = 0; i < part.length; i++) {
-            sum[off + i] += part[i];
-          }
-        } else {
-          for (int i = 0; i < part.length; i++) {
-            sum[off + i] = part[i];
-          }
+        float[] into = received[c.partition];
+        if (into == null || into.length != n) {
+          into = new float[n];
+          received[c.partition] = into;
         }
-        off += part.length;
+        c.grad.flip();
+        c.grad.asFloatBuffer().get(into, 0, n);
+        parts.add(into);
       }
-      any = true;
     }
-    return new StepResult(any ? sum : null, loss, weight, metric, count);
+    // Summed by the trainer in one pass with the scaling (StepResult.writeScaledInto).
+    return StepResult.ofUnsummed(parts.toArray(), loss, weight, metric, count);
   }
 
   /** One turn of the event loop; throws if the channel cannot go on. */

@@ -30,7 +30,6 @@ import org.sparkgrad.tensor.Tensor;
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-  private static final int FLOAT_EXPONENT = 0x7f800000;
 
   /** Where the sums of a step come from. */
   public interface GradientSource {
@@ -198,9 +197,10 @@ public final class Trainer {
     Optimizer optimizer = Optimizers.create(config, params);
     LrSchedule schedule = new LrSchedule(config, (long) steps * config.maxEpochs());
     float[] weights = Replica.flatWeights(master);
+    float[] spare = null;
     List<EpochStats> history = new ArrayList<>();
     boolean early = config.earlyStoppingPatience() > 0 && hasValidation;
-    Best best = new Best(weights);
+    Best best = new Best();
     boolean stopped = false;
     long global = 0;
     double lr = config.learningRate();
@@ -209,7 +209,7 @@ public final class Trainer {
       resumed.restore(master, optimizer);
       weights = Replica.flatWeights(master);
       history.addAll(resumed.history());
-      best.weights = resumed.bestWeights() != null ? resumed.bestWeights() : weights;
+      best.weights = resumed.bestWeights() != null ? resumed.bestWeights() : weights.clone();
       best.loss = resumed.bestLoss();
       best.epoch = resumed.bestEpoch();
       best.sinceBest = resumed.sinceBest();
@@ -270,15 +270,19 @@ public final class Trainer {
         }
         StepResult r = source.step(weights, epoch, s, steps, config.maxEpochs());
         checkFinite(r, false, epoch, s, steps, lr);
-        if (r.grad() != null && r.weightSum() > 0) {
-          if (!setGrads(params, r.grad(), r.weightSum())) {
+        if (r.hasGrad() && r.weightSum() > 0) {
+          if (!setGrads(params, r, r.weightSum())) {
             checkFinite(r, true, epoch, s, steps, lr);
           }
           if (config.gradClipNorm() > 0) {
             ClipGrad.clipGradNorm(params, config.gradClipNorm());
           }
           optimizer.step();
-          weights = Replica.flatWeights(master);
+          // Two weight buffers alternate: the array a step was given stays intact through the next
+          // step (a task of the last step may still read it), and no step allocates one.
+          float[] next = Replica.flatWeightsInto(master, spare);
+          spare = weights;
+          weights = next;
         }
         sums.merge(new StepResult(null, r.lossSum(), r.weightSum(), r.metricSum(), r.count()));
         if (checkpoints != null && s + 1 < steps && checkpoints.dueAfterStep(global + 1)) {
@@ -317,7 +321,7 @@ public final class Trainer {
       if (early) {
         if (stats.validationLoss() < best.loss) {
           best.loss = stats.validationLoss();
-          best.weights = weights;
+          best.weights = weights.clone(); // the step buffers are reused
           best.epoch = epoch + 1;
           best.sinceBest = 0;
         } else if (++best.sinceBest >= config.earlyStoppingPatience()) {
@@ -427,10 +431,6 @@ public final class Trainer {
     int epoch;
     int sinceBest;
 
-    Best(float[] weights) {
-      this.weights = weights;
-    }
-
     /**
      * Everything the fit needs to go on from {@code at}: the current weights and optimizer state,
      * the epoch's sums so far (copied), its seconds so far, the history, and this state (the best
@@ -454,7 +454,7 @@ public final class Trainer {
           new StepResult().merge(partial),
           seconds,
           history,
-          early && epoch > 0 && weights != current ? weights : null,
+          early && epoch > 0 && !(at.step() == 0 && at.epoch() == epoch) ? weights : null,
           loss,
           epoch,
           sinceBest,
@@ -463,34 +463,28 @@ public final class Trainer {
   }
 
   /**
-   * Sets each parameter's gradient to its slice of {@code sum / weightSum}, computed in double and
-   * rounded once to float, written into the gradient buffer the parameter already has (the master
-   * weights are float32 CPU tensors) so that no step allocates new gradient tensors.
+   * Sets each parameter's gradient to its slice of {@code r}'s gradient sum {@code / weightSum},
+   * computed in double and rounded once to float, written into the gradient buffer the parameter
+   * already has (the master weights are float32 CPU tensors) so that no step allocates new gradient
+   * tensors. The step channel's partitions are summed in the same pass ({@link
+   * StepResult#writeScaledInto}).
    *
    * <p>It multiplies by {@code 1 / weightSum} (one division per step, not one per weight: a
    * division per element cost the driver about as much as the optimizer), and returns whether every
    * value is finite, found in the same pass as the largest float exponent field (all ones means NaN
-   * or infinite), which the JIT vectorises.
+   * or infinite).
    */
-  static boolean setGrads(List<Tensor> params, double[] sum, double weightSum) {
-    double scale = 1.0 / weightSum;
-    int exponents = 0;
-    int off = 0;
-    for (Tensor p : params) {
-      int n = p.numel();
+  static boolean setGrads(List<Tensor> params, StepResult r, double weightSum) {
+    float[][] out = new float[params.size()][];
+    for (int i = 0; i < out.length; i++) {
+      Tensor p = params.get(i);
       Tensor grad = p.grad();
       if (grad == null || !(grad.storage() instanceof CpuStorage)) {
         grad = Tensor.zeros(p.shape());
         p.setGrad(grad);
       }
-      float[] g = ((CpuStorage) grad.storage()).floats();
-      for (int i = 0; i < n; i++) {
-        float v = (float) (sum[off + i] * scale);
-        g[i] = v;
-        exponents = Math.max(exponents, Float.floatToRawIntBits(v) & FLOAT_EXPONENT);
-      }
-      off += n;
+      out[i] = ((CpuStorage) grad.storage()).floats();
     }
-    return exponents != FLOAT_EXPONENT;
+    return r.writeScaledInto(out, 1.0 / weightSum);
   }
 }
