@@ -201,7 +201,7 @@ public final class DataPreparation {
                 + "' gives every training row weight 0; there is nothing to learn from");
       }
       JavaRDD<PartitionData> withIds =
-          RowIdAssigner.assign(converted).persist(StorageLevel.MEMORY_AND_DISK());
+          RowIdAssigner.assign(converted, train).persist(StorageLevel.MEMORY_AND_DISK());
       withIds.count();
       LOG.info(
           "sparkgrad fit: {} training and {} validation rows of {} features in {} partitions,"

@@ -59,6 +59,34 @@ class DataPreparationTest {
   }
 
   @Test
+  void rankingOnTheDriverGivesTheIdsOfTheDistributedRanking() {
+    PreparedData three =
+        prepare(Data.blobsFrame(200, 13).repartition(3), 3); // ranked on the driver
+    try {
+      Map<Long, Long> distributed = new HashMap<>();
+      for (PartitionData p : RowIdAssigner.assignDistributed(three.partitions()).collect()) {
+        for (int r = 0; r < p.train().rows(); r++) {
+          distributed.put(p.train().hashes()[r], p.train().rowIds()[r]);
+        }
+      }
+      assertThat(distributed).hasSize(200);
+      assertThat(idsByHash(three)).isEqualTo(distributed);
+    } finally {
+      three.unpersist();
+    }
+  }
+
+  @Test
+  void equalHashesTakeConsecutiveRanksInPartitionAndRowOrder() {
+    long[][] ids =
+        RowIdAssigner.ranks(new long[][] {{5, -3, 5, Long.MAX_VALUE}, {}, {5, 0, Long.MIN_VALUE}});
+    // sorted as signed longs: MIN, -3, 0, 5, 5, 5, MAX
+    assertThat(ids[0]).containsExactly(3, 1, 4, 6);
+    assertThat(ids[1]).isEmpty();
+    assertThat(ids[2]).containsExactly(5, 2, 0);
+  }
+
+  @Test
   void byDefaultTheInputsPartitionsAreKeptUpToTheDefaultParallelism() {
     Dataset<Row> df = Data.blobsFrame(30, 13);
     PreparedData five = prepare(df.repartition(5), 0);
