@@ -236,7 +236,9 @@ final class StepServer implements AutoCloseable {
                   + c.partition
                   + " said it handed a gradient over, but not this one");
         }
-        parts.add(h.grad());
+        float[][] g = h.grad();
+        // one array of every weight (a replica off the CPU hands its gradient over flat)
+        parts.add(g.length == 1 && g[0].length == n ? g[0] : g);
       } else if (c.gradLength > 0) {
         if (c.gradLength != n) {
           throw new IllegalStateException(
