@@ -90,7 +90,6 @@ final class SparkgradRun {
           System.out.printf(Locale.ROOT, "  [%s] %.1f s since fit start: %s%n", name, t, s);
         });
     start[0] = System.nanoTime();
-    System.err.printf("TIMING fit call %d%n", System.currentTimeMillis());
     c.fit(df);
     double seconds = (System.nanoTime() - start[0]) / 1e9;
     Result r = new Result(curve, history, seconds);
