@@ -1,6 +1,7 @@
 package org.sparkgrad.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -84,21 +85,32 @@ class DistributedTrainingTest {
   }
 
   @Test
-  void stepsTravelThroughTheChannelOrAsJobsPerStepToTheSameModel() throws Exception {
-    Dataset<Row> df = Data.blobsFrame(60, 8).repartition(2);
-    float[][] weights = new float[2][];
+  void stepsAndValidationTravelThroughTheChannelOrAsJobsToTheSameModel() throws Exception {
+    Dataset<Row> df =
+        Data.blobsFrame(80, 8)
+            .withColumn("isVal", org.apache.spark.sql.functions.expr("rand(5) < 0.25"))
+            .repartition(2);
+    NeuralNetClassificationModel[] models = new NeuralNetClassificationModel[2];
     Set<String> channel =
-        descriptionsOf(() -> weights[0] = classifier(0.2).setBatchSize(20).fit(df).weights());
+        descriptionsOf(
+            () ->
+                models[0] =
+                    classifier(0.2).setBatchSize(20).setValidationIndicatorCol("isVal").fit(df));
     assertThat(channel)
         .contains(
             "sparkgrad fit: epoch 1/3, steps 1-3/3 through the step channel",
             "sparkgrad fit: epoch 3/3, steps 1-3/3 through the step channel")
-        .noneMatch(d -> d.contains(", step 1/3"));
+        .noneMatch(d -> d.contains(", step 1/3"))
+        .noneMatch(d -> d.contains("validation")); // evaluated by the channel's tasks
     SparkSession spark = TestSpark.session();
     spark.conf().set("spark.sparkgrad.fit.transport", "jobs");
     Set<String> jobs;
     try {
-      jobs = descriptionsOf(() -> weights[1] = classifier(0.2).setBatchSize(20).fit(df).weights());
+      jobs =
+          descriptionsOf(
+              () ->
+                  models[1] =
+                      classifier(0.2).setBatchSize(20).setValidationIndicatorCol("isVal").fit(df));
     } finally {
       spark.conf().unset("spark.sparkgrad.fit.transport");
     }
@@ -106,9 +118,18 @@ class DistributedTrainingTest {
         .contains(
             "sparkgrad fit: epoch 1/3, step 1/3",
             "sparkgrad fit: epoch 1/3, step 3/3",
-            "sparkgrad fit: epoch 3/3, step 3/3")
+            "sparkgrad fit: epoch 3/3, step 3/3",
+            "sparkgrad fit: validation")
         .noneMatch(d -> d.contains("step channel"));
-    assertThat(EngineLoop.relativeError(weights[0], weights[1])).isLessThan(1e-6);
+    assertThat(EngineLoop.relativeError(models[0].weights(), models[1].weights())).isLessThan(1e-6);
+    double[] viaChannel = models[0].summary().validationLoss();
+    double[] viaJobs = models[1].summary().validationLoss();
+    assertThat(viaChannel).hasSize(3).doesNotContain(Double.NaN);
+    for (int e = 0; e < 3; e++) {
+      assertThat(viaChannel[e]).isCloseTo(viaJobs[e], within(1e-6 * viaJobs[e]));
+    }
+    assertThat(models[0].summary().validationMetric())
+        .containsExactly(models[1].summary().validationMetric(), within(1e-9));
   }
 
   @Test

@@ -234,6 +234,20 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
 
   @Override
   public StepResult validate(float[] weights) {
+    if (channel != null) {
+      // The epoch's tasks are still connected: they evaluate their partitions' validation rows
+      // without a Spark job.
+      try {
+        return channel.evaluate(weights);
+      } catch (StepServer.ChannelLost e) {
+        endOfSteps();
+        channelOff = true;
+        LOG.warn(
+            "sparkgrad fit: {}; this fit goes on with Spark jobs for its validation and steps (the"
+                + " model is the same)",
+            e.getMessage());
+      }
+    }
     endOfSteps();
     jsc.setJobDescription("sparkgrad fit: validation");
     Broadcast<float[]> w = jsc.broadcast(weights);

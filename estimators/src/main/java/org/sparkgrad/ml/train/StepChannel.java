@@ -110,6 +110,11 @@ final class StepChannel implements AutoCloseable {
     return server.step(weights, epoch, step, tasks);
   }
 
+  /** The validation sums of every partition through the channel ({@link StepServer#evaluate}). */
+  StepResult evaluate(float[] weights) throws StepServer.ChannelLost {
+    return server.evaluate(weights, tasks);
+  }
+
   /** The task function: serve the partition's steps until the driver says stop. */
   private static VoidFunction<Iterator<PartitionData>> work(
       String host, int port, byte[] token, GradientStep step) {

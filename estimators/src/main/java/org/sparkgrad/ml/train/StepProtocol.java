@@ -11,8 +11,8 @@ import java.nio.ByteOrder;
  * <ul>
  *   <li>hello, task to driver, once per connection: magic, the fit's 16-byte token, partition, task
  *       attempt id.
- *   <li>command, driver to task: op ({@link #STEP} or {@link #STOP}), epoch, step, n, then n
- *       weights.
+ *   <li>command, driver to task: op ({@link #STEP}, {@link #EVALUATE} or {@link #STOP}), epoch,
+ *       step, n, then n weights.
  *   <li>reply, task to driver: op, loss sum, weight sum, metric sum, row count, n, then n gradient
  *       values (n = 0 when the partition had no rows in the minibatch).
  * </ul>
@@ -34,6 +34,9 @@ final class StepProtocol {
 
   /** End the task. */
   static final int STOP = 2;
+
+  /** Evaluate the partition's validation rows; the reply carries their sums and no gradient. */
+  static final int EVALUATE = 3;
 
   /** The array length that says the array is handed over in memory. */
   static final int IN_PROCESS = -1;

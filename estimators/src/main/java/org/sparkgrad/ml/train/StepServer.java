@@ -67,6 +67,7 @@ final class StepServer implements AutoCloseable {
   private final AtomicReferenceArray<Handed> handed;
   private volatile float[] published;
   private final ByteBuffer headerOnly = StepProtocol.buffer(StepProtocol.COMMAND_HEADER);
+  private int stepOp;
   private int stepEpoch;
   private int stepIndex;
   private boolean commandReady;
@@ -175,11 +176,25 @@ final class StepServer implements AutoCloseable {
    * own arrays, unsummed ({@link StepResult#ofUnsummed}): they are reused by the next call.
    */
   StepResult step(float[] weights, int epoch, int step, Tasks tasks) throws ChannelLost {
+    return exchange(StepProtocol.STEP, weights, epoch, step, tasks);
+  }
+
+  /**
+   * The loss and metric sums over every partition's validation rows under {@code weights}, summed
+   * in partition order.
+   */
+  StepResult evaluate(float[] weights, Tasks tasks) throws ChannelLost {
+    return exchange(StepProtocol.EVALUATE, weights, -1, -1, tasks);
+  }
+
+  private StepResult exchange(int op, float[] weights, int epoch, int step, Tasks tasks)
+      throws ChannelLost {
     int n = weights.length;
     headerOnly.clear();
-    headerOnly.putInt(StepProtocol.STEP).putInt(epoch).putInt(step);
+    headerOnly.putInt(op).putInt(epoch).putInt(step);
     headerOnly.putInt(StepProtocol.IN_PROCESS).flip();
     published = weights;
+    stepOp = op;
     stepEpoch = epoch;
     stepIndex = step;
     commandReady = false;
@@ -208,7 +223,7 @@ final class StepServer implements AutoCloseable {
         command = StepProtocol.buffer(StepProtocol.COMMAND_HEADER + 4 * n);
       }
       command.clear();
-      command.putInt(StepProtocol.STEP).putInt(stepEpoch).putInt(stepIndex).putInt(n);
+      command.putInt(stepOp).putInt(stepEpoch).putInt(stepIndex).putInt(n);
       command.asFloatBuffer().put(weights);
       command.position(command.limit());
       command.flip();

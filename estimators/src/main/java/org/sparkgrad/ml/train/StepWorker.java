@@ -13,8 +13,9 @@ import org.sparkgrad.ml.data.PartitionData;
 /**
  * The task side of the step channel, with no Spark in it: connects to the driver's {@link
  * StepServer}, then computes a {@link GradientStep} for every command the driver sends until it
- * says stop, on the same replica and the same cached rows all epoch long. One such task per
- * partition replaces one Spark job per step.
+ * says stop, on the same replica and the same cached rows all epoch long, and evaluates the
+ * partition's validation rows when the driver asks (after the epoch's last step). One such task per
+ * partition replaces one Spark job per step, and the validation job of the epoch.
  *
  * <p>The channel is blocking and interruptible: cancelling the Spark job interrupts the task
  * thread, which closes the channel. When the driver closes the connection without a stop (it gave
@@ -85,7 +86,8 @@ final class StepWorker {
         if (op == StepProtocol.STOP) {
           return;
         }
-        if (op != StepProtocol.STEP || (n < 0 && (n != StepProtocol.IN_PROCESS || local == null))) {
+        if ((op != StepProtocol.STEP && op != StepProtocol.EVALUATE)
+            || (n < 0 && (n != StepProtocol.IN_PROCESS || local == null))) {
           throw new IOException("step channel: unknown command " + op + " from the driver");
         }
         if (n == StepProtocol.IN_PROCESS) {
@@ -105,7 +107,9 @@ final class StepWorker {
         StepResult r;
         float[] grad = null;
         int m = 0;
-        if (local != null) {
+        if (op == StepProtocol.EVALUATE) {
+          r = step.evaluate(data.validation(), weights);
+        } else if (local != null) {
           // The driver sums straight from the replica's gradient buffers, which this thread leaves
           // alone until the driver's next command, sent only once the sum is done.
           r = step.trainInPlace(data, weights, epoch, s);

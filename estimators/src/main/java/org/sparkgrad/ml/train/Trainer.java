@@ -44,8 +44,8 @@ public final class Trainer {
     StepResult validate(float[] weights);
 
     /**
-     * Called after the last step of each epoch (before validation, the listener and the epoch's
-     * checkpoint): a source that holds resources between steps frees them here.
+     * Called after the last step of each epoch and its validation (before the listener and the
+     * epoch's checkpoint): a source that holds resources between steps frees them here.
      */
     default void endOfSteps() {}
   }
@@ -298,8 +298,8 @@ public final class Trainer {
                   false));
         }
       }
-      source.endOfSteps();
       StepResult val = hasValidation ? source.validate(weights) : null;
+      source.endOfSteps();
       EpochStats stats =
           new EpochStats(
               epoch + 1,

@@ -42,22 +42,26 @@ class StepServerTest {
   private final AtomicReference<Throwable> workerError = new AtomicReference<>();
   private StepServer server;
 
-  /** 73 rows in partitions of the given sizes, with row ids. */
+  /** 73 rows in partitions of the given sizes, with row ids, and 7 validation rows in each. */
   private static List<PartitionData> partitions(int... sizes) {
     Generator g = new Generator(3);
     List<PartitionData> out = new ArrayList<>();
     for (int p = 0; p < sizes.length; p++) {
-      BlockBuilder b = new BlockBuilder(D, 1, false);
-      for (int i = 0; i < sizes[p]; i++) {
-        float[] x = new float[D];
-        for (int j = 0; j < D; j++) {
-          x[j] = (float) g.nextGaussian();
-        }
-        b.add(x, new float[] {i % 3}, 1f);
-      }
-      out.add(new PartitionData(p, b.build(), new BlockBuilder(D, 1, false).build()));
+      out.add(new PartitionData(p, block(g, sizes[p]), block(g, 7)));
     }
     return RowIds.assign(out);
+  }
+
+  private static org.sparkgrad.ml.data.DataBlock block(Generator g, int rows) {
+    BlockBuilder b = new BlockBuilder(D, 1, false);
+    for (int i = 0; i < rows; i++) {
+      float[] x = new float[D];
+      for (int j = 0; j < D; j++) {
+        x[j] = (float) g.nextGaussian();
+      }
+      b.add(x, new float[] {i % 3}, 1f);
+    }
+    return b.build();
   }
 
   private Thread worker(int partition) {
@@ -120,6 +124,26 @@ class StepServerTest {
       t.join(5000);
       assertThat(t.isAlive()).as("%s ended after the server closed", t.getName()).isFalse();
     }
+  }
+
+  @ParameterizedTest(name = "arrays in memory: {0}")
+  @ValueSource(booleans = {true, false})
+  void validationThroughTheChannelSumsWhatTheInMemorySourceSums(boolean inProcess)
+      throws Exception {
+    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    worker(0, inProcess);
+    worker(1, inProcess);
+    server.awaitConnected(RUNNING);
+    assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
+    StepResult got = server.evaluate(weights, RUNNING);
+    StepResult want = new LocalGradientSource(parts, step).validate(weights);
+    assertThat(got.count()).isEqualTo(want.count()).isEqualTo(14);
+    assertThat(got.weightSum()).isEqualTo(want.weightSum());
+    assertThat(got.lossSum()).isCloseTo(want.lossSum(), within(1e-9)).isPositive();
+    assertThat(got.metricSum()).isCloseTo(want.metricSum(), within(1e-9));
+    assertThat(got.hasGrad()).isFalse();
+    // the channel goes on stepping after an evaluation
+    assertSameAsLocal(server.step(weights, 0, 1, RUNNING), 0, 1);
   }
 
   @ParameterizedTest(name = "arrays in memory: {0}")
