@@ -471,8 +471,7 @@ public final class Trainer {
    *
    * <p>It multiplies by {@code 1 / weightSum} (one division per step, not one per weight: a
    * division per element cost the driver about as much as the optimizer), and returns whether every
-   * value is finite, found in the same pass as the largest float exponent field (all ones means NaN
-   * or infinite).
+   * value is finite (no float exponent field all ones).
    */
   static boolean setGrads(List<Tensor> params, StepResult r, double weightSum) {
     float[][] out = new float[params.size()][];
