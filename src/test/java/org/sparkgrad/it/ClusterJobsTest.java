@@ -148,10 +148,10 @@ class ClusterJobsTest {
   @Test
   @Order(4)
   void aFitSurvivesAKilledExecutorWithTheWeightsOfAnUndisturbedFit() throws Exception {
-    // Batch 4: about 690 steps an epoch, several seconds on this cluster (against about 0.1 s
-    // between epochs), so that the kill below lands in the middle of epoch 2, while its tasks are
-    // connected to the driver's step channel.
-    List<String> longer = List.of("--epochs", "2", "--batch-size", "4", "--lr", "0.001");
+    // Batch 2: about 1,380 steps an epoch, two seconds or more on this cluster, so that the kill
+    // below, half a second after epoch 2's tasks were launched, lands in the middle of epoch 2,
+    // while its tasks are connected to the driver's step channel.
+    List<String> longer = List.of("--epochs", "3", "--batch-size", "2", "--lr", "0.001");
     ChildJvm reference = submitTrain("loss-reference", work.resolve("model-reference"), longer);
     assertThat(reference.waitFor(JOB_TIMEOUT_S))
         .as("TrainJob exit status; log:\n%s", reference.tail(60))
@@ -159,14 +159,16 @@ class ClusterJobsTest {
 
     ChildJvm disturbed = submitTrain("loss-disturbed", work.resolve("model-disturbed"), longer);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_TIMEOUT_S);
-    while (!disturbed.logText().contains("sparkgrad fit: epoch 1/2")) {
+    int epoch1;
+    while ((epoch1 = disturbed.logText().indexOf("sparkgrad fit: epoch 1/3")) < 0
+        || disturbed.logText().indexOf("foreachPartitionAsync at StepChannel", epoch1) < 0) {
       assertThat(disturbed.isAlive())
-          .as("TrainJob ended before its first epoch; log:\n%s", disturbed.tail(60))
+          .as("TrainJob ended before its second epoch; log:\n%s", disturbed.tail(60))
           .isTrue();
-      assertThat(System.nanoTime()).as("first epoch within the timeout").isLessThan(deadline);
-      Thread.sleep(200);
+      assertThat(System.nanoTime()).as("second epoch within the timeout").isLessThan(deadline);
+      Thread.sleep(50);
     }
-    Thread.sleep(1000);
+    Thread.sleep(500);
     List<ProcessHandle> executors = cluster.executors();
     assertThat(executors).as("executors of the running fit").hasSize(2);
     ProcessHandle victim = executors.get(0);
@@ -178,7 +180,7 @@ class ClusterJobsTest {
         .as("TrainJob exit status; log:\n%s", disturbed.tail(60))
         .isZero();
     String log = disturbed.logText();
-    assertThat(log.contains("sparkgrad fit: epoch 2/2"))
+    assertThat(log.contains("sparkgrad fit: epoch 3/3"))
         .as("the fit logged its last epoch; log:\n%s", disturbed.tail(60))
         .isTrue();
     assertThat(log.contains("step channel: lost partition"))

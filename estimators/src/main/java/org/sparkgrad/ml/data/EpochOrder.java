@@ -67,11 +67,16 @@ public final class EpochOrder {
 
   /** The index in {@link #rows()} of the first row whose position is {@code >= position}. */
   public int lowerBound(long position) {
+    return lowerBound(positions, position);
+  }
+
+  /** The index of the first value {@code >= key} in {@code sorted} (ascending). */
+  static int lowerBound(long[] sorted, long key) {
     int lo = 0;
-    int hi = positions.length;
+    int hi = sorted.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (positions[mid] < position) {
+      if (sorted[mid] < key) {
         lo = mid + 1;
       } else {
         hi = mid;

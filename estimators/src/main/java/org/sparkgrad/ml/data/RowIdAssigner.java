@@ -70,7 +70,7 @@ public final class RowIdAssigner {
       long[] h = hashes[p];
       long[] ids = new long[h.length];
       for (int r = 0; r < h.length; r++) {
-        int first = lowerBound(sorted, h[r]);
+        int first = EpochOrder.lowerBound(sorted, h[r]);
         if (first + 1 < total && sorted[first + 1] == h[r]) {
           ids[r] = first + (long) tieTaken.merge(h[r], 1, Integer::sum) - 1;
         } else {
@@ -80,21 +80,6 @@ public final class RowIdAssigner {
       out[p] = ids;
     }
     return out;
-  }
-
-  /** The first index of {@code key} in {@code sorted}, which holds it. */
-  private static int lowerBound(long[] sorted, long key) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] < key) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /** The ranking done by Spark: a sort by hash, {@code zipWithIndex}, and a shuffle back. */

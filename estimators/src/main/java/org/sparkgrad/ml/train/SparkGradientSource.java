@@ -107,15 +107,20 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
           return channel.step(weights, epoch, s);
         }
       } catch (StepServer.ChannelLost e) {
-        endOfSteps();
-        channelOff = true;
-        LOG.warn(
-            "sparkgrad fit: {}; this fit goes on with one Spark job per step (the model is the"
-                + " same)",
-            e.getMessage());
+        giveUpChannel(e, "one Spark job per step");
       }
     }
     return stepJob(weights, epoch, s, stepsPerEpoch, maxEpochs);
+  }
+
+  /** Ends a lost channel and goes on without one for the rest of the fit, with a warning. */
+  private void giveUpChannel(StepServer.ChannelLost e, String instead) {
+    endOfSteps();
+    channelOff = true;
+    LOG.warn(
+        "sparkgrad fit: {}; this fit goes on with {} (the model is the same)",
+        e.getMessage(),
+        instead);
   }
 
   /** Whether to try the step channel. */
@@ -240,12 +245,7 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
       try {
         return channel.evaluate(weights);
       } catch (StepServer.ChannelLost e) {
-        endOfSteps();
-        channelOff = true;
-        LOG.warn(
-            "sparkgrad fit: {}; this fit goes on with Spark jobs for its validation and steps (the"
-                + " model is the same)",
-            e.getMessage());
+        giveUpChannel(e, "Spark jobs for its validation and steps");
       }
     }
     endOfSteps();
