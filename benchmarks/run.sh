@@ -17,7 +17,9 @@ if ! ls "$here"/target/sparkgrad-benchmarks-*.jar >/dev/null 2>&1 || [ ! -d "$he
 fi
 main="$1"
 shift
-exec env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java ${BENCH_JAVA_OPTS:--Xmx6g} \
+# -XX:+AlwaysPreTouch as conf/spark-defaults.conf.template recommends: without it a fresh JVM
+# page-faults through its heap as training allocates (docs/PERFORMANCE.md).
+exec env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java ${BENCH_JAVA_OPTS:--Xmx6g -XX:+AlwaysPreTouch} \
   --add-modules jdk.incubator.vector \
   -XX:+IgnoreUnrecognizedVMOptions \
   --add-opens=java.base/java.lang=ALL-UNNAMED \

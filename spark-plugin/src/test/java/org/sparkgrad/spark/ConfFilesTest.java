@@ -71,7 +71,11 @@ class ConfFilesTest {
             "spark.plugins",
             "spark.serializer",
             "spark.kryo.registrator",
-            "spark.sparkgrad.device");
+            "spark.sparkgrad.device",
+            "spark.driver.extraJavaOptions",
+            "spark.executor.extraJavaOptions");
+    assertThat(s.get("spark.driver.extraJavaOptions")).isEqualTo("-XX:+AlwaysPreTouch");
+    assertThat(s.get("spark.executor.extraJavaOptions")).isEqualTo("-XX:+AlwaysPreTouch");
     assertThat(s.get("spark.plugins")).isEqualTo(SparkgradPlugin.class.getName());
     assertThat(s.get("spark.kryo.registrator")).isEqualTo(SparkgradKryoRegistrator.class.getName());
     assertThat(Class.forName(s.get("spark.serializer")))
