@@ -32,6 +32,16 @@ class GradBufferReuseTest {
     return p.grad().toDoubleArray();
   }
 
+  /** Every parameter of {@code got} has the gradient of the same parameter of {@code want}. */
+  private static void assertSameGrads(Sequential got, Sequential want, double tolerance) {
+    for (int i = 0; i < want.parameters().size(); i++) {
+      assertThat(grad(got.parameters().get(i)))
+          .as("gradient of parameter %d", i)
+          .containsExactly(
+              grad(want.parameters().get(i)), org.assertj.core.data.Offset.offset(tolerance));
+    }
+  }
+
   @Test
   void zeroGradWithoutSetToNoneKeepsTheBuffersAndZeroesThem() {
     Sequential m = mlp(DType.FLOAT32);
@@ -58,11 +68,7 @@ class GradBufferReuseTest {
       loss(reused, step, DType.FLOAT64).backward();
       loss(fresh, step, DType.FLOAT64).backward();
       assertThat(((Linear) reused.get(0)).weight().grad().storage()).isSameAs(kept);
-      for (int i = 0; i < reused.parameters().size(); i++) {
-        assertThat(grad(reused.parameters().get(i)))
-            .containsExactly(
-                grad(fresh.parameters().get(i)), org.assertj.core.data.Offset.offset(1e-12));
-      }
+      assertSameGrads(reused, fresh, 1e-12);
     }
   }
 
@@ -121,11 +127,7 @@ class GradBufferReuseTest {
     loss(reused, 31, DType.FLOAT32).backward();
     loss(fresh, 31, DType.FLOAT32).backward();
     assertThat(((Linear) reused.get(0)).weight().grad().storage()).isSameAs(kept);
-    for (int i = 0; i < reused.parameters().size(); i++) {
-      assertThat(grad(reused.parameters().get(i)))
-          .containsExactly(
-              grad(fresh.parameters().get(i)), org.assertj.core.data.Offset.offset(1e-6));
-    }
+    assertSameGrads(reused, fresh, 1e-6);
   }
 
   @Test
