@@ -6,7 +6,8 @@
 # left out for size: the CPU side of the comparisons runs on netlib's Java BLAS there.
 #
 # Then .gpu-bundle/run.sh runs, logging under $OUT: the backend contract tests on cuda:0, the
-# CPU-vs-GPU training comparison, the matmul demo, and the training benchmark beside PyTorch.
+# CPU-vs-GPU training comparison, the matmul demo, the host-device copy speed, and the training
+# benchmark beside PyTorch (PROFILE=1 adds a flight recording of the benchmark's host side).
 #
 # Usage (from anywhere): scripts/build-gpu-bundle.sh   (set MVN_OFFLINE= to allow downloads)
 set -euo pipefail
@@ -50,7 +51,7 @@ cp -r tensor-engine/target/test-classes/org/sparkgrad/backend/. \
 cp -r benchmarks/target/classes "$bundle/classes/bench"
 
 echo "== linking a Java runtime"
-jlink --add-modules java.base,java.logging,jdk.unsupported,java.management,jdk.incubator.vector,java.xml \
+jlink --add-modules java.base,java.logging,jdk.unsupported,java.management,jdk.incubator.vector,java.xml,jdk.jfr \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$bundle/jre" 2>&1 \
   | grep -v 'incubator modules' || true
 
@@ -95,6 +96,19 @@ echo "== matmul CPU vs GPU"
 timeout 120 "$java" -Xmx6g --add-modules jdk.incubator.vector -cp "$cp" \
   org.sparkgrad.bench.GpuMatmulDemo 2048 > "$OUT/matmul-demo.log" 2>&1 || status=1
 cat "$OUT/matmul-demo.log"
+
+echo "== copies between host and device"
+timeout 60 "$java" -Xmx6g -XX:+AlwaysPreTouch -cp "$cp" org.sparkgrad.bench.GpuTransferProbe \
+  > "$OUT/transfers.log" 2>&1 || status=1
+cat "$OUT/transfers.log"
+
+if [ -n "${PROFILE:-}" ]; then
+  echo "== training benchmark alone, with a flight recording of the host side ($OUT/mlp.jfr)"
+  timeout 120 "$java" -Xmx6g -XX:StartFlightRecording=filename="$OUT/mlp.jfr",settings=profile \
+    -Dsparkgrad.cuda.gemm=own -cp "$cp" org.sparkgrad.bench.GpuTrainingBenchmark --python none \
+    --steps 200 > "$OUT/profile.log" 2>&1 || status=1
+  tail -n 8 "$OUT/profile.log"
+fi
 
 echo "== training benchmark beside PyTorch (own SGEMM forced)"
 timeout 200 "$java" -Xmx6g -Dsparkgrad.cuda.gemm=own -cp "$cp" \

@@ -6,6 +6,7 @@ float32 matmuls, as Sparkgrad's). Prints machine-readable lines:
   THROUGHPUT model=mlp batch=1024 samples_per_s=...
   THROUGHPUT model=cnn batch=256 samples_per_s=...
   SGEMM n=4096 tflops=...
+  TRANSFER mb=... to_gpu_pageable=... to_gpu_pinned=... to_host=...   (GB/s, beside GpuTransferProbe)
 Usage: python3 gpu_training_torch.py [--steps 50] [--warmup 10]
 """
 import argparse
@@ -79,6 +80,26 @@ def main():
     torch.cuda.synchronize()
     dt = time.perf_counter() - t0
     print(f"SGEMM n={n} tflops={2 * n ** 3 * reps / dt / 1e12:.2f}", flush=True)
+    for mb in (1, 16, 64):
+        host = torch.arange(mb * (1 << 20) // 4, dtype=torch.float32)
+        pinned = host.pin_memory()
+        rates = []
+        for src in (host, pinned):
+            best = float("inf")
+            for _ in range(5):
+                t0 = time.perf_counter()
+                src.to(dev)
+                torch.cuda.synchronize()
+                best = min(best, time.perf_counter() - t0)
+            rates.append(mb * (1 << 20) / best / 1e9)
+        on_gpu = host.to(dev)
+        best = float("inf")
+        for _ in range(5):
+            t0 = time.perf_counter()
+            on_gpu.cpu()
+            best = min(best, time.perf_counter() - t0)
+        print(f"TRANSFER mb={mb} to_gpu_pageable={rates[0]:.2f} to_gpu_pinned={rates[1]:.2f} "
+              f"to_host={mb * (1 << 20) / best / 1e9:.2f}", flush=True)
 
 
 if __name__ == "__main__":

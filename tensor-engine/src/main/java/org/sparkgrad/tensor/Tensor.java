@@ -588,6 +588,10 @@ public final class Tensor {
     return Elementwise.compare(org.sparkgrad.backend.BinaryOp.NE, this, other);
   }
 
+  public Tensor ne(double value) {
+    return ne(scalarLike(value));
+  }
+
   public Tensor gt(Tensor other) {
     return Elementwise.compare(org.sparkgrad.backend.BinaryOp.GT, this, other);
   }

@@ -358,18 +358,27 @@ public abstract class BackendContractTest {
     assertThat(read(acc)).containsExactly(3, 3, 0, 0, 3, 3);
   }
 
+  /**
+   * A bad index fails the operation, at the latest when its result is read (a GPU reports kernel
+   * errors at the next synchronisation, as CUDA does).
+   */
   @Test
   void outOfRangeIndicesAreRejected() {
     Storage out = backend.allocate(DType.FLOAT32, 1);
     assertThatThrownBy(
-            () ->
-                backend.indexSelect(
-                    floats(1, 2), 1, 2, 1, backend.fromArray(new long[] {2}), 1, out))
+            () -> {
+              backend.indexSelect(floats(1, 2), 1, 2, 1, backend.fromArray(new long[] {2}), 1, out);
+              backend.toArray(out);
+            })
         .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessageContaining("index 2 is out of bounds for dimension with size 2");
     assertThatThrownBy(
-            () -> backend.gather(floats(1, 2), 1, 2, 1, backend.fromArray(new long[] {-1}), 1, out))
+            () -> {
+              backend.gather(floats(1, 2), 1, 2, 1, backend.fromArray(new long[] {-1}), 1, out);
+              backend.toArray(out);
+            })
         .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessageContaining("index -1");
+    assertThat(read(out)).hasSize(1);
   }
 }

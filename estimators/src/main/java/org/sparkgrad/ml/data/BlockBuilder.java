@@ -9,6 +9,9 @@ import org.sparkgrad.tensor.Generator;
  * partitionings of the same rows get the same ids.
  */
 public final class BlockBuilder {
+  private static final long SEED = 0x5851F42D4C957F2DL;
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
   private final int numFeatures;
   private final int labelDim;
   private final boolean weighted;
@@ -89,24 +92,47 @@ public final class BlockBuilder {
   }
 
   /**
-   * The 64-bit content hash of a row: the bits of its float features, labels and weight, chained
-   * through SplitMix64's finaliser. Rows with equal values hash equal (so a sparse and a dense
-   * vector of the same values do too, and -0 equals 0).
+   * The 64-bit content hash of a row: the bits of its float features, two to a 64-bit word, chained
+   * through SplitMix64's finaliser in four independent lanes (so that the multiplications of
+   * neighbouring words overlap), the lanes and then the labels and weight folded in at the end.
+   * Rows with equal values hash equal (so a sparse and a dense vector of the same values do too,
+   * and -0 equals 0).
    */
   public static long hash(float[] x, float[] y, float weight) {
-    long h = 0x5851F42D4C957F2DL ^ x.length;
-    for (float v : x) {
-      h = Generator.mix(h ^ bits(v)) + 0x9E3779B97F4A7C15L;
+    int n = x.length;
+    long a = SEED ^ n;
+    long b = a + 1;
+    long c = a + 2;
+    long d = a + 3;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      a = Generator.mix(a ^ pair(x[i], x[i + 1])) + GOLDEN;
+      b = Generator.mix(b ^ pair(x[i + 2], x[i + 3])) + GOLDEN;
+      c = Generator.mix(c ^ pair(x[i + 4], x[i + 5])) + GOLDEN;
+      d = Generator.mix(d ^ pair(x[i + 6], x[i + 7])) + GOLDEN;
     }
+    for (; i < n; i++) {
+      a = Generator.mix(a ^ bits(x[i])) + GOLDEN;
+    }
+    long h = Generator.mix(Generator.mix(Generator.mix(a ^ Generator.mix(b)) ^ c) ^ d);
     h = Generator.mix(h ^ y.length);
     for (float v : y) {
-      h = Generator.mix(h ^ bits(v)) + 0x9E3779B97F4A7C15L;
+      h = Generator.mix(h ^ bits(v)) + GOLDEN;
     }
     return Generator.mix(h ^ bits(weight));
   }
 
-  /** The bits of {@code v}, with -0 read as 0 (equal values, equal hash). */
+  /** The bits of two values in one word. */
+  private static long pair(float hi, float lo) {
+    return ((long) bits(hi) << 32) | (bits(lo) & 0xFFFFFFFFL);
+  }
+
+  /**
+   * The bits of {@code v}, with -0 read as 0 (equal values, equal hash): adding +0 turns -0 into +0
+   * and leaves every other value as it is, without a branch (a branch on zero mispredicted on the
+   * mixed zero and non-zero pixels of image rows and made hashing 4x slower).
+   */
   private static int bits(float v) {
-    return v == 0f ? 0 : Float.floatToIntBits(v);
+    return Float.floatToRawIntBits(v + 0f);
   }
 }

@@ -228,9 +228,11 @@ public final class CudaBackend implements Backend {
             .struct(StridedArgs.pack(l, 2))
             .i32((int) n);
     if (as.dtype() == DType.INT64) {
-      launch.errors().over(n);
       if (op == BinaryOp.DIV) {
-        s.checkErrors("integer division", 0);
+        launch.errors("integer division", 0).over(n);
+        s.checkErrors();
+      } else {
+        launch.noErrors().over(n);
       }
     } else {
       launch.over(n);

@@ -88,9 +88,11 @@ final class CudaIndexing {
         .i32(n)
         .i32(inner)
         .i32(k)
-        .errors()
+        .errors(operation, n)
         .over(total);
-    s.checkErrors(operation, n);
+    if (StreamContext.SYNCHRONOUS_ERRORS) {
+      s.checkErrors();
+    }
   }
 
   /** Gathers move whole elements: 4- or 8-byte words serve every dtype. */

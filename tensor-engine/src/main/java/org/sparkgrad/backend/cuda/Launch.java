@@ -55,9 +55,19 @@ final class Launch {
     return this;
   }
 
-  /** The stream's error record, for kernels that report bad indices. */
-  Launch errors() {
-    return arg(Pointer.to(stream.errorRecord()), "u64");
+  /**
+   * An error record of the stream for this launch, for kernels that report bad indices or a
+   * division by zero: the error surfaces as a Java exception naming {@code operation} (and {@code
+   * n}, the size of the indexed dimension) at the stream's next check ({@link
+   * StreamContext#checkErrors}).
+   */
+  Launch errors(String operation, int n) {
+    return arg(Pointer.to(stream.errorSlot(operation, n)), "u64");
+  }
+
+  /** An error record for a kernel that takes one but cannot report in this launch. */
+  Launch noErrors() {
+    return arg(Pointer.to(stream.unusedErrorSlot()), "u64");
   }
 
   Launch i32(int v) {

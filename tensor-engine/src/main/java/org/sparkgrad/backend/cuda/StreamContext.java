@@ -14,7 +14,15 @@ import jcuda.jcublas.cublasHandle;
 /**
  * What one thread uses on one device: its own CUDA stream (so threads, such as Spark tasks sharing
  * an executor's GPU, do not serialise on one queue), a pinned host buffer that transfers go
- * through, and a small device error record that kernels write when they meet a bad index.
+ * through, and device error records that kernels write when they meet a bad index.
+ *
+ * <p>Errors are checked asynchronously, as CUDA reports a kernel's faults: each launch that can
+ * report gets its own record, and the records are read at the stream's next synchronisation (a copy
+ * to the host, {@code synchronize()}), or when all {@value #ERROR_SLOTS} are in use, and the first
+ * error in launch order is thrown there. So a training step queues its kernels without waiting for
+ * the GPU, and a bad index still becomes the same Java exception, a little later (kernels skip the
+ * bad element rather than touch memory out of bounds). {@code -Dsparkgrad.cuda.syncErrors=true}
+ * checks after every such launch instead, for debugging.
  *
  * <p>Used only by its own thread, except that other threads' {@link DeviceBlock#use} may record an
  * event on its stream. Streams live as long as the backend: executor threads are pooled.
@@ -23,12 +31,22 @@ final class StreamContext {
   /** The largest pinned staging buffer; bigger transfers go through it in chunks. */
   static final long STAGING_MAX = 16L << 20;
 
+  /** Check after every launch that can report an error, instead of at the next synchronisation. */
+  static final boolean SYNCHRONOUS_ERRORS = Boolean.getBoolean("sparkgrad.cuda.syncErrors");
+
+  /** Launches whose errors can wait for a check; one more forces it. */
+  static final int ERROR_SLOTS = 64;
+
   private static final long ERROR_RECORD_BYTES = 3 * Long.BYTES;
+  private static final long ERROR_AREA_BYTES = (ERROR_SLOTS + 1) * ERROR_RECORD_BYTES;
 
   private final CudaDevice device;
   private final CUstream stream = new CUstream();
   private final CUdeviceptr errorRecord = new CUdeviceptr();
   private final Pointer errorHost = new Pointer();
+  private final String[] pendingOperations = new String[ERROR_SLOTS];
+  private final int[] pendingSizes = new int[ERROR_SLOTS];
+  private int pending;
   private Pointer staging;
   private long stagingBytes;
   private cublasHandle cublas;
@@ -39,14 +57,14 @@ final class StreamContext {
         JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING),
         "cuStreamCreate on " + device);
     Cuda.check(
-        JCudaDriver.cuMemAlloc(errorRecord, ERROR_RECORD_BYTES),
-        "cuMemAlloc(error record) on " + device);
+        JCudaDriver.cuMemAlloc(errorRecord, ERROR_AREA_BYTES),
+        "cuMemAlloc(error records) on " + device);
     Cuda.check(
-        JCudaDriver.cuMemAllocHost(errorHost, ERROR_RECORD_BYTES),
-        "cuMemAllocHost(error record) on " + device);
+        JCudaDriver.cuMemAllocHost(errorHost, ERROR_AREA_BYTES),
+        "cuMemAllocHost(error records) on " + device);
     Cuda.check(
-        JCudaDriver.cuMemsetD8Async(errorRecord, (byte) 0, ERROR_RECORD_BYTES, stream),
-        "cuMemsetD8Async(error record) on " + device);
+        JCudaDriver.cuMemsetD8Async(errorRecord, (byte) 0, ERROR_AREA_BYTES, stream),
+        "cuMemsetD8Async(error records) on " + device);
   }
 
   CUstream stream() {
@@ -66,14 +84,35 @@ final class StreamContext {
     this.cublas = handle;
   }
 
-  /** The device error record {@code {code, value, unused}} that kernels report into. */
-  CUdeviceptr errorRecord() {
-    return errorRecord;
+  /**
+   * A fresh device error record {@code {code, value, unused}} for one launch of {@code operation},
+   * checked at the next {@link #checkErrors}; {@code n} is the size of the indexed dimension, for
+   * the message. Checks first when every record is in use.
+   */
+  CUdeviceptr errorSlot(String operation, int n) {
+    if (pending == ERROR_SLOTS) {
+      checkErrors();
+    }
+    pendingOperations[pending] = operation;
+    pendingSizes[pending] = n;
+    return errorRecord.withByteOffset(pending++ * ERROR_RECORD_BYTES);
   }
 
-  /** Blocks until all work queued on this stream has finished. */
+  /** The record after the checked ones, for launches that cannot report; never read. */
+  CUdeviceptr unusedErrorSlot() {
+    return errorRecord.withByteOffset(ERROR_SLOTS * ERROR_RECORD_BYTES);
+  }
+
+  /**
+   * Blocks until all work queued on this stream has finished, then throws the first error its
+   * kernels reported since the last check.
+   */
   void synchronize() {
-    Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize on " + device);
+    if (pending > 0) {
+      checkErrors();
+    } else {
+      Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize on " + device);
+    }
   }
 
   /** Makes this stream's later work wait for everything queued so far on {@code other}. */
@@ -119,31 +158,43 @@ final class StreamContext {
   }
 
   /**
-   * Waits for the stream and throws if a kernel reported an error since the last check, clearing
-   * the record. {@code n} is the size of the indexed dimension, for the message.
+   * Waits for the stream and throws the first error (in launch order) that a kernel reported since
+   * the last check, clearing the records; returns at once when no launch since then could report.
    */
-  void checkErrors(String operation, int n) {
-    Cuda.check(
-        JCudaDriver.cuMemcpyDtoHAsync(errorHost, errorRecord, ERROR_RECORD_BYTES, stream),
-        "cuMemcpyDtoHAsync(error record) on " + device);
-    synchronize();
-    ByteBuffer record =
-        errorHost.getByteBuffer(0, ERROR_RECORD_BYTES).order(ByteOrder.nativeOrder());
-    long code = record.getLong(0);
-    long value = record.getLong(Long.BYTES);
-    if (code == 0) {
+  void checkErrors() {
+    int n = pending;
+    if (n == 0) {
       return;
     }
+    long bytes = n * ERROR_RECORD_BYTES;
     Cuda.check(
-        JCudaDriver.cuMemsetD8Async(errorRecord, (byte) 0, ERROR_RECORD_BYTES, stream),
-        "cuMemsetD8Async(error record) on " + device);
-    if (code == KernelErrors.INDEX_OUT_OF_BOUNDS) {
-      throw new IndexOutOfBoundsException(
-          operation + ": index " + value + " is out of bounds for dimension with size " + n);
+        JCudaDriver.cuMemcpyDtoHAsync(errorHost, errorRecord, bytes, stream),
+        "cuMemcpyDtoHAsync(error records) on " + device);
+    Cuda.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize on " + device);
+    pending = 0;
+    ByteBuffer records = errorHost.getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
+    for (int slot = 0; slot < n; slot++) {
+      long code = records.getLong((int) (slot * ERROR_RECORD_BYTES));
+      if (code == 0) {
+        continue;
+      }
+      long value = records.getLong((int) (slot * ERROR_RECORD_BYTES + Long.BYTES));
+      Cuda.check(
+          JCudaDriver.cuMemsetD8Async(errorRecord, (byte) 0, bytes, stream),
+          "cuMemsetD8Async(error records) on " + device);
+      String operation = pendingOperations[slot];
+      if (code == KernelErrors.INDEX_OUT_OF_BOUNDS) {
+        throw new IndexOutOfBoundsException(
+            operation
+                + ": index "
+                + value
+                + " is out of bounds for dimension with size "
+                + pendingSizes[slot]);
+      }
+      if (code == KernelErrors.INTEGER_DIVISION_BY_ZERO) {
+        throw new ArithmeticException(operation + ": integer division by zero");
+      }
+      throw new CudaException(operation + " on " + device + ": unknown kernel error code " + code);
     }
-    if (code == KernelErrors.INTEGER_DIVISION_BY_ZERO) {
-      throw new ArithmeticException(operation + ": integer division by zero");
-    }
-    throw new CudaException(operation + " on " + device + ": unknown kernel error code " + code);
   }
 }

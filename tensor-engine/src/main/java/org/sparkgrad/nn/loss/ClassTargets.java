@@ -7,21 +7,26 @@ import org.sparkgrad.tensor.Tensor;
 /**
  * Validated int64 class targets for {@code [N, C]} scores: which rows count (those whose target is
  * not {@code ignoreIndex}) and safe indices to gather with (ignored rows point at class 0).
+ *
+ * <p>Targets on the CPU are checked here, and an out-of-range target is reported with its row.
+ * Targets on a GPU are not copied to the host for that (the copy would make every training step
+ * wait for the GPU): the gather of the scores checks them on the device, and an out-of-range target
+ * surfaces as an {@link IndexOutOfBoundsException} naming the index and the number of classes at
+ * the next synchronisation, such as {@code loss.item()}, as PyTorch reports it on CUDA.
  */
 final class ClassTargets {
+  /** The largest magnitude up to which every long is a double, as a device fill needs. */
+  private static final long EXACT_IN_DOUBLE = 1L << 53;
+
   /** {@code [N, 1]} int64 indices, 0 in ignored rows. */
   final Tensor safe;
 
   /** {@code [N]} 1 for rows that count, 0 for ignored rows, in the input's dtype. */
   final Tensor keep;
 
-  /** The number of rows that count. */
-  final int kept;
-
-  private ClassTargets(Tensor safe, Tensor keep, int kept) {
+  private ClassTargets(Tensor safe, Tensor keep) {
     this.safe = safe;
     this.keep = keep;
-    this.kept = kept;
   }
 
   static void checkScores(String loss, Tensor input) {
@@ -59,10 +64,13 @@ final class ClassTargets {
               + ", got target of shape "
               + Arrays.toString(target.shape()));
     }
+    if (target.device().isCuda() && Math.abs(ignoreIndex) <= EXACT_IN_DOUBLE) {
+      Tensor counted = target.ne((double) ignoreIndex);
+      return new ClassTargets(target.mul(counted).reshape(n, 1), counted.to(input.dtype()));
+    }
     long[] t = target.toLongArray();
     long[] safe = new long[n];
     double[] keep = new double[n];
-    int kept = 0;
     for (int i = 0; i < n; i++) {
       if (t[i] == ignoreIndex) {
         continue;
@@ -84,12 +92,10 @@ final class ClassTargets {
       }
       safe[i] = t[i];
       keep[i] = 1;
-      kept++;
     }
     return new ClassTargets(
         Tensor.ofLongs(safe, n, 1).to(input.device()),
-        Tensor.of(keep).to(input.dtype()).to(input.device()),
-        kept);
+        Tensor.of(keep).to(input.dtype()).to(input.device()));
   }
 
   /**

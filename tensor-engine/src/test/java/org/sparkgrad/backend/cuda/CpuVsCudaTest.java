@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.ReLU;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.nn.loss.CrossEntropyLoss;
+import org.sparkgrad.nn.loss.Reduction;
 import org.sparkgrad.optim.Adam;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.optim.SGD;
@@ -97,6 +99,50 @@ class CpuVsCudaTest {
           .as("parameter %d: max |gpu - cpu| / max |cpu|", p)
           .isLessThanOrEqualTo(TOLERANCE);
     }
+  }
+
+  /** Loss and input gradient of cross-entropy over class targets on {@code device}. */
+  private static float[][] crossEntropy(
+      Tensor scores, long[] targets, CrossEntropyLoss lossFn, Device device) {
+    Tensor x = scores.detach().to(device).requiresGrad(true);
+    Tensor loss = lossFn.forward(x, Tensor.ofLongs(targets).to(device));
+    loss.backward();
+    return new float[][] {loss.toFloatArray(), x.grad().toFloatArray()};
+  }
+
+  @Test
+  void classTargetsOnTheGpuIgnoreRowsAsOnTheCpuAndReportBadOnesWhenRead() {
+    Tensor scores = Tensor.randn(new Generator(5), 6, 4);
+    long[] targets = {0, 3, -100, 2, -100, 1};
+    Tensor weight = Tensor.of(new double[] {0.5, 1, 2, 1.5}).to(scores.dtype());
+    Map<CrossEntropyLoss, long[]> cases =
+        Map.of(
+            new CrossEntropyLoss(),
+            targets,
+            new CrossEntropyLoss(weight, -100, Reduction.MEAN, 0.1),
+            targets,
+            new CrossEntropyLoss(null, 2, Reduction.SUM, 0),
+            new long[] {0, 3, 2, 2, 1, 2});
+    for (Map.Entry<CrossEntropyLoss, long[]> c : cases.entrySet()) {
+      float[][] cpu = crossEntropy(scores, c.getValue(), c.getKey(), Device.CPU);
+      float[][] gpu = crossEntropy(scores, c.getValue(), c.getKey(), Device.cuda(0));
+      assertThat(gpu[0][0]).isCloseTo(cpu[0][0], within(1e-5f * Math.abs(cpu[0][0])));
+      for (int i = 0; i < cpu[1].length; i++) {
+        assertThat(gpu[1][i]).as("d loss / d score %d", i).isCloseTo(cpu[1][i], within(1e-6f));
+      }
+    }
+    // Rows 2 and 4 ignored: their scores get no gradient on the GPU either.
+    float[] grad = crossEntropy(scores, targets, new CrossEntropyLoss(), Device.cuda(0))[1];
+    for (int c = 0; c < 4; c++) {
+      assertThat(grad[2 * 4 + c]).isZero();
+      assertThat(grad[4 * 4 + c]).isZero();
+    }
+    CrossEntropyLoss lossFn = new CrossEntropyLoss();
+    Tensor bad = Tensor.ofLongs(new long[] {0, 1, 4, 2, 3, 1}).to(Device.cuda(0));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> lossFn.forward(scores.to(Device.cuda(0)), bad).item())
+        .isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessageContaining("index 4 is out of bounds for dimension with size 4");
   }
 
   @Test

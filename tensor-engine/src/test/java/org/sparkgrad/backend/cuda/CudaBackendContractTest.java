@@ -212,6 +212,42 @@ class CudaBackendContractTest extends BackendContractTest {
   }
 
   @Test
+  void kernelErrorsSurfaceAtTheNextSynchronisationFirstInLaunchOrder() {
+    Storage src = backend.fromArray(new float[] {1, 2, 3});
+    Storage out = backend.allocate(DType.FLOAT32, 1);
+    Storage five = backend.fromArray(new long[] {5});
+    Storage minusSeven = backend.fromArray(new long[] {-7});
+    Storage two = backend.fromArray(new long[] {2});
+    // Two bad gathers and a good one queue without waiting for the GPU (an upload in between would
+    // synchronise, and throw there).
+    backend.gather(src, 1, 3, 1, five, 1, out);
+    backend.indexSelect(src, 1, 3, 1, minusSeven, 1, out);
+    backend.gather(src, 1, 3, 1, two, 1, out);
+    assertThatThrownBy(cuda()::synchronize)
+        .isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessage("gather: index 5 is out of bounds for dimension with size 3");
+    // The records were cleared: the stream goes on, and the good gather's result is there.
+    assertThat((float[]) backend.toArray(out)).containsExactly(3f);
+    backend.gather(src, 1, 3, 1, backend.fromArray(new long[] {0}), 1, out);
+    assertThat((float[]) backend.toArray(out)).containsExactly(1f);
+  }
+
+  @Test
+  void aLaunchBeyondTheErrorRecordsChecksTheEarlierOnes() {
+    Storage src = backend.fromArray(new float[] {1, 2});
+    Storage out = backend.allocate(DType.FLOAT32, 1);
+    Storage good = backend.fromArray(new long[] {1});
+    backend.indexSelect(src, 1, 2, 1, backend.fromArray(new long[] {9}), 1, out);
+    for (int i = 1; i < StreamContext.ERROR_SLOTS; i++) {
+      backend.indexSelect(src, 1, 2, 1, good, 1, out);
+    }
+    assertThatThrownBy(() -> backend.indexSelect(src, 1, 2, 1, good, 1, out))
+        .isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessage("indexSelect: index 9 is out of bounds for dimension with size 2");
+    assertThat((float[]) backend.toArray(out)).containsExactly(2f);
+  }
+
+  @Test
   void transfersLargerThanTheStagingBufferRoundTrip() {
     int n = (int) (StreamContext.STAGING_MAX / Float.BYTES) * 2 + 12345;
     float[] x = new float[n];
