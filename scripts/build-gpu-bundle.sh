@@ -6,8 +6,9 @@
 # left out for size: the CPU side of the comparisons runs on netlib's Java BLAS there.
 #
 # Then .gpu-bundle/run.sh runs, logging under $OUT: the backend contract tests on cuda:0, the
-# CPU-vs-GPU training comparison, the matmul demo, the host-device copy speed, and the training
-# benchmark beside PyTorch (PROFILE=1 adds a flight recording of the benchmark's host side).
+# CPU-vs-GPU training comparison, the matmul demo, the host-device copy speed, where the MLP
+# step's GPU time goes, and the training benchmark beside PyTorch (PROFILE=1 adds a flight
+# recording of the benchmark's host side).
 #
 # Usage (from anywhere): scripts/build-gpu-bundle.sh   (set MVN_OFFLINE= to allow downloads)
 set -euo pipefail
@@ -101,6 +102,11 @@ echo "== copies between host and device"
 timeout 60 "$java" -Xmx6g -XX:+AlwaysPreTouch -cp "$cp" org.sparkgrad.bench.GpuTransferProbe \
   > "$OUT/transfers.log" 2>&1 || status=1
 cat "$OUT/transfers.log"
+
+echo "== where the MLP step's GPU time goes"
+timeout 60 "$java" -Xmx6g -Dsparkgrad.cuda.gemm=own -cp "$cp" org.sparkgrad.bench.GpuStepBreakdown \
+  > "$OUT/breakdown.log" 2>&1 || status=1
+grep -v -e '^[A-Z][a-z][a-z] [0-9]' -e '^INFO' "$OUT/breakdown.log"
 
 if [ -n "${PROFILE:-}" ]; then
   echo "== training benchmark alone, with a flight recording of the host side ($OUT/mlp.jfr)"

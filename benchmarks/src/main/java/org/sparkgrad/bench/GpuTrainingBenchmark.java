@@ -29,6 +29,7 @@ import org.sparkgrad.nn.loss.CrossEntropyLoss;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.optim.SGD;
 import org.sparkgrad.tensor.Device;
+import org.sparkgrad.tensor.DeviceScope;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.Tensor;
 
@@ -39,7 +40,7 @@ import org.sparkgrad.tensor.Tensor;
  * GEMM's TFLOP/s at 4096 beside PyTorch's with TF32 off. Inputs live on the device for the whole
  * run, as a partition's data block does.
  *
- * <p>Run: {@code java -cp ... org.sparkgrad.bench.GpuTrainingBenchmark [--steps 50] [--warmup 10]
+ * <p>Run: {@code java -cp ... org.sparkgrad.bench.GpuTrainingBenchmark [--steps 100] [--warmup 50]
  * [--python python3|none] [--gemm-size 4096]}. With {@code -Dsparkgrad.cuda.gemm=own} the GEMM is
  * the project's own kernel even where cuBLAS loads (on a CUDA 13 machine it is anyway). Goals
  * (issue 6): >= 0.5x PyTorch's MLP samples/s, own SGEMM >= 40% of PyTorch's.
@@ -48,8 +49,8 @@ public final class GpuTrainingBenchmark {
   private GpuTrainingBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int steps = 50;
-    int warmup = 10;
+    int steps = 100;
+    int warmup = 50;
     String python = "python3";
     int gemmSize = 4096;
     for (int i = 0; i < args.length; i++) {
@@ -148,13 +149,13 @@ public final class GpuTrainingBenchmark {
     Optimizer opt = new SGD(model.parameters(), new SGD.Options().lr(0.01).momentum(0.9));
     CrossEntropyLoss lossFn = new CrossEntropyLoss();
     for (int s = 0; s < warmup; s++) {
-      step(model, opt, lossFn, x, y);
+      step(model, opt, lossFn, x, y, s == 0);
     }
     cuda.synchronize();
     long t0 = System.nanoTime();
     Tensor loss = null;
     for (int s = 0; s < steps; s++) {
-      loss = step(model, opt, lossFn, x, y);
+      loss = step(model, opt, lossFn, x, y, false);
     }
     cuda.synchronize();
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -169,13 +170,26 @@ public final class GpuTrainingBenchmark {
     return rate;
   }
 
-  /** One training step, as PyTorch's: zero the gradients, forward, loss, backward, update. */
+  /**
+   * One training step, as PyTorch's: zero the gradients, forward, loss, backward, update; the
+   * step's intermediates released at its end (the loss kept for the caller). The first step's
+   * update runs outside the scope, since it creates the optimizer's state; later updates work in
+   * place and their temporaries go back to the cache too.
+   */
   private static Tensor step(
-      Module model, Optimizer opt, CrossEntropyLoss lossFn, Tensor x, Tensor y) {
-    opt.zeroGrad();
-    Tensor loss = lossFn.forward(model.forward(x), y);
-    loss.backward();
-    opt.step();
+      Module model, Optimizer opt, CrossEntropyLoss lossFn, Tensor x, Tensor y, boolean first) {
+    Tensor loss;
+    try (DeviceScope scope = DeviceScope.open(model.parameters())) {
+      opt.zeroGrad();
+      loss = scope.keep(lossFn.forward(model.forward(x), y));
+      loss.backward();
+      if (!first) {
+        opt.step();
+      }
+    }
+    if (first) {
+      opt.step();
+    }
     return loss;
   }
 

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.sparkgrad.ml.data.DataBlock;
 import org.sparkgrad.ml.data.EpochOrder;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.tensor.DeviceScope;
 import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
 
@@ -138,19 +139,22 @@ public final class GradientStep implements Serializable {
         continue;
       }
       DataBlock.Batch b = block.gather(order.rows(), from, to);
-      Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
-      Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
-      Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
-      Tensor perRow = objective.perRowLoss(out, y);
-      Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
-      Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
-      total.backward();
-      double metric;
-      try (NoGrad ng = NoGrad.enter()) {
-        Tensor m = objective.perRowMetric(out.detach(), y);
-        metric = (w == null ? m : m.mul(w)).sum().item();
+      // On a GPU the micro-batch's activations go back to the allocator's cache at the end.
+      try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
+        Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+        Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
+        Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
+        Tensor perRow = objective.perRowLoss(out, y);
+        Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
+        Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
+        total.backward();
+        double metric;
+        try (NoGrad ng = NoGrad.enter()) {
+          Tensor m = objective.perRowMetric(out.detach(), y);
+          metric = (w == null ? m : m.mul(w)).sum().item();
+        }
+        acc.merge(new StepResult(null, total.item(), weightSum(b), metric, b.rows()));
       }
-      acc.merge(new StepResult(null, total.item(), weightSum(b), metric, b.rows()));
     }
     return acc;
   }
@@ -170,18 +174,20 @@ public final class GradientStep implements Serializable {
     try (NoGrad ng = NoGrad.enter()) {
       for (int from = 0; from < block.rows(); from += EVAL_CHUNK) {
         DataBlock.Batch b = block.gather(order, from, Math.min(block.rows(), from + EVAL_CHUNK));
-        Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
-        Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
-        Tensor out = replica.forwardEval(x);
-        Tensor loss = objective.perRowLoss(out, y);
-        Tensor metric = objective.perRowMetric(out, y);
-        if (b.w() != null) {
-          Tensor w = Tensor.of(b.w(), b.rows()).to(replica.device());
-          loss = loss.mul(w);
-          metric = metric.mul(w);
+        try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
+          Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+          Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
+          Tensor out = replica.forwardEval(x);
+          Tensor loss = objective.perRowLoss(out, y);
+          Tensor metric = objective.perRowMetric(out, y);
+          if (b.w() != null) {
+            Tensor w = Tensor.of(b.w(), b.rows()).to(replica.device());
+            loss = loss.mul(w);
+            metric = metric.mul(w);
+          }
+          acc.merge(
+              new StepResult(null, loss.sum().item(), weightSum(b), metric.sum().item(), b.rows()));
         }
-        acc.merge(
-            new StepResult(null, loss.sum().item(), weightSum(b), metric.sum().item(), b.rows()));
       }
     }
     return acc;

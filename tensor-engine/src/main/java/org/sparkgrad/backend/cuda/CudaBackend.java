@@ -10,6 +10,7 @@ import org.sparkgrad.backend.Storage;
 import org.sparkgrad.backend.UnaryOp;
 import org.sparkgrad.tensor.DType;
 import org.sparkgrad.tensor.Device;
+import org.sparkgrad.tensor.DeviceScope;
 
 /**
  * The CUDA backend for one GPU: every primitive is a CUDA C kernel of this project ({@code
@@ -78,7 +79,9 @@ public final class CudaBackend implements Backend {
       return new CudaStorage(device, dtype, 0, null);
     }
     long bytes = (long) size * CudaStorage.elementSize(dtype);
-    return new CudaStorage(device, dtype, size, device.allocator().allocate(bytes));
+    CudaStorage s = new CudaStorage(device, dtype, size, device.allocator().allocate(bytes));
+    DeviceScope.track(s);
+    return s;
   }
 
   @Override

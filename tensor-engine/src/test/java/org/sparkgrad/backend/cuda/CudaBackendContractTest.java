@@ -17,6 +17,9 @@ import org.sparkgrad.backend.Storage;
 import org.sparkgrad.backend.UnaryOp;
 import org.sparkgrad.tensor.DType;
 import org.sparkgrad.tensor.Device;
+import org.sparkgrad.tensor.DeviceScope;
+import org.sparkgrad.tensor.Generator;
+import org.sparkgrad.tensor.Tensor;
 
 /**
  * The backend contract on {@code cuda:0}, plus what only the GPU path has: sizes that cross the
@@ -245,6 +248,35 @@ class CudaBackendContractTest extends BackendContractTest {
         .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessage("indexSelect: index 9 is out of bounds for dimension with size 2");
     assertThat((float[]) backend.toArray(out)).containsExactly(2f);
+  }
+
+  @Test
+  void aDeviceScopeReleasesWhatWasMadeInsideButTheKeptTensorsAndTheirGradients() {
+    Device gpu = Device.cuda(0);
+    Tensor w = Tensor.randn(new Generator(3), 64, 32).to(gpu).requiresGrad(true);
+    Tensor x = Tensor.randn(new Generator(4), 16, 64).to(gpu);
+    long before = cuda().memoryStats().allocatedBytes();
+    Tensor inside;
+    try (DeviceScope scope = DeviceScope.open(java.util.List.of(w))) {
+      inside = x.matmul(w).relu();
+      inside.sum().backward();
+    }
+    // What stays: the gradient of w (64 x 32 floats, a 8 KiB bucket), nothing else.
+    assertThat(cuda().memoryStats().allocatedBytes() - before).isEqualTo(64 * 32 * 4);
+    float[] grad = w.grad().toFloatArray();
+    assertThat(grad).hasSize(64 * 32);
+    assertThatThrownBy(inside::toFloatArray).isInstanceOf(IllegalStateException.class);
+    // Later steps inside scopes are served from the cache: no driver allocation once steady.
+    long driver = 0;
+    for (int step = 0; step < 3; step++) {
+      driver = cuda().memoryStats().driverAllocations();
+      try (DeviceScope scope = DeviceScope.open(java.util.List.of(w))) {
+        w.zeroGrad(false);
+        x.matmul(w).relu().sum().backward();
+      }
+    }
+    assertThat(cuda().memoryStats().driverAllocations()).isEqualTo(driver);
+    assertThat(w.grad().toFloatArray()).containsExactly(grad);
   }
 
   @Test
