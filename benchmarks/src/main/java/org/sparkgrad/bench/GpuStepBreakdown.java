@@ -3,8 +3,6 @@ package org.sparkgrad.bench;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.sparkgrad.backend.BackendUnavailableException;
-import org.sparkgrad.backend.Backends;
 import org.sparkgrad.backend.Storage;
 import org.sparkgrad.backend.cuda.CudaBackend;
 import org.sparkgrad.nn.Module;
@@ -35,14 +33,7 @@ public final class GpuStepBreakdown {
   public static void main(String[] args) {
     int reps = args.length > 1 && args[0].equals("--reps") ? Integer.parseInt(args[1]) : 50;
     Device gpu = Device.cuda(0);
-    CudaBackend cuda;
-    try {
-      cuda = (CudaBackend) Backends.of(gpu);
-    } catch (BackendUnavailableException e) {
-      System.out.println("no CUDA device: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    CudaBackend cuda = CudaZero.orExit();
     System.out.println("gpu: " + cuda.description() + "; mean ms over " + reps + " repetitions");
     Generator gen = new Generator(1);
     gemm(cuda, "fwd x W^T 784->1024", false, true, BATCH, 1024, 784, reps);
@@ -85,16 +76,7 @@ public final class GpuStepBreakdown {
           }
         });
     time(cuda, "forward + loss", reps, () -> lossFn.forward(model.forward(x), y));
-    time(
-        cuda,
-        "forward + loss + backward",
-        reps,
-        () -> {
-          opt.zeroGrad();
-          Tensor loss = lossFn.forward(model.forward(x), y);
-          loss.backward();
-          return loss;
-        });
+    time(cuda, "forward + loss + backward", reps, () -> forwardBackward(model, opt, lossFn, x, y));
     time(
         cuda,
         "optimizer step",
@@ -108,9 +90,7 @@ public final class GpuStepBreakdown {
         "whole step",
         reps,
         () -> {
-          opt.zeroGrad();
-          Tensor loss = lossFn.forward(model.forward(x), y);
-          loss.backward();
+          Tensor loss = forwardBackward(model, opt, lossFn, x, y);
           opt.step();
           return loss;
         });
@@ -120,12 +100,7 @@ public final class GpuStepBreakdown {
         "forward + loss + backward, in a scope",
         reps,
         params,
-        () -> {
-          opt.zeroGrad();
-          Tensor loss = lossFn.forward(model.forward(x), y);
-          loss.backward();
-          return loss;
-        });
+        () -> forwardBackward(model, opt, lossFn, x, y));
     time(
         cuda,
         "optimizer step, in a scope",
@@ -203,5 +178,14 @@ public final class GpuStepBreakdown {
         throw new IllegalStateException("no result");
       }
     }
+  }
+
+  /** Zeroes the gradients, runs forward, the loss and backward; returns the loss. */
+  private static Tensor forwardBackward(
+      Module model, Optimizer opt, CrossEntropyLoss lossFn, Tensor x, Tensor y) {
+    opt.zeroGrad();
+    Tensor loss = lossFn.forward(model.forward(x), y);
+    loss.backward();
+    return loss;
   }
 }

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.sparkgrad.backend.BackendUnavailableException;
-import org.sparkgrad.backend.Backends;
 import org.sparkgrad.backend.Storage;
 import org.sparkgrad.backend.cuda.CudaBackend;
 import org.sparkgrad.nn.Conv2d;
@@ -63,14 +61,7 @@ public final class GpuTrainingBenchmark {
       }
     }
     Device gpu = Device.cuda(0);
-    CudaBackend cuda;
-    try {
-      cuda = (CudaBackend) Backends.of(gpu);
-    } catch (BackendUnavailableException e) {
-      System.out.println("no CUDA device: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    CudaBackend cuda = CudaZero.orExit();
     System.out.println("sparkgrad: " + cuda.description() + ", " + Machine.describe());
 
     double mlp =

@@ -1,11 +1,8 @@
 package org.sparkgrad.bench;
 
 import java.util.Locale;
-import org.sparkgrad.backend.BackendUnavailableException;
-import org.sparkgrad.backend.Backends;
 import org.sparkgrad.backend.Storage;
 import org.sparkgrad.backend.cuda.CudaBackend;
-import org.sparkgrad.tensor.Device;
 
 /**
  * Host-to-device and device-to-host copy speed of the CUDA backend ({@code fromArray} and {@code
@@ -20,14 +17,7 @@ public final class GpuTransferProbe {
   private GpuTransferProbe() {}
 
   public static void main(String[] args) {
-    CudaBackend cuda;
-    try {
-      cuda = (CudaBackend) Backends.of(Device.cuda(0));
-    } catch (BackendUnavailableException e) {
-      System.out.println("no CUDA device: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    CudaBackend cuda = CudaZero.orExit();
     System.out.println("gpu: " + cuda.description());
     System.out.printf(Locale.ROOT, "%12s %14s %14s%n", "MB", "to gpu GB/s", "to host GB/s");
     for (int mb : new int[] {1, 4, 16, 64, 256}) {
