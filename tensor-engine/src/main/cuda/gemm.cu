@@ -139,16 +139,36 @@ extern "C" __global__ void __launch_bounds__(256) sgemm_64x64(SGEMM_ARGS) {
   sgemm_tiled<64, 64, 8, 4, 4>(SGEMM_PASS);
 }
 
+// Strided batches: product z of `batch` uses A + z * strideA, B + z * strideB, C + z * strideC
+// (a stride of 0 repeats an operand, as a convolution's weight), one launch for all of them. The
+// grid's z dimension walks the batch (grid-stride, so any batch size fits the grid's limit).
+#define BATCH_ARGS int batch, long long strideA, long long strideB, long long strideC
+
+extern "C" __global__ void __launch_bounds__(256, 2)
+    sgemm_128x128_batched(SGEMM_ARGS, BATCH_ARGS) {
+  for (int z = blockIdx.z; z < batch; z += gridDim.z) {
+    sgemm_tiled<128, 128, 8, 8, 8>(transA, transB, M, N, K, alpha, A + z * strideA, offA,
+                                   B + z * strideB, offB, beta, C + z * strideC, offC);
+  }
+}
+
+extern "C" __global__ void __launch_bounds__(256) sgemm_64x64_batched(SGEMM_ARGS, BATCH_ARGS) {
+  for (int z = blockIdx.z; z < batch; z += gridDim.z) {
+    sgemm_tiled<64, 64, 8, 4, 4>(transA, transB, M, N, K, alpha, A + z * strideA, offA,
+                                 B + z * strideB, offB, beta, C + z * strideC, offC);
+  }
+}
+
 // ---------------------------------------------------------------------------------------- DGEMM
 //
 // The float64 path serves gradient checks, not speed: 16 x 16 tiles, one output per thread.
 
 #define DTILE 16
 
-extern "C" __global__ void dgemm_16x16(int transA, int transB, int M, int N, int K, double alpha,
-                                       const double* __restrict__ A, int offA,
-                                       const double* __restrict__ B, int offB, double beta,
-                                       double* __restrict__ C, int offC) {
+__device__ __forceinline__ void dgemm_tiled(int transA, int transB, int M, int N, int K,
+                                            double alpha, const double* __restrict__ A, int offA,
+                                            const double* __restrict__ B, int offB, double beta,
+                                            double* __restrict__ C, int offC) {
   __shared__ double As[DTILE][DTILE + 1];
   __shared__ double Bs[DTILE][DTILE + 1];
   A += offA;
@@ -187,5 +207,20 @@ extern "C" __global__ void dgemm_16x16(int transA, int transB, int M, int N, int
         *out = beta == 0.0 ? alpha * acc : alpha * acc + beta * *out;
       }
     }
+  }
+}
+
+#define DGEMM_ARGS                                                                           \
+  int transA, int transB, int M, int N, int K, double alpha, const double *A, int offA,      \
+      const double *B, int offB, double beta, double *C, int offC
+
+extern "C" __global__ void dgemm_16x16(DGEMM_ARGS) {
+  dgemm_tiled(transA, transB, M, N, K, alpha, A, offA, B, offB, beta, C, offC);
+}
+
+extern "C" __global__ void dgemm_16x16_batched(DGEMM_ARGS, BATCH_ARGS) {
+  for (int z = blockIdx.z; z < batch; z += gridDim.z) {
+    dgemm_tiled(transA, transB, M, N, K, alpha, A + z * strideA, offA, B + z * strideB, offB, beta,
+                C + z * strideC, offC);
   }
 }

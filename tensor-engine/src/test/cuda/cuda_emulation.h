@@ -112,9 +112,10 @@ void emulate_launch(dim3 grid, dim3 block, F kernel) {
   if ((int)team.size() < threads) team.resize(threads);
   std::function<void()> body = kernel;
   emulation_body = &body;
+  for (unsigned int bz = 0; bz < grid.z; bz++)
   for (unsigned int by = 0; by < grid.y; by++) {
     for (unsigned int bx = 0; bx < grid.x; bx++) {
-      blockIdx = dim3{bx, by, 0};
+      blockIdx = dim3{bx, by, bz};
       for (int i = 0; i < threads; i++) {
         EmulatedThread& t = team[i];
         t.done = false;

@@ -204,21 +204,22 @@ int cuMemsetD8Async(unsigned long long dst, unsigned char value, size_t bytes, v
 int cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsigned int gz,
                    unsigned int bx, unsigned int by, unsigned int bz, unsigned int, void*,
                    void** params, void**) {
-  if (function == nullptr || gx == 0 || gy == 0 || gz != 1 || bz != 1 || bx * by > 1024) {
+  if (function == nullptr || gx == 0 || gy == 0 || gz == 0 || bz != 1 || bx * by > 1024) {
     return INVALID_VALUE;
   }
   const Entry* kernel = static_cast<const Entry*>(function);
   // Kernels use function-static "shared" arrays: one launch at a time.
   std::lock_guard<std::mutex> lock(launch_mutex);
   if (kernel->synchronises) {
-    emulate_launch(dim3{gx, gy, 1}, dim3{bx, by, 1}, [&] { kernel->invoke(params); });
+    emulate_launch(dim3{gx, gy, gz}, dim3{bx, by, 1}, [&] { kernel->invoke(params); });
   } else {
     // No barriers: run the threads one after another, without fibers.
-    gridDim = dim3{gx, gy, 1};
+    gridDim = dim3{gx, gy, gz};
     blockDim = dim3{bx, by, 1};
+    for (unsigned int z = 0; z < gz; z++)
     for (unsigned int y = 0; y < gy; y++)
       for (unsigned int x = 0; x < gx; x++) {
-        blockIdx = dim3{x, y, 0};
+        blockIdx = dim3{x, y, z};
         for (unsigned int ty = 0; ty < by; ty++)
           for (unsigned int tx = 0; tx < bx; tx++) {
             threadIdx = dim3{tx, ty, 0};

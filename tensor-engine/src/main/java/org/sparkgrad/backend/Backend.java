@@ -111,6 +111,60 @@ public interface Backend {
       int offsetC);
 
   /**
+   * {@code batch} GEMMs as {@link #gemm}, the {@code z}-th on the matrices at {@code offsetA + z *
+   * strideA}, {@code offsetB + z * strideB} and {@code offsetC + z * strideC} (a stride of 0
+   * repeats that operand), as cuBLAS's strided-batched GEMM. Devices run them in one launch; the
+   * default runs one {@link #gemm} each.
+   */
+  @SuppressWarnings("TooManyParameters") // the strided-batched BLAS signature
+  default void gemmBatched(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      Storage a,
+      int offsetA,
+      int strideA,
+      Storage b,
+      int offsetB,
+      int strideB,
+      double beta,
+      Storage c,
+      int offsetC,
+      int strideC,
+      int batch) {
+    if (batch < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
+      throw new IllegalArgumentException(
+          "gemmBatched needs batch and strides >= 0, got batch="
+              + batch
+              + " strides "
+              + strideA
+              + ", "
+              + strideB
+              + ", "
+              + strideC);
+    }
+    for (int z = 0; z < batch; z++) {
+      gemm(
+          transA,
+          transB,
+          m,
+          n,
+          k,
+          alpha,
+          a,
+          offsetA + z * strideA,
+          b,
+          offsetB + z * strideB,
+          beta,
+          c,
+          offsetC + z * strideC);
+    }
+  }
+
+  /**
    * {@code out[o, j, i] = src[o, index[o, j, i], i]} with {@code src[outer, n, inner]} and INT64
    * {@code index[outer, k, inner]}.
    */

@@ -281,6 +281,46 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void gemmBatchedStridesThroughEachOperandAndRepeatsOneOfStrideZero() {
+    int m = 3;
+    int n = 4;
+    int k = 5;
+    int batch = 3;
+    int strideA = m * k + 2;
+    int strideC = m * n + 1;
+    float[] a = randomFloats(1 + batch * strideA);
+    float[] b = randomFloats(2 + k * n); // one B for every product: stride 0
+    float[] c0 = randomFloats(3 + batch * strideC);
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        Storage c = floats(c0.clone());
+        backend.gemmBatched(
+            ta, tb, m, n, k, 2, floats(a), 1, strideA, floats(b), 2, 0, 0.5, c, 3, strideC, batch);
+        float[] got = read(c);
+        for (int z = 0; z < batch; z++) {
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              double acc = 0;
+              for (int p = 0; p < k; p++) {
+                int oa = 1 + z * strideA;
+                double av = ta ? a[oa + p * m + i] : a[oa + i * k + p];
+                double bv = tb ? b[2 + j * k + p] : b[2 + p * n + j];
+                acc += av * bv;
+              }
+              int at = 3 + z * strideC + i * n + j;
+              assertThat((double) got[at])
+                  .as("ta=%s tb=%s product %d [%d,%d]", ta, tb, z, i, j)
+                  .isCloseTo(2 * acc + 0.5 * c0[at], within(1e-5));
+            }
+          }
+          // The gap after each product's C is left alone.
+          assertThat(got[3 + z * strideC + m * n]).isEqualTo(c0[3 + z * strideC + m * n]);
+        }
+      }
+    }
+  }
+
+  @Test
   void gemmAllTransposesWithOffsets() {
     int m = 5;
     int n = 7;

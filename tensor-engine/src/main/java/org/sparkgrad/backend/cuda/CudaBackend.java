@@ -320,6 +320,29 @@ public final class CudaBackend implements Backend {
       double beta,
       Storage c,
       int offsetC) {
+    gemmBatched(
+        transA, transB, m, n, k, alpha, a, offsetA, 0, b, offsetB, 0, beta, c, offsetC, 0, 1);
+  }
+
+  @Override
+  public void gemmBatched(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      Storage a,
+      int offsetA,
+      int strideA,
+      Storage b,
+      int offsetB,
+      int strideB,
+      double beta,
+      Storage c,
+      int offsetC,
+      int strideC,
+      int batch) {
     CudaStorage as = cuda(a);
     CudaStorage bs = cuda(b);
     CudaStorage cs = cuda(c);
@@ -328,17 +351,34 @@ public final class CudaBackend implements Backend {
     if (as.dtype() == DType.INT64) {
       throw new IllegalArgumentException("matmul is not defined for int64 tensors");
     }
-    if (m < 0 || n < 0 || k < 0) {
+    if (m < 0 || n < 0 || k < 0 || batch < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
       throw new IllegalArgumentException(
-          "gemm sizes must be >= 0, got m=" + m + " n=" + n + " k=" + k);
+          "gemm sizes, batch and strides must be >= 0, got m="
+              + m
+              + " n="
+              + n
+              + " k="
+              + k
+              + " batch="
+              + batch
+              + " strides "
+              + strideA
+              + ", "
+              + strideB
+              + ", "
+              + strideC);
     }
-    StridedArgs.requireWithin("gemm A", as, offsetA, (long) m * k);
-    StridedArgs.requireWithin("gemm B", bs, offsetB, (long) k * n);
-    StridedArgs.requireWithin("gemm C", cs, offsetC, (long) m * n);
+    if (batch == 0) {
+      return;
+    }
+    long last = batch - 1L;
+    StridedArgs.requireWithin("gemm A", as, offsetA, last * strideA + (long) m * k);
+    StridedArgs.requireWithin("gemm B", bs, offsetB, last * strideB + (long) k * n);
+    StridedArgs.requireWithin("gemm C", cs, offsetC, last * strideC + (long) m * n);
     if (m == 0 || n == 0) {
       return;
     }
-    gemm.gemm(
+    gemm.gemmBatched(
         device.enter(),
         transA,
         transB,
@@ -348,11 +388,15 @@ public final class CudaBackend implements Backend {
         alpha,
         as,
         offsetA,
+        strideA,
         bs,
         offsetB,
+        strideB,
         beta,
         cs,
-        offsetC);
+        offsetC,
+        strideC,
+        batch);
   }
 
   @Override

@@ -35,6 +35,50 @@ interface CudaGemm {
       CudaStorage c,
       int offsetC);
 
+  /**
+   * {@code batch} products, the {@code z}-th on {@code A + z * strideA}, {@code B + z * strideB},
+   * {@code C + z * strideC}, as {@link org.sparkgrad.backend.Backend#gemmBatched}; one {@link
+   * #gemm} each unless the implementation does better.
+   */
+  @SuppressWarnings("TooManyParameters") // the strided-batched BLAS signature
+  default void gemmBatched(
+      StreamContext s,
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      CudaStorage a,
+      int offsetA,
+      int strideA,
+      CudaStorage b,
+      int offsetB,
+      int strideB,
+      double beta,
+      CudaStorage c,
+      int offsetC,
+      int strideC,
+      int batch) {
+    for (int z = 0; z < batch; z++) {
+      gemm(
+          s,
+          transA,
+          transB,
+          m,
+          n,
+          k,
+          alpha,
+          a,
+          offsetA + z * strideA,
+          b,
+          offsetB + z * strideB,
+          beta,
+          c,
+          offsetC + z * strideC);
+    }
+  }
+
   /** The GEMM for {@code device}, logging which one it is. */
   static CudaGemm choose(CudaDevice device) {
     Logger log = Logger.getLogger(CudaGemm.class.getName());

@@ -113,10 +113,14 @@ final class Launch {
   }
 
   void run(int gridX, int gridY, int blockX, int blockY) {
-    run(gridX, gridY, blockX, blockY, 0);
+    run(gridX, gridY, 1, blockX, blockY, 0);
   }
 
   void run(int gridX, int gridY, int blockX, int blockY, int sharedBytes) {
+    run(gridX, gridY, 1, blockX, blockY, sharedBytes);
+  }
+
+  void run(int gridX, int gridY, int gridZ, int blockX, int blockY, int sharedBytes) {
     Kernels.Kernel k = stream.device().kernels().get(kernel);
     if (Kernels.code(kinds) != k.signatureCode()) {
       // A wrong argument list would be read as garbage by the kernel: refuse it here instead.
@@ -135,7 +139,7 @@ final class Launch {
               k.function(),
               gridX,
               gridY,
-              1,
+              gridZ,
               blockX,
               blockY,
               1,

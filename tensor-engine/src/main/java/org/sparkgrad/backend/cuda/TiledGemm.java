@@ -30,32 +30,95 @@ final class TiledGemm implements CudaGemm {
       double beta,
       CudaStorage c,
       int offsetC) {
+    launch(s, transA, transB, m, n, k, alpha, a, offsetA, 0, b, offsetB, 0, beta, c, offsetC, 0, 1);
+  }
+
+  /** One launch for the whole batch: the kernels' grid z walks it. */
+  @Override
+  public void gemmBatched(
+      StreamContext s,
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      CudaStorage a,
+      int offsetA,
+      int strideA,
+      CudaStorage b,
+      int offsetB,
+      int strideB,
+      double beta,
+      CudaStorage c,
+      int offsetC,
+      int strideC,
+      int batch) {
+    launch(
+        s, transA, transB, m, n, k, alpha, a, offsetA, strideA, b, offsetB, strideB, beta, c,
+        offsetC, strideC, batch);
+  }
+
+  @SuppressWarnings("TooManyParameters")
+  private void launch(
+      StreamContext s,
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      CudaStorage a,
+      int offsetA,
+      int strideA,
+      CudaStorage b,
+      int offsetB,
+      int strideB,
+      double beta,
+      CudaStorage c,
+      int offsetC,
+      int strideC,
+      int batch) {
     boolean single = a.dtype() == org.sparkgrad.tensor.DType.FLOAT32;
+    boolean batched = batch > 1;
     int tile;
     String kernel;
     if (single) {
       // 128 x 128 tiles when there are enough of them to give every multiprocessor one; smaller
-      // products get 64 x 64 tiles, four times as many blocks.
-      long bigTiles = (long) ceilDiv(m, 128) * ceilDiv(n, 128);
-      tile = bigTiles >= s.device().multiprocessors() ? 128 : 64;
+      // products get 64 x 64 tiles, four times as many blocks. A batch of small products (a
+      // convolution's per-image matrices) has enough tiles in all, but each would be mostly
+      // padding: those take 64 x 64 tiles too.
+      long bigTiles = (long) ceilDiv(m, 128) * ceilDiv(n, 128) * batch;
+      boolean big = bigTiles >= s.device().multiprocessors() && (!batched || Math.min(m, n) >= 128);
+      tile = big ? 128 : 64;
       kernel = tile == 128 ? "sgemm_128x128" : "sgemm_64x64";
     } else {
       tile = 16;
       kernel = "dgemm_16x16";
     }
-    Launch l = Launch.of(s, kernel).i32(transA ? 1 : 0).i32(transB ? 1 : 0).i32(m).i32(n).i32(k);
+    Launch l =
+        Launch.of(s, batched ? kernel + "_batched" : kernel)
+            .i32(transA ? 1 : 0)
+            .i32(transB ? 1 : 0)
+            .i32(m)
+            .i32(n)
+            .i32(k);
     if (single) {
       l.f32((float) alpha).in(a).i32(offsetA).in(b).i32(offsetB).f32((float) beta);
     } else {
       l.f64(alpha).in(a).i32(offsetA).in(b).i32(offsetB).f64(beta);
     }
     l.out(c).i32(offsetC);
+    if (batched) {
+      l.i32(batch).i64(strideA).i64(strideB).i64(strideC);
+    }
     int gridX = Math.min(ceilDiv(n, tile), MAX_GRID);
     int gridY = Math.min(ceilDiv(m, tile), MAX_GRID);
+    int gridZ = Math.min(batch, MAX_GRID);
     if (single) {
-      l.run(gridX, gridY, THREADS, 1);
+      l.run(gridX, gridY, gridZ, THREADS, 1, 0);
     } else {
-      l.run(gridX, gridY, 16, 16);
+      l.run(gridX, gridY, gridZ, 16, 16, 0);
     }
   }
 

@@ -58,6 +58,65 @@ class CudaBackendContractTest extends BackendContractTest {
   }
 
   @Test
+  void gemmBatchedMatchesTheCpuOnBothTileSizes() {
+    Backend cpu = Backends.cpu();
+    // 130 x 130 products take 128 x 128 tiles where there are enough of them, 20 x 30 ones 64 x 64.
+    for (int[] s : new int[][] {{130, 130, 9, 4}, {20, 30, 17, 6}}) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      int batch = s[3];
+      float[] a = randomFloats(batch * m * k);
+      float[] b = randomFloats(batch * k * n);
+      Storage cg = backend.allocate(DType.FLOAT32, batch * m * n);
+      Storage cc = cpu.allocate(DType.FLOAT32, batch * m * n);
+      backend.gemmBatched(
+          false,
+          true,
+          m,
+          n,
+          k,
+          1,
+          backend.fromArray(a),
+          0,
+          m * k,
+          backend.fromArray(b),
+          0,
+          k * n,
+          0,
+          cg,
+          0,
+          m * n,
+          batch);
+      cpu.gemmBatched(
+          false,
+          true,
+          m,
+          n,
+          k,
+          1,
+          cpu.fromArray(a),
+          0,
+          m * k,
+          cpu.fromArray(b),
+          0,
+          k * n,
+          0,
+          cc,
+          0,
+          m * n,
+          batch);
+      float[] want = (float[]) cpu.toArray(cc);
+      float[] got = (float[]) backend.toArray(cg);
+      for (int i = 0; i < want.length; i++) {
+        assertThat(got[i])
+            .as("%s, element %d", java.util.Arrays.toString(s), i)
+            .isCloseTo(want[i], within(1e-4f * (1 + Math.abs(want[i]))));
+      }
+    }
+  }
+
+  @Test
   void gemmMatchesTheCpuAcrossTileSizes() {
     Backend cpu = Backends.cpu();
     // Sizes below, at and across the 64 and 128 tiles, odd k, and one big enough for 128 tiles.
