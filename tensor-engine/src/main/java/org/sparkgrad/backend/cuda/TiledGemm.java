@@ -30,37 +30,13 @@ final class TiledGemm implements CudaGemm {
       double beta,
       CudaStorage c,
       int offsetC) {
-    launch(s, transA, transB, m, n, k, alpha, a, offsetA, 0, b, offsetB, 0, beta, c, offsetC, 0, 1);
+    gemmBatched(
+        s, transA, transB, m, n, k, alpha, a, offsetA, 0, b, offsetB, 0, beta, c, offsetC, 0, 1);
   }
 
-  /** One launch for the whole batch: the kernels' grid z walks it. */
+  /** One launch for the whole batch (a single product is a batch of one): grid z walks it. */
   @Override
   public void gemmBatched(
-      StreamContext s,
-      boolean transA,
-      boolean transB,
-      int m,
-      int n,
-      int k,
-      double alpha,
-      CudaStorage a,
-      int offsetA,
-      int strideA,
-      CudaStorage b,
-      int offsetB,
-      int strideB,
-      double beta,
-      CudaStorage c,
-      int offsetC,
-      int strideC,
-      int batch) {
-    launch(
-        s, transA, transB, m, n, k, alpha, a, offsetA, strideA, b, offsetB, strideB, beta, c,
-        offsetC, strideC, batch);
-  }
-
-  @SuppressWarnings("TooManyParameters")
-  private void launch(
       StreamContext s,
       boolean transA,
       boolean transB,
