@@ -15,8 +15,8 @@ package org.sparkgrad.tensor;
  * Linear}, {@code Conv2d} and {@code Embedding} built without one, the masks of {@code Dropout} and
  * {@code F.dropout} without one, and the shuffling seed of a {@code DataLoader} made with {@code
  * new}. After {@code Tensor.manualSeed(s)}, the same sequence of those calls on one thread gives
- * the same tensors and layers. The estimators never use it: their randomness is keyed by their own
- * seed.
+ * the same tensors and layers. The estimators' own randomness does not use it: they key it by their
+ * seed param.
  *
  * <p><b>Threads.</b> Each tensor, layer parameter or permutation is drawn while holding the
  * generator's monitor, and {@link #manualSeed}, {@link #getState} and {@link #setState} are

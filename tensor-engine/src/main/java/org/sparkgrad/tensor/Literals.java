@@ -3,7 +3,8 @@ package org.sparkgrad.tensor;
 /**
  * Tensors from nested Java arrays, as {@code torch.tensor(data)}: Java's {@code float} and {@code
  * double} values become PyTorch's default float32 (as Python floats do), {@code int} and {@code
- * long} values become int64 (as Python ints do). Rows must all have the same length.
+ * long} values become int64 (as Python ints do). Rows must all have the same length. Also the
+ * {@code rand_like} forms.
  */
 final class Literals {
   private Literals() {}
@@ -62,6 +63,17 @@ final class Literals {
       }
     }
     return Tensor.ofLongs(v, rows.length, cols);
+  }
+
+  /**
+   * {@code values} (float32, CPU) in {@code like}'s dtype and on its device, for the _like forms.
+   */
+  static Tensor like(Tensor like, String op, Tensor values) {
+    if (!like.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException(
+          op + " needs a floating-point tensor, got " + like.dtype());
+    }
+    return values.to(like.dtype()).to(like.device());
   }
 
   /** The common length of the rows (0 without rows). */

@@ -246,6 +246,20 @@ public final class Tensor {
     return t;
   }
 
+  /**
+   * Uniform on [0, 1) from the default generator, with this tensor's shape, dtype and device, as
+   * {@code torch.rand_like(x)} (drawn in float32, then converted); this tensor must be
+   * floating-point.
+   */
+  public Tensor randLike() {
+    return Literals.like(this, "randLike", rand(shape));
+  }
+
+  /** Standard normal values shaped as this tensor, as {@code torch.randn_like(x)}. */
+  public Tensor randnLike() {
+    return Literals.like(this, "randnLike", randn(shape));
+  }
+
   /** A zero-filled tensor on {@code like}'s device. */
   static Tensor allocate(Tensor like, DType dtype, int[] shape) {
     return new Tensor(like.backend().allocate(dtype, Shapes.numel(shape)), shape);
@@ -413,6 +427,11 @@ public final class Tensor {
   /** This tensor on {@code cuda:0}, as {@code x.cuda()}. */
   public Tensor cuda() {
     return to(Device.cuda(0));
+  }
+
+  /** {@link #to(DType)}, by the name of PyTorch's {@code x.type(torch.float)}. */
+  public Tensor type(DType target) {
+    return to(target);
   }
 
   /** This tensor converted to {@code target}; the same tensor if already of it. */

@@ -118,6 +118,26 @@ class PyTorchFormsTest {
   }
 
   @Test
+  void likeFormsAndTypeConversion() {
+    Tensor x = Tensor.zeros(DType.FLOAT64, 2, 3);
+    Tensor.manualSeed(8);
+    Tensor r = x.randLike();
+    assertThat(r.dtype()).isEqualTo(DType.FLOAT64);
+    assertThat(r.shape()).containsExactly(2, 3);
+    assertThat(r.toDoubleArray())
+        .containsExactly(Tensor.rand(new Generator(8), 2, 3).to(DType.FLOAT64).toDoubleArray());
+    Tensor.manualSeed(8);
+    assertThat(Tensor.ones(4).randnLike().toFloatArray())
+        .containsExactly(Tensor.randn(new Generator(8), 4).toFloatArray());
+    assertThatThrownBy(() -> Tensor.arange(3).randLike())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("randLike needs a floating-point tensor, got int64");
+    Tensor hits = m().argmax(1).eq(Tensor.tensor(new int[] {1, 1})).type(DType.FLOAT32);
+    assertThat(hits.dtype()).isEqualTo(DType.FLOAT32);
+    assertThat(hits.sum().item()).isEqualTo(1.0);
+  }
+
+  @Test
   void devicesByName() {
     Tensor x = m();
     assertThat(x.to("cpu")).isSameAs(x);

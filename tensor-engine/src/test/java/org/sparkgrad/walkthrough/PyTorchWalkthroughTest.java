@@ -106,6 +106,8 @@ class PyTorchWalkthroughTest {
     Tensor a = z.sigmoid();
     Tensor loss = F.binaryCrossEntropy(a, y);
     assertThat(z.gradFn().name()).isEqualTo("AddBackward");
+    assertThat(F.binaryCrossEntropyWithLogits(z, y).item())
+        .isCloseTo(loss.item(), within(1e-6 * loss.item()));
     loss.backward();
 
     // By hand: L = mean_j -log(1 - a_j), so dL/dz_j = a_j / 3, dL/dw_ij = x_i a_j / 3.
