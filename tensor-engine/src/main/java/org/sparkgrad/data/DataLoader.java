@@ -12,7 +12,8 @@ import org.sparkgrad.tensor.Tensor;
  * time by background workers.
  *
  * <pre>{@code
- * DataLoader<Tensor[]> loader =
+ * DataLoader<Tensor[]> loader = new DataLoader<>(new TensorDataset(x, y), 64, true);
+ * DataLoader<Tensor[]> seeded =
  *     DataLoader.builder(new TensorDataset(x, y)).batchSize(64).shuffle(true).seed(7).build();
  * for (int epoch = 0; epoch < 10; epoch++) {
  *   for (Tensor[] batch : loader) { ... batch[0] is [64, *], batch[1] is [64] ... }
@@ -23,7 +24,11 @@ import org.sparkgrad.tensor.Tensor;
  * for-each loop sees a new order. The order of epoch {@code e} is a permutation drawn from a {@link
  * Generator} seeded by {@code (seed, e)} alone: it is reproducible and does not depend on how many
  * epochs ran before. {@link #setEpoch} (as {@code DistributedSampler.set_epoch}) and {@link
- * #iterator(long)} pick an epoch explicitly, for example when resuming from a checkpoint.
+ * #iterator(long)} pick an epoch explicitly, for example when resuming from a checkpoint. The
+ * builder's seed is 0 unless set; a loader made with {@code new} and {@code shuffle = true} takes
+ * its seed from the {@linkplain Generator#defaultGenerator() default generator} when it is made, so
+ * {@code Tensor.manualSeed(s)} before it makes its orders reproducible, as in PyTorch (which draws
+ * from that generator at each epoch instead).
  *
  * <p><b>Workers.</b> With {@code numWorkers = 0} batches are made on the iterating thread. With
  * {@code numWorkers > 0}, daemon threads make up to {@code numWorkers * prefetchFactor} batches
@@ -59,6 +64,45 @@ public final class DataLoader<B> implements Iterable<B> {
     this.numWorkers = b.numWorkers;
     this.prefetchFactor = b.prefetchFactor;
     this.timeout = b.timeout;
+  }
+
+  /** {@code new DataLoader<>(dataset, 1, false)}: PyTorch's defaults. */
+  public DataLoader(Dataset<B> dataset) {
+    this(dataset, 1, false);
+  }
+
+  /** {@code new DataLoader<>(dataset, batchSize, false)}. */
+  public DataLoader(Dataset<B> dataset, int batchSize) {
+    this(dataset, batchSize, false);
+  }
+
+  /**
+   * As {@code DataLoader(dataset, batch_size, shuffle)}: the last batch may be smaller, batches are
+   * made on the iterating thread, and samples are collated as PyTorch's default does, that is
+   * {@code Tensor[]} samples field by field ({@link Collate#stack()}) and {@code Tensor} samples
+   * into one tensor; other sample types need {@link #builder(Dataset, Collate)}. With {@code
+   * shuffle}, the seed is drawn from the default generator now (see the class comment).
+   *
+   * @throws IllegalArgumentException if {@code batchSize < 1}; at the first batch, if a sample is
+   *     neither a {@code Tensor[]} nor a {@code Tensor}
+   */
+  public DataLoader(Dataset<B> dataset, int batchSize, boolean shuffle) {
+    this(defaults(dataset, batchSize, shuffle));
+  }
+
+  private static <B> Builder<B> defaults(Dataset<B> dataset, int batchSize, boolean shuffle) {
+    if (dataset == null) {
+      throw new IllegalArgumentException("dataset must not be null");
+    }
+    Builder<B> b = new Builder<B>(dataset, indices -> DefaultCollate.collate(dataset, indices));
+    b.batchSize(batchSize).shuffle(shuffle);
+    if (shuffle) {
+      Generator gen = Generator.defaultGenerator();
+      synchronized (gen) {
+        b.seed(gen.nextLong());
+      }
+    }
+    return b;
   }
 
   /** A loader of {@code Tensor[]} samples, stacked field by field ({@link Collate#stack()}). */

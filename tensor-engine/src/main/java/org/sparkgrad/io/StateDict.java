@@ -32,6 +32,14 @@ public final class StateDict {
     SafeTensors.write(stateDict, Map.of(), file);
   }
 
+  /**
+   * Saves {@code stateDict} to the file named {@code path}, as {@code
+   * torch.save(model.state_dict(), path)}; the format is safetensors whatever the name's extension.
+   */
+  public static void save(Map<String, Tensor> stateDict, String path) throws IOException {
+    save(stateDict, Path.of(path));
+  }
+
   /** Saves {@code stateDict} with a {@code __metadata__} map of strings, atomically. */
   public static void save(Map<String, Tensor> stateDict, Map<String, String> metadata, Path file)
       throws IOException {
@@ -42,6 +50,12 @@ public final class StateDict {
   @SuppressWarnings("NonApiType") // the type promises the iteration order, which is the contract
   public static LinkedHashMap<String, Tensor> load(Path file) throws IOException {
     return SafeTensors.read(file).tensors();
+  }
+
+  /** Loads the file named {@code path}, as {@code torch.load(path)} of a saved state dict. */
+  @SuppressWarnings("NonApiType") // the type promises the iteration order, which is the contract
+  public static LinkedHashMap<String, Tensor> load(String path) throws IOException {
+    return load(Path.of(path));
   }
 
   /** The {@code __metadata__} of a safetensors file (empty if none), without reading the data. */

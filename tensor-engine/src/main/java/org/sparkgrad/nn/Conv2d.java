@@ -23,6 +23,29 @@ public final class Conv2d extends Module {
   private final int stride;
   private final int padding;
 
+  /**
+   * Stride 1, no padding, with a bias, initialised from the {@linkplain
+   * Generator#defaultGenerator() default generator}, as {@code nn.Conv2d(in, out, kernel_size)}.
+   */
+  public Conv2d(int inChannels, int outChannels, int kernelSize) {
+    this(inChannels, outChannels, kernelSize, 1, 0, true, Generator.defaultGenerator());
+  }
+
+  /**
+   * With a bias, initialised from the default generator, as {@code nn.Conv2d(in, out, kernel_size,
+   * stride, padding)}. (There is no four-number form with a stride: {@code Conv2d(in, out, k,
+   * seed)} takes a seed; pass the padding too.)
+   */
+  public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding) {
+    this(inChannels, outChannels, kernelSize, stride, padding, true, Generator.defaultGenerator());
+  }
+
+  /** Initialised from the default generator, as {@code nn.Conv2d(..., bias=bias)}. */
+  public Conv2d(
+      int inChannels, int outChannels, int kernelSize, int stride, int padding, boolean bias) {
+    this(inChannels, outChannels, kernelSize, stride, padding, bias, Generator.defaultGenerator());
+  }
+
   /** Stride 1, no padding, with a bias, initialised from {@code gen}. */
   public Conv2d(int inChannels, int outChannels, int kernelSize, Generator gen) {
     this(inChannels, outChannels, kernelSize, 1, 0, true, gen);

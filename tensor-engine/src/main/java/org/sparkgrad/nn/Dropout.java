@@ -8,23 +8,27 @@ import org.sparkgrad.tensor.Tensor;
  * probability {@code p} and the survivors are scaled by {@code 1 / (1 - p)}; in evaluation mode the
  * input is returned unchanged.
  *
- * <p>The masks come from a {@link Generator} that the layer owns, seeded at construction (0 unless
- * given), or one set with {@link #setGenerator}; the same seed gives the same masks.
+ * <p>The masks come from the {@link Generator} given to the constructor or to {@link
+ * #setGenerator}; without one, from the {@linkplain Generator#defaultGenerator() default generator}
+ * at each forward, as PyTorch's do (so {@code Tensor.manualSeed(s)} makes them reproducible). The
+ * same seed gives the same masks.
  *
  * <p>Shape: any input; the output has the same shape.
  */
 public final class Dropout extends Module {
   private final double p;
+  // Null: the default generator, looked up at each forward.
   private Generator generator;
 
-  /** PyTorch's default, {@code p = 0.5}, with a generator seeded with 0. */
+  /** PyTorch's default, {@code p = 0.5}, with masks from the default generator. */
   public Dropout() {
     this(0.5);
   }
 
-  /** Drop probability {@code p} in [0, 1), with a generator seeded with 0. */
+  /** Drop probability {@code p} in [0, 1), with masks from the default generator. */
   public Dropout(double p) {
-    this(p, new Generator(0));
+    F.checkDropout(p);
+    this.p = p;
   }
 
   /** Drop probability {@code p} in [0, 1), with a generator seeded with {@code seed}. */
@@ -45,9 +49,9 @@ public final class Dropout extends Module {
     return p;
   }
 
-  /** The generator the masks are drawn from. */
+  /** The generator the masks are drawn from: the one given, or else the default generator. */
   public Generator generator() {
-    return generator;
+    return generator != null ? generator : Generator.defaultGenerator();
   }
 
   /** Draws future masks from {@code generator}. */
@@ -58,7 +62,7 @@ public final class Dropout extends Module {
 
   @Override
   public Tensor forward(Tensor input) {
-    return F.dropout(input, p, isTraining(), generator);
+    return F.dropout(input, p, isTraining(), generator());
   }
 
   @Override

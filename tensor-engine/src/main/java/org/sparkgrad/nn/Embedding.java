@@ -17,6 +17,15 @@ public final class Embedding extends Module {
   private final int numEmbeddings;
   private final int embeddingDim;
 
+  /**
+   * A table initialised from the {@linkplain Generator#defaultGenerator() default generator}, as
+   * {@code nn.Embedding(num_embeddings, embedding_dim)}. (A third number is a seed, not PyTorch's
+   * {@code padding_idx}, which this layer does not have.)
+   */
+  public Embedding(int numEmbeddings, int embeddingDim) {
+    this(numEmbeddings, embeddingDim, Generator.defaultGenerator());
+  }
+
   /** A table initialised from a generator seeded with {@code seed}. */
   public Embedding(int numEmbeddings, int embeddingDim, long seed) {
     this(numEmbeddings, embeddingDim, new Generator(seed));

@@ -16,7 +16,9 @@ import org.sparkgrad.tensor.Tensor;
 /**
  * The functional forms of the layers and losses, as PyTorch's {@code torch.nn.functional}: the same
  * computations with the parameters passed in. Every function is differentiable in its tensor
- * arguments unless said otherwise.
+ * arguments unless said otherwise. Optional arguments have PyTorch's defaults in the shorter
+ * overloads ({@code F.mseLoss(a, b)} is the mean, {@code F.dropout(x)} drops half in training mode
+ * with masks from the default generator); the longer overloads take them in PyTorch's order.
  */
 public final class F {
   private F() {}
@@ -26,6 +28,11 @@ public final class F {
   /** {@code max(x, 0)}. */
   public static Tensor relu(Tensor x) {
     return x.relu();
+  }
+
+  /** {@code x} where {@code x > 0}, else {@code 0.01 x}: PyTorch's default slope. */
+  public static Tensor leakyRelu(Tensor x) {
+    return leakyRelu(x, 0.01);
   }
 
   /** {@code x} where {@code x > 0}, else {@code negativeSlope * x}. */
@@ -65,6 +72,24 @@ public final class F {
     return Tensor.linear(x, weight, bias);
   }
 
+  /** {@code dropout(x, 0.5, true)}: PyTorch's defaults. */
+  public static Tensor dropout(Tensor x) {
+    return dropout(x, 0.5, true);
+  }
+
+  /** {@code dropout(x, p, true)}: PyTorch's default is training mode. */
+  public static Tensor dropout(Tensor x, double p) {
+    return dropout(x, p, true);
+  }
+
+  /**
+   * Inverted dropout with masks from the {@linkplain Generator#defaultGenerator() default
+   * generator}, as {@code F.dropout(x, p, training)}.
+   */
+  public static Tensor dropout(Tensor x, double p, boolean training) {
+    return dropout(x, p, training, Generator.defaultGenerator());
+  }
+
   /**
    * Inverted dropout: in training, each element is zeroed with probability {@code p} (a mask drawn
    * from {@code gen}) and the survivors are scaled by {@code 1 / (1 - p)}, so the expectation is
@@ -89,6 +114,16 @@ public final class F {
     }
   }
 
+  /** {@code conv2d(x, weight, null, 1, 0)}: no bias, stride 1, no padding. */
+  public static Tensor conv2d(Tensor x, Tensor weight) {
+    return conv2d(x, weight, null, 1, 0);
+  }
+
+  /** {@code conv2d(x, weight, bias, 1, 0)}: stride 1, no padding. */
+  public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
+    return conv2d(x, weight, bias, 1, 0);
+  }
+
   /**
    * 2-D convolution (cross-correlation, as PyTorch's), with zero padding.
    *
@@ -99,6 +134,11 @@ public final class F {
     return Convolutions.conv2d(x, weight, bias, stride, padding);
   }
 
+  /** {@code maxPool2d(x, kernel, kernel, 0)}: PyTorch's default stride is the kernel size. */
+  public static Tensor maxPool2d(Tensor x, int kernel) {
+    return maxPool2d(x, kernel, kernel, 0);
+  }
+
   /**
    * 2-D max pooling over {@code kernel x kernel} windows; padded positions never win.
    *
@@ -107,6 +147,11 @@ public final class F {
    */
   public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
     return Convolutions.maxPool2d(x, kernel, stride, padding);
+  }
+
+  /** {@code layerNorm(x, normalizedShape, null, null, 1e-5)}: no affine parameters. */
+  public static Tensor layerNorm(Tensor x, int... normalizedShape) {
+    return layerNorm(x, normalizedShape, null, null, 1e-5);
   }
 
   /**
@@ -164,6 +209,11 @@ public final class F {
     int[] outShape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
     outShape[indices.dim()] = weight.size(1);
     return weight.indexSelect(0, indices.reshape(-1)).reshape(outShape);
+  }
+
+  /** {@code oneHot(indices, -1)}: as many classes as the largest index + 1. */
+  public static Tensor oneHot(Tensor indices) {
+    return oneHot(indices, -1);
   }
 
   /**
@@ -230,9 +280,19 @@ public final class F {
     return new NLLLoss(weight, ignoreIndex, reduction).forward(input, target);
   }
 
+  /** The mean squared error, as {@code F.mse_loss(input, target)}. */
+  public static Tensor mseLoss(Tensor input, Tensor target) {
+    return mseLoss(input, target, Reduction.MEAN);
+  }
+
   /** The squared error; see {@link MSELoss}. */
   public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
     return new MSELoss(reduction).forward(input, target);
+  }
+
+  /** The mean absolute error, as {@code F.l1_loss(input, target)}. */
+  public static Tensor l1Loss(Tensor input, Tensor target) {
+    return l1Loss(input, target, Reduction.MEAN);
   }
 
   /** The absolute error; see {@link L1Loss}. */
@@ -240,19 +300,52 @@ public final class F {
     return new L1Loss(reduction).forward(input, target);
   }
 
+  /** The mean Huber loss with {@code delta = 1}, as {@code F.huber_loss(input, target)}. */
+  public static Tensor huberLoss(Tensor input, Tensor target) {
+    return huberLoss(input, target, Reduction.MEAN, 1.0);
+  }
+
   /** The Huber loss; see {@link HuberLoss}. */
   public static Tensor huberLoss(Tensor input, Tensor target, Reduction reduction, double delta) {
     return new HuberLoss(reduction, delta).forward(input, target);
   }
 
+  /**
+   * The mean binary cross-entropy of probabilities, as {@code F.binary_cross_entropy(input,
+   * target)}; see {@link BCELoss}.
+   */
+  public static Tensor binaryCrossEntropy(Tensor input, Tensor target) {
+    return binaryCrossEntropy(input, target, null, Reduction.MEAN);
+  }
+
   /** The binary cross-entropy of probabilities; see {@link BCELoss}. {@code weight} may be null. */
-  public static Tensor bce(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+  public static Tensor binaryCrossEntropy(
+      Tensor input, Tensor target, Tensor weight, Reduction reduction) {
     return new BCELoss(weight, reduction).forward(input, target);
   }
 
+  /** As {@link #binaryCrossEntropy(Tensor, Tensor, Tensor, Reduction)}, by its short name. */
+  public static Tensor bce(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+    return binaryCrossEntropy(input, target, weight, reduction);
+  }
+
+  /**
+   * The mean binary cross-entropy of logits, as {@code F.binary_cross_entropy_with_logits(input,
+   * target)}; see {@link BCEWithLogitsLoss}.
+   */
+  public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
+    return binaryCrossEntropyWithLogits(input, target, null, Reduction.MEAN, null);
+  }
+
   /** The binary cross-entropy of logits; see {@link BCEWithLogitsLoss}. Weights may be null. */
-  public static Tensor bceWithLogits(
+  public static Tensor binaryCrossEntropyWithLogits(
       Tensor input, Tensor target, Tensor weight, Reduction reduction, Tensor posWeight) {
     return new BCEWithLogitsLoss(weight, reduction, posWeight).forward(input, target);
+  }
+
+  /** As {@link #binaryCrossEntropyWithLogits(Tensor, Tensor, Tensor, Reduction, Tensor)}. */
+  public static Tensor bceWithLogits(
+      Tensor input, Tensor target, Tensor weight, Reduction reduction, Tensor posWeight) {
+    return binaryCrossEntropyWithLogits(input, target, weight, reduction, posWeight);
   }
 }

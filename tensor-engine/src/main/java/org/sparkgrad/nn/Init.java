@@ -15,8 +15,11 @@ final class Init {
       n *= s;
     }
     float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) (-bound + 2 * bound * gen.nextDouble());
+    // Held for the whole tensor, as Tensor.rand does: the default generator is shared by threads.
+    synchronized (gen) {
+      for (int i = 0; i < n; i++) {
+        v[i] = (float) (-bound + 2 * bound * gen.nextDouble());
+      }
     }
     return Tensor.of(v, shape).requiresGrad(true);
   }

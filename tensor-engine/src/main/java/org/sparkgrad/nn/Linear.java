@@ -9,13 +9,25 @@ import org.sparkgrad.tensor.Tensor;
  *
  * <p>Parameters: {@code weight} {@code [out, in]} and {@code bias} {@code [out]}, both initialised
  * as PyTorch does, from {@code U(-1/sqrt(in), 1/sqrt(in))} (kaiming_uniform with {@code a =
- * sqrt(5)}), weight first, drawn from the given generator.
+ * sqrt(5)}), weight first, drawn from the given generator, or from the {@linkplain
+ * Generator#defaultGenerator() default generator} when none is given ({@code new Linear(50, 30)}
+ * after {@code Tensor.manualSeed(s)} is the same layer every time, as in PyTorch).
  *
  * <p>Shape: input {@code [*, in]}, output {@code [*, out]}.
  */
 public final class Linear extends Module {
   private final int inFeatures;
   private final int outFeatures;
+
+  /** A layer with a bias, initialised from the default generator, as {@code nn.Linear(in, out)}. */
+  public Linear(int inFeatures, int outFeatures) {
+    this(inFeatures, outFeatures, true, Generator.defaultGenerator());
+  }
+
+  /** A layer initialised from the default generator, as {@code nn.Linear(in, out, bias)}. */
+  public Linear(int inFeatures, int outFeatures, boolean bias) {
+    this(inFeatures, outFeatures, bias, Generator.defaultGenerator());
+  }
 
   /** A layer with a bias, initialised from {@code gen}. */
   public Linear(int inFeatures, int outFeatures, Generator gen) {

@@ -21,6 +21,20 @@ import org.sparkgrad.tensor.Tensor;
  * bias): such entries are skipped by {@link #parameters()} and {@link #stateDict()}, as PyTorch
  * skips {@code None}.
  *
+ * <p><b>Importing it.</b> Every Java file implicitly imports {@code java.lang.*}, which holds
+ * {@code java.lang.Module} (the Java platform's module), so with {@code import org.sparkgrad.nn.*;}
+ * alone the simple name {@code Module} is ambiguous (javac: "reference to Module is ambiguous").
+ * Import the class by name as well; a single-type import wins over both on-demand imports:
+ *
+ * <pre>{@code
+ * import org.sparkgrad.nn.*;
+ * import org.sparkgrad.nn.Module; // not java.lang.Module
+ *
+ * class NeuralNetwork extends Module { ... }
+ * }</pre>
+ *
+ * <p>A module is called as {@code model.forward(x)} where PyTorch writes {@code model(x)}.
+ *
  * <p>Not thread-safe: a module and its tensors belong to one training loop at a time.
  */
 public abstract class Module {
@@ -345,6 +359,11 @@ public abstract class Module {
   public Module to(Device device) {
     convert(t -> t.to(device));
     return this;
+  }
+
+  /** {@link #to(Device)} for a device named {@code cpu}, {@code cuda} or {@code cuda:N}. */
+  public Module to(String device) {
+    return to(Device.parse(device));
   }
 
   /**

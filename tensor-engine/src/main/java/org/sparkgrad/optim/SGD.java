@@ -59,6 +59,14 @@ public final class SGD extends Optimizer {
     this(params, new Options().lr(lr));
   }
 
+  /**
+   * SGD with momentum μ = {@code momentum}, as {@code optim.SGD(params, lr, momentum)} (PyTorch's
+   * positional order).
+   */
+  public SGD(List<Tensor> params, double lr, double momentum) {
+    this(params, new Options().lr(lr).momentum(momentum));
+  }
+
   /** SGD on {@code params} with {@code options}. */
   public SGD(List<Tensor> params, Options options) {
     super(singleGroup(params), options);

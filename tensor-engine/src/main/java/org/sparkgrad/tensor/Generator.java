@@ -2,23 +2,62 @@ package org.sparkgrad.tensor;
 
 /**
  * A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64), as PyTorch's {@code
- * torch.Generator}: every random factory and initialiser takes one explicitly, so results depend on
- * the seed alone, never on a hidden global.
+ * torch.Generator}. Every random factory and initialiser takes one explicitly ({@code
+ * Tensor.randn(gen, 3, 4)}, {@code new Linear(50, 30, gen)}), so its results depend on that seed
+ * alone; the forms without one ({@code Tensor.randn(3, 4)}, {@code new Linear(50, 30)}) draw from
+ * the {@linkplain #defaultGenerator() default generator}, as PyTorch's do.
  *
- * <p>Not thread-safe: give each thread its own. The state can be read and restored for checkpoints.
+ * <p><b>The default generator</b> is PyTorch's {@code torch.default_generator}: one per JVM (per
+ * class loader), shared by every thread, seeded with {@link #DEFAULT_SEED} when the class loads (so
+ * a program that never seeds it still draws the same numbers each run, as in PyTorch), and
+ * re-seeded by {@code Tensor.manualSeed(seed)}, the counterpart of {@code torch.manual_seed(seed)}.
+ * It feeds {@code Tensor.rand}/{@code randn} without a generator, the initialisation of {@code
+ * Linear}, {@code Conv2d} and {@code Embedding} built without one, the masks of {@code Dropout} and
+ * {@code F.dropout} without one, and the shuffling seed of a {@code DataLoader} made with {@code
+ * new}. After {@code Tensor.manualSeed(s)}, the same sequence of those calls on one thread gives
+ * the same tensors and layers. The estimators' own randomness does not use it: they key it by their
+ * seed param.
+ *
+ * <p><b>Threads.</b> Each tensor, layer parameter or permutation is drawn while holding the
+ * generator's monitor, and {@link #manualSeed}, {@link #getState} and {@link #setState} are
+ * synchronized, so concurrent use of the default generator never corrupts it. Which thread draws
+ * first is up to the scheduler, though, so draws from several threads are not reproducible: give
+ * each thread its own {@code Generator}, or hold {@code synchronized
+ * (Generator.defaultGenerator())} around a sequence of draws that must stay together. The single
+ * draws ({@link #nextLong}, {@link #nextDouble}, {@link #nextGaussian}) do not lock: callers that
+ * share a generator hold its monitor around them. The state can be read and restored for
+ * checkpoints.
  */
 public final class Generator {
+  /**
+   * The seed of the default generator until {@code Tensor.manualSeed} is called: PyTorch's default
+   * seed, {@code 67280421310721} (the numbers differ from PyTorch's; the generator is another).
+   */
+  public static final long DEFAULT_SEED = 67280421310721L;
+
+  private static final Generator DEFAULT = new Generator(DEFAULT_SEED);
+
   private final long[] s = new long[4];
   private double spareNormal;
   private boolean hasSpare;
+  private long initialSeed;
 
   /** A generator seeded with {@code seed}. */
   public Generator(long seed) {
     manualSeed(seed);
   }
 
-  /** Re-seeds, as {@code torch.Generator.manual_seed}. */
-  public Generator manualSeed(long seed) {
+  /**
+   * The JVM-wide default generator, as {@code torch.default_generator}; see the class comment for
+   * what draws from it and how threads share it.
+   */
+  public static Generator defaultGenerator() {
+    return DEFAULT;
+  }
+
+  /** Re-seeds, as {@code torch.Generator.manual_seed}. Returns this. */
+  public synchronized Generator manualSeed(long seed) {
+    initialSeed = seed;
     long x = seed;
     for (int i = 0; i < 4; i++) {
       x += 0x9E3779B97F4A7C15L;
@@ -26,6 +65,11 @@ public final class Generator {
     }
     hasSpare = false;
     return this;
+  }
+
+  /** The seed last given to {@link #manualSeed} or the constructor, as {@code initial_seed()}. */
+  public synchronized long initialSeed() {
+    return initialSeed;
   }
 
   /** The SplitMix64 finaliser: a bijective hash of 64 bits, also used to key randomness. */
@@ -102,14 +146,14 @@ public final class Generator {
   }
 
   /** The full state, for checkpoints. */
-  public long[] getState() {
+  public synchronized long[] getState() {
     return new long[] {
       s[0], s[1], s[2], s[3], hasSpare ? 1 : 0, Double.doubleToRawLongBits(spareNormal)
     };
   }
 
   /** Restores a state from {@link #getState()}. */
-  public void setState(long[] state) {
+  public synchronized void setState(long[] state) {
     if (state.length != 6) {
       throw new IllegalArgumentException("generator state has 6 words, got " + state.length);
     }

@@ -67,4 +67,29 @@ final class Indexing {
         x,
         index);
   }
+
+  /**
+   * The slice at {@code index} along {@code dim}, with that dimension removed, as {@code
+   * torch.select} and Python's {@code x[index]} ({@code dim = 0}) or {@code x[:, index]} ({@code
+   * dim = 1}); a negative index counts from the end. Differentiable (a narrow and a reshape).
+   */
+  static Tensor select(Tensor x, int dim, int index) {
+    if (x.dim() == 0) {
+      throw new IllegalArgumentException("select: a 0-d tensor cannot be indexed");
+    }
+    int d = Shapes.axis(dim, x.dim());
+    int size = x.rawShape()[d];
+    int i = index < 0 ? index + size : index;
+    if (i < 0 || i >= size) {
+      throw new IndexOutOfBoundsException(
+          "select: index " + index + " is out of range for dimension " + d + " of size " + size);
+    }
+    int[] out = new int[x.dim() - 1];
+    for (int k = 0, j = 0; k < x.dim(); k++) {
+      if (k != d) {
+        out[j++] = x.rawShape()[k];
+      }
+    }
+    return ShapeOps.narrow(x, d, i, 1).reshape(out);
+  }
 }

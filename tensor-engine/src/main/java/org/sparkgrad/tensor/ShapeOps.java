@@ -68,8 +68,9 @@ final class ShapeOps {
     return x.reshape(out);
   }
 
+  /** A size-1 dimension at {@code dim}, in {@code [-(rank+1), rank]} (-1 appends), as PyTorch. */
   static Tensor unsqueeze(Tensor x, int dim) {
-    int d = Shapes.axis(dim < 0 ? dim + 1 : dim, x.dim() + 1);
+    int d = Shapes.axis(dim, x.dim() + 1);
     int[] s = x.rawShape();
     int[] out = new int[s.length + 1];
     for (int i = 0, j = 0; i < out.length; i++) {
@@ -211,6 +212,32 @@ final class ShapeOps {
           return new Tensor[] {gx};
         },
         x);
+  }
+
+  /**
+   * Joins tensors of one shape along a new dimension {@code dim} (in {@code [-(rank+1), rank]}), as
+   * {@code torch.stack}: each tensor is unsqueezed there and the results are concatenated.
+   */
+  static Tensor stack(List<Tensor> tensors, int dim) {
+    if (tensors.isEmpty()) {
+      throw new IllegalArgumentException("stack: expected a non-empty list of tensors");
+    }
+    int[] shape = tensors.get(0).rawShape();
+    List<Tensor> parts = new java.util.ArrayList<>(tensors.size());
+    for (int i = 0; i < tensors.size(); i++) {
+      Tensor t = tensors.get(i);
+      if (!java.util.Arrays.equals(t.rawShape(), shape)) {
+        throw new IllegalArgumentException(
+            "stack: every tensor must have the same shape, tensor 0 has "
+                + Shapes.str(shape)
+                + ", tensor "
+                + i
+                + " has "
+                + Shapes.str(t.rawShape()));
+      }
+      parts.add(unsqueeze(t, dim));
+    }
+    return cat(parts, dim < 0 ? dim + shape.length + 1 : dim);
   }
 
   static Tensor cat(List<Tensor> tensors, int dim) {

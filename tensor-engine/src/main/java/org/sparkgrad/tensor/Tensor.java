@@ -133,22 +133,96 @@ public final class Tensor {
     return of(v);
   }
 
-  /** Uniform on [0, 1), float32, from {@code generator}. */
+  /** Uniform on [0, 1), float32, from {@code generator} (held for the whole draw). */
   public static Tensor rand(Generator generator, int... shape) {
     float[] v = new float[Shapes.numel(shape)];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) generator.nextDouble();
+    synchronized (generator) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) generator.nextDouble();
+      }
     }
     return of(v, shape);
   }
 
-  /** Standard normal, float32, from {@code generator}. */
+  /** Standard normal, float32, from {@code generator} (held for the whole draw). */
   public static Tensor randn(Generator generator, int... shape) {
     float[] v = new float[Shapes.numel(shape)];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) generator.nextGaussian();
+    synchronized (generator) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) generator.nextGaussian();
+      }
     }
     return of(v, shape);
+  }
+
+  /** Uniform on [0, 1), float32, from the default generator, as {@code torch.rand(*size)}. */
+  public static Tensor rand(int... shape) {
+    return rand(Generator.defaultGenerator(), shape);
+  }
+
+  /** Standard normal, float32, from the default generator, as {@code torch.randn(*size)}. */
+  public static Tensor randn(int... shape) {
+    return randn(Generator.defaultGenerator(), shape);
+  }
+
+  /**
+   * Re-seeds the JVM-wide default generator, as {@code torch.manual_seed(seed)}, and returns it;
+   * see {@link Generator} for what it feeds and how threads share it.
+   */
+  public static Generator manualSeed(long seed) {
+    return Generator.defaultGenerator().manualSeed(seed);
+  }
+
+  // ------------------------------------------------ torch.tensor(data): float32 or int64 as Python
+
+  /** A float32 vector, as {@code torch.tensor([1.5, 2.0])}. */
+  public static Tensor tensor(float[] data) {
+    return of(data);
+  }
+
+  /** A float32 vector (PyTorch's default dtype for Python floats), as {@code torch.tensor}. */
+  public static Tensor tensor(double[] data) {
+    return Literals.floats(data);
+  }
+
+  /** A float32 matrix, one row per array, as {@code torch.tensor([[1., 2.], [3., 4.]])}. */
+  public static Tensor tensor(float[][] rows) {
+    return Literals.floats(rows);
+  }
+
+  /** A float32 matrix, one row per array. */
+  public static Tensor tensor(double[][] rows) {
+    return Literals.floats(rows);
+  }
+
+  /** An int64 vector, as {@code torch.tensor([0, 2, 1])}. */
+  public static Tensor tensor(long[] data) {
+    return ofLongs(data);
+  }
+
+  /** An int64 vector. */
+  public static Tensor tensor(int[] data) {
+    return Literals.longs(data);
+  }
+
+  /** An int64 matrix, one row per array. */
+  public static Tensor tensor(long[][] rows) {
+    return Literals.longs(rows);
+  }
+
+  /** An int64 matrix, one row per array. */
+  public static Tensor tensor(int[][] rows) {
+    return Literals.longs(rows);
+  }
+
+  /** A 0-d float32 tensor, as {@code torch.tensor(3.5)}. */
+  public static Tensor tensor(double value) {
+    return scalar(value);
+  }
+
+  /** A 0-d int64 tensor, as {@code torch.tensor(7)}. */
+  public static Tensor tensor(long value) {
+    return ofLongs(new long[] {value}).reshape();
   }
 
   /** The {@code n x n} float32 identity. */
@@ -170,6 +244,20 @@ public final class Tensor {
     Tensor t = zerosLike();
     backend().fill(t.storage, 1);
     return t;
+  }
+
+  /**
+   * Uniform on [0, 1) from the default generator, with this tensor's shape, dtype and device, as
+   * {@code torch.rand_like(x)} (drawn in float32, then converted); this tensor must be
+   * floating-point.
+   */
+  public Tensor randLike() {
+    return Literals.like(this, "randLike", rand(shape));
+  }
+
+  /** Standard normal values shaped as this tensor, as {@code torch.randn_like(x)}. */
+  public Tensor randnLike() {
+    return Literals.like(this, "randnLike", randn(shape));
   }
 
   /** A zero-filled tensor on {@code like}'s device. */
@@ -210,6 +298,11 @@ public final class Tensor {
   /** The sizes of each dimension (a copy). */
   public int[] shape() {
     return shape.clone();
+  }
+
+  /** The sizes of each dimension, as PyTorch's {@code size()}: the same as {@link #shape()}. */
+  public int[] size() {
+    return shape();
   }
 
   /** The size of dimension {@code dim} (negative counts from the end). */
@@ -321,6 +414,26 @@ public final class Tensor {
     return ShapeOps.toDevice(this, target);
   }
 
+  /** This tensor on the device named {@code cpu}, {@code cuda} or {@code cuda:N}, as PyTorch. */
+  public Tensor to(String device) {
+    return to(Device.parse(device));
+  }
+
+  /** This tensor on the CPU, as {@code x.cpu()}. */
+  public Tensor cpu() {
+    return to(Device.CPU);
+  }
+
+  /** This tensor on {@code cuda:0}, as {@code x.cuda()}. */
+  public Tensor cuda() {
+    return to(Device.cuda(0));
+  }
+
+  /** {@link #to(DType)}, by the name of PyTorch's {@code x.type(torch.float)}. */
+  public Tensor type(DType target) {
+    return to(target);
+  }
+
   /** This tensor converted to {@code target}; the same tensor if already of it. */
   public Tensor to(DType target) {
     return ShapeOps.toDType(this, target);
@@ -337,6 +450,11 @@ public final class Tensor {
   }
 
   // ---------------------------------------------------------------- autograd
+
+  /** A scope without graph recording, as {@code with torch.no_grad():}; see {@link NoGrad}. */
+  public static NoGrad noGrad() {
+    return NoGrad.enter();
+  }
 
   /** True if a gradient will be computed for this tensor. */
   public boolean requiresGrad() {
@@ -633,6 +751,11 @@ public final class Tensor {
     return Reductions.sum(this, -1, false, true);
   }
 
+  /** The sums along {@code dim}, which is removed, as {@code x.sum(dim)}. */
+  public Tensor sum(int dim) {
+    return sum(dim, false);
+  }
+
   public Tensor sum(int dim, boolean keepDim) {
     return Reductions.sum(this, dim, keepDim, false);
   }
@@ -640,6 +763,11 @@ public final class Tensor {
   /** The mean of all elements, as a 0-d tensor. */
   public Tensor mean() {
     return Reductions.mean(this, -1, false, true);
+  }
+
+  /** The means along {@code dim}, which is removed, as {@code x.mean(dim)}. */
+  public Tensor mean(int dim) {
+    return mean(dim, false);
   }
 
   public Tensor mean(int dim, boolean keepDim) {
@@ -651,7 +779,18 @@ public final class Tensor {
     return Reductions.max(this, -1, false, true);
   }
 
-  /** The largest values along {@code dim}; the gradient goes to the first maximum. */
+  /**
+   * The largest values along {@code dim} (removed) and their int64 indices, as {@code x.max(dim)}
+   * and its {@code (values, indices)} result; the values are differentiable.
+   */
+  public ValuesIndices max(int dim) {
+    return new ValuesIndices(max(dim, false), argmax(dim, false));
+  }
+
+  /**
+   * The largest values along {@code dim} (only the values: PyTorch's {@code x.max(dim,
+   * keepdim).values}); the gradient goes to the first maximum.
+   */
   public Tensor max(int dim, boolean keepDim) {
     return Reductions.max(this, dim, keepDim, false);
   }
@@ -659,6 +798,13 @@ public final class Tensor {
   /** The flat index of the largest element, as a 0-d int64 tensor. */
   public Tensor argmax() {
     return Reductions.argmax(this, -1, false, true);
+  }
+
+  /**
+   * The int64 indices of the largest values along {@code dim} (removed), as {@code argmax(dim)}.
+   */
+  public Tensor argmax(int dim) {
+    return argmax(dim, false);
   }
 
   /** The int64 indices of the largest values along {@code dim}. */
@@ -729,6 +875,7 @@ public final class Tensor {
     return ShapeOps.flatten(this, startDim, endDim);
   }
 
+  /** A size-1 dimension inserted at {@code dim}, in {@code [-(dim()+1), dim()]}; -1 appends. */
   public Tensor unsqueeze(int dim) {
     return ShapeOps.unsqueeze(this, dim);
   }
@@ -771,12 +918,36 @@ public final class Tensor {
     return ShapeOps.cat(tensors, dim);
   }
 
+  /** Joins tensors along dimension 0, as {@code torch.cat(tensors)}. */
+  public static Tensor cat(List<Tensor> tensors) {
+    return cat(tensors, 0);
+  }
+
+  /** Joins tensors of one shape along a new dimension {@code dim}, as {@code torch.stack}. */
+  public static Tensor stack(List<Tensor> tensors, int dim) {
+    return ShapeOps.stack(tensors, dim);
+  }
+
+  /** Joins tensors of one shape along a new first dimension, as {@code torch.stack(tensors)}. */
+  public static Tensor stack(List<Tensor> tensors) {
+    return stack(tensors, 0);
+  }
+
   /** Sums this (broadcast) tensor down to {@code target}'s shape: broadcasting's adjoint. */
   public Tensor sumTo(int... target) {
     return Reductions.sumTo(this, target);
   }
 
   // ---------------------------------------------------------------- indexing
+
+  /**
+   * The slice at {@code index} along {@code dim}, which is removed, as {@code torch.select}: {@code
+   * x[i]} is {@code x.select(0, i)}, {@code x[:, j]} is {@code x.select(1, j)}; a negative index
+   * counts from the end. Slices {@code x[a:b]} are {@link #narrow narrow(0, a, b - a)}.
+   */
+  public Tensor select(int dim, int index) {
+    return Indexing.select(this, dim, index);
+  }
 
   /** The entries at the int64 {@code index} along {@code dim}, as {@code index_select}. */
   public Tensor indexSelect(int dim, Tensor index) {
