@@ -16,7 +16,8 @@ import org.sparkgrad.tensor.Tensor;
  * <p>It computes on the CPU of the calling thread, with no Spark job; each thread gets its own copy
  * of the network on first use, so serving threads share no mutable state. It does not batch rows
  * (use {@code transform} for tables) and does not use a GPU (a launch per row costs more than the
- * row's arithmetic).
+ * row's arithmetic): where {@code transform} runs on a GPU, its values may differ from these in the
+ * last bits of a float, as any two devices' sums may.
  */
 final class RowScorer {
   private final NetworkSpec spec;

@@ -23,7 +23,9 @@ import org.sparkgrad.tensor.Generator;
 /**
  * The models' single-row API (MLlib's {@code predict}, {@code predictRaw}, {@code
  * predictProbability}, {@code numFeatures}, {@code numClasses}): for every row, exactly the values
- * {@code transform} puts in that row, for fitted and for hand-built networks of any layout.
+ * {@code transform} puts in that row, for fitted and for hand-built networks of any layout. The
+ * models score on the CPU ({@code device=cpu}), where {@code predict} computes, so that a machine
+ * with a GPU compares the same arithmetic.
  */
 class RowPredictTest {
   private static Dataset<Row> data;
@@ -70,7 +72,8 @@ class RowPredictTest {
 
   private static void assertClassifierRowsMatch(NeuralNetClassificationModel m, Dataset<Row> df) {
     List<Row> rows =
-        m.transform(df)
+        m.setDevice("cpu")
+            .transform(df)
             .select("features", "rawPrediction", "probability", "prediction")
             .collectAsList();
     assertThat(rows).hasSizeGreaterThan(10);
@@ -100,7 +103,11 @@ class RowPredictTest {
   void regressorRowsEqualThePredictionColumn() {
     assertThat(regressor.numFeatures()).isEqualTo(4);
     List<Row> rows =
-        regressor.transform(features(30, 4, 3)).select("features", "prediction").collectAsList();
+        regressor
+            .setDevice("cpu")
+            .transform(features(30, 4, 3))
+            .select("features", "prediction")
+            .collectAsList();
     for (Row r : rows) {
       Vector x = r.getAs(0);
       assertThat(regressor.predict(x)).as("predict(%s)", x).isEqualTo(r.getDouble(1));
@@ -138,7 +145,7 @@ class RowPredictTest {
     NeuralNetRegressionModel m =
         new NeuralNetRegressionModel("nn-vec", spec, randomWeights(spec, 6), true);
     assertThat(m.numFeatures()).isEqualTo(3);
-    List<Row> rows = m.transform(features(16, 3, 8)).collectAsList();
+    List<Row> rows = m.setDevice("cpu").transform(features(16, 3, 8)).collectAsList();
     for (Row r : rows) {
       Vector x = r.getAs(0);
       assertThat(m.predictVector(x).toArray())
