@@ -1,5 +1,6 @@
 package org.sparkgrad.ml;
 
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
@@ -17,6 +18,10 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
     implements NeuralNetClassifierParams {
   private static final long serialVersionUID = 1L;
 
+  /** All three outputs of one row: raw prediction, probability, prediction. */
+  private static final Scoring.Outputs ROW_OUTPUTS =
+      OutputColumns.classifierValues(true, true, true);
+
   /** A model of {@code spec} with flat {@code weights} (in parameter order). */
   public NeuralNetClassificationModel(String uid, NetworkSpec spec, float[] weights) {
     super(uid, true, spec, weights);
@@ -30,6 +35,38 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
   /** The number of classes. */
   public int numClasses() {
     return numOutputs();
+  }
+
+  /**
+   * The raw prediction of one features vector: the logits shifted to mean 0, as the {@code
+   * rawPrediction} column of {@link #transform} (MLlib's {@code predictRaw}). Computed on the CPU
+   * of the calling thread, with no Spark job.
+   *
+   * @throws IllegalArgumentException if {@code features} is null, not of size {@link
+   *     #numFeatures()}, or not finite
+   */
+  public Vector predictRaw(Vector features) {
+    return (Vector) predictValues(features, ROW_OUTPUTS)[0];
+  }
+
+  /**
+   * The class probabilities of one features vector (the softmax of the logits), as the {@code
+   * probability} column of {@link #transform} (MLlib's {@code predictProbability}).
+   *
+   * @throws IllegalArgumentException as {@link #predictRaw}
+   */
+  public Vector predictProbability(Vector features) {
+    return (Vector) predictValues(features, ROW_OUTPUTS)[1];
+  }
+
+  /**
+   * The most probable class of one features vector, as the {@code prediction} column of {@link
+   * #transform} (MLlib's {@code predict}).
+   *
+   * @throws IllegalArgumentException as {@link #predictRaw}
+   */
+  public double predict(Vector features) {
+    return (Double) predictValues(features, ROW_OUTPUTS)[2];
   }
 
   /** Sets the raw prediction column; empty to leave it out. */

@@ -1,5 +1,6 @@
 package org.sparkgrad.ml;
 
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -50,6 +51,16 @@ public final class NeuralNetClassifier
   @Override
   protected NeuralNetClassifier self() {
     return this;
+  }
+
+  /**
+   * A copy with the same uid, params (overridden by {@code extra}), listener and initial model.
+   * Declared here so that its return type is this class, not its erasure (MLlib's {@code
+   * ParamsSuite.checkParams} asks {@code getClass().getMethod("copy", ParamMap.class)}).
+   */
+  @Override
+  public NeuralNetClassifier copy(ParamMap extra) {
+    return super.copy(extra);
   }
 
   /** Sets the raw prediction (centred logits) column; empty to leave it out. */

@@ -2,6 +2,7 @@ package org.sparkgrad.ml;
 
 import java.util.LinkedHashMap;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -31,6 +32,7 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   private final float[] weights;
   private final int numFeatures;
   private transient TrainingSummary summary;
+  private transient volatile RowScorer scorer;
 
   /**
    * A model of {@code spec} with flat {@code weights} (parameter order).
@@ -101,6 +103,22 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   /** The weights shared with the copy constructors of subclasses (not a copy). */
   float[] weightsShared() {
     return weights;
+  }
+
+  /**
+   * The output values {@code outputs} makes of one features vector (the {@code predict(Vector)}
+   * family; see {@link RowScorer}).
+   *
+   * @throws IllegalArgumentException if {@code features} is null, of the wrong size or not finite
+   */
+  Object[] predictValues(Vector features, Scoring.Outputs outputs) {
+    RowScorer s = scorer;
+    if (s == null) {
+      // Two threads may both make one; either is right, and the weights never change.
+      s = new RowScorer(spec, weights);
+      scorer = s;
+    }
+    return s.values(features, outputs);
   }
 
   /** True on a freshly fitted model; false on a loaded or copied-from-loaded one. */

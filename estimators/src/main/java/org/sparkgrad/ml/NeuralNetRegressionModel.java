@@ -1,5 +1,6 @@
 package org.sparkgrad.ml;
 
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
@@ -12,6 +13,9 @@ import org.sparkgrad.ml.train.NetworkSpec;
  */
 public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegressionModel> {
   private static final long serialVersionUID = 1L;
+
+  private static final Scoring.Outputs NUMBER_OUTPUT = OutputColumns.regressorValues(true, false);
+  private static final Scoring.Outputs VECTOR_OUTPUT = OutputColumns.regressorValues(true, true);
 
   private final boolean vectorOutput;
 
@@ -39,6 +43,34 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
   /** Whether {@code prediction} is a vector. */
   public boolean isVectorOutput() {
     return vectorOutput;
+  }
+
+  /**
+   * The prediction for one features vector, as the {@code prediction} column of {@link #transform}
+   * (MLlib's {@code predict}). Computed on the CPU of the calling thread, with no Spark job.
+   *
+   * @throws IllegalArgumentException if {@code features} is null, not of size {@link
+   *     #numFeatures()}, or not finite
+   * @throws IllegalStateException if the model predicts vectors (use {@link #predictVector})
+   */
+  public double predict(Vector features) {
+    if (vectorOutput) {
+      throw new IllegalStateException(
+          "this model predicts vectors of "
+              + numOutputs()
+              + " outputs (it was trained on vector labels); use predictVector");
+    }
+    return (Double) predictValues(features, NUMBER_OUTPUT)[0];
+  }
+
+  /**
+   * The network's {@link #numOutputs()} outputs for one features vector: the {@code prediction}
+   * column of {@link #transform} for a model trained on vector labels.
+   *
+   * @throws IllegalArgumentException as {@link #predict}
+   */
+  public Vector predictVector(Vector features) {
+    return (Vector) predictValues(features, VECTOR_OUTPUT)[0];
   }
 
   @Override

@@ -78,7 +78,7 @@ class BadInputTest {
   void mistypedLabelColumn() {
     assertFitFails(
         frame(0, null).withColumn("label", functions.lit("cat")),
-        "labelCol: column 'label' must be numeric, got string");
+        "labelCol: Column label must be of type numeric but was actually of type string.");
   }
 
   @Test
@@ -244,7 +244,7 @@ class BadInputTest {
     assertFitFails(
         QUICK.copy(new org.apache.spark.ml.param.ParamMap()).setWeightCol("w"),
         frame(0, null).withColumn("w", functions.lit("heavy")),
-        "weightCol: column 'w' must be numeric, got string");
+        "weightCol: Column w must be of type numeric but was actually of type string.");
   }
 
   @Test

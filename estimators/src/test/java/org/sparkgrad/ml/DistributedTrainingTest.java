@@ -217,9 +217,12 @@ class DistributedTrainingTest {
     for (int e = 0; e < val.length; e++) {
       assertThat(val[e]).isGreaterThanOrEqualTo(val[best - 1]);
     }
-    if (s.earlyStopped()) {
-      assertThat(s.totalEpochs()).isEqualTo(best + 2);
-    }
+    // It really stopped early: patience 2 after the best epoch, well before maxEpochs (12), with
+    // one history entry per epoch run. A fit that ignores early stopping runs all 12 epochs.
+    assertThat(s.earlyStopped()).as("earlyStopped").isTrue();
+    assertThat(s.totalEpochs()).isEqualTo(best + 2).isLessThan(12);
+    assertThat(s.epochs()).hasSize(best + 2);
+    assertThat(val).hasSize(best + 2);
     assertThat(s.validationMetric()[best - 1]).isGreaterThan(0.8);
     long trainRows = df.filter("not isVal").count();
     assertThat(s.epochs().get(0).samples()).isEqualTo(trainRows);

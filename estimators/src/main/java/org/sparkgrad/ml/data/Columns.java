@@ -52,7 +52,11 @@ public final class Columns {
     return f;
   }
 
-  /** Checks that {@code column} is numeric (or, if {@code vectorOk}, an ML vector). */
+  /**
+   * Checks that {@code column} is numeric (or, if {@code vectorOk}, an ML vector). The message
+   * carries MLlib's wording ({@code Column label must be of type numeric but was actually of type
+   * string}), which users search for, after the param's name.
+   */
   public static StructField requireNumeric(
       StructType schema, String column, String param, boolean vectorOk) {
     StructField f = field(schema, column, param);
@@ -60,12 +64,12 @@ public final class Columns {
     if (!(t instanceof NumericType) && !(vectorOk && isVector(t))) {
       throw new IllegalArgumentException(
           param
-              + ": column '"
+              + ": Column "
               + column
-              + "' must be numeric"
-              + (vectorOk ? " or an ML Vector" : "")
-              + ", got "
-              + t.simpleString());
+              + " must be of type numeric but was actually of type "
+              + t.catalogString()
+              + "."
+              + (vectorOk ? " An ML Vector (one label per network output) is accepted too." : ""));
     }
     return f;
   }
