@@ -139,9 +139,10 @@ final class Fitting {
             p.isNonEmpty(p.weightCol()) ? p.getWeightCol() : null,
             p.isNonEmpty(p.validationIndicatorCol()) ? p.getValidationIndicatorCol() : null,
             classifier,
-            p.getNumReplicas());
+            p.getNumReplicas(),
+            FitNetwork.embeddingIndices(p));
     DataPreparation.Inspection ins = DataPreparation.inspect(df, req);
-    NetworkSpec given = p.getNetwork().isEmpty() ? null : givenNetwork(p, ins);
+    NetworkSpec given = FitNetwork.given(p, ins);
     int knownClasses = 0;
     String origin = "";
     if (classifier && ins.metadataClasses() > 0) {
@@ -232,38 +233,6 @@ final class Fitting {
   private static <T> T setting(Dataset<?> df, ConfEntry<T> entry) {
     String raw = df.sparkSession().conf().get(entry.key(), null);
     return raw == null ? entry.defaultValue() : entry.parse(raw);
-  }
-
-  private static NetworkSpec givenNetwork(NeuralNetParams p, DataPreparation.Inspection ins) {
-    NetworkSpec spec = NetworkSpec.parse(p.getNetwork());
-    if (spec.inputSize() != ins.numFeatures()) {
-      throw new IllegalArgumentException(
-          "network: the first layer takes "
-              + spec.inputSize()
-              + " inputs, but column '"
-              + p.getFeaturesCol()
-              + "' has vectors of size "
-              + ins.numFeatures()
-              + " ("
-              + ins.featuresOrigin()
-              + ")");
-    }
-    if (ins.labelDim() != spec.outputSize() && !(p instanceof NeuralNetClassifierParams)) {
-      throw new IllegalArgumentException(
-          "network: the last layer outputs "
-              + spec.outputSize()
-              + " values, but column '"
-              + p.getLabelCol()
-              + "' has "
-              + ins.labelDim()
-              + " label value(s) per row");
-    }
-    if (p instanceof NeuralNetClassifierParams && spec.outputSize() < 2) {
-      throw new IllegalArgumentException(
-          "network: a classifier's last layer must output at least 2 class scores, got "
-              + spec.outputSize());
-    }
-    return spec;
   }
 
   /** MLlib's rule: the largest label + 1 (at least 2), at most {@link #MAX_INFERRED_CLASSES}. */

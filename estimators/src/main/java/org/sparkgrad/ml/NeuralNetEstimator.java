@@ -156,6 +156,15 @@ public abstract class NeuralNetEstimator<
     return self();
   }
 
+  /**
+   * Sets the shape each row's flat features are reshaped to before the first layer of the {@code
+   * network} param (for example {@code [1, 28, 28]}); empty for flat rows.
+   */
+  public E setInputShape(int[] value) {
+    set(inputShape(), value.clone());
+    return self();
+  }
+
   /** Sets the loss function. */
   public E setLoss(String value) {
     set(loss(), value);

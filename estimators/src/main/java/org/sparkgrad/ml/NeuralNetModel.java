@@ -86,7 +86,11 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     return weights.clone();
   }
 
-  /** The trained network as an engine module, in evaluation mode (a new instance each call). */
+  /**
+   * The trained network as an engine module, in evaluation mode (a new instance each call). It
+   * takes input already shaped {@code [N, *inputShape]} (the reshape of flat features is not one of
+   * its layers), and an {@code embedding} first layer takes float indices.
+   */
   public Sequential toModule() {
     Replica r = new Replica(spec, Device.CPU);
     r.setWeights(weights);

@@ -50,6 +50,7 @@ public final class NeuralNetParamSet implements Serializable {
   final Param<String> activation;
   final DoubleParam dropout;
   final Param<String> network;
+  final IntArrayParam inputShape;
   final Param<String> loss;
   final Param<String> optimizer;
   final DoubleParam learningRate;
@@ -137,8 +138,19 @@ public final class NeuralNetParamSet implements Serializable {
             "network",
             "JSON description of a Sequential network ({\"layers\": [{\"type\": \"linear\","
                 + " \"in_features\": 4, \"out_features\": 16}, {\"type\": \"relu\"}, ...]});"
-                + " empty: build the simple network from hiddenLayers, activation and dropout",
-            ParamCheck.notNull("network"));
+                + " empty: build the simple network from hiddenLayers, activation and dropout;"
+                + " malformed JSON or an unknown layer fails when set",
+            new NetworkCheck());
+    ParamCheck<int[]> shapeCheck = ParamCheck.allPositive("inputShape");
+    inputShape =
+        new IntArrayParam(
+            owner,
+            "inputShape",
+            "shape each row's flat features are reshaped to (row-major) before the network's"
+                + " first layer, for example [1, 28, 28] for 28x28 images of one channel ("
+                + shapeCheck.rule()
+                + "; its product must be the features size; empty: flat rows); needs network",
+            shapeCheck);
     loss =
         choice(
             owner, "loss", "loss function", classifier ? CLASSIFICATION_LOSSES : REGRESSION_LOSSES);
@@ -303,6 +315,7 @@ public final class NeuralNetParamSet implements Serializable {
     owner.setDefault(activation, "relu");
     owner.setDefault(dropout, 0.0);
     owner.setDefault(network, "");
+    owner.setDefault(inputShape, new int[0]);
     owner.setDefault(optimizer, "adam");
     owner.setDefault(learningRate, 1e-3);
     owner.setDefault(momentum, 0.0);

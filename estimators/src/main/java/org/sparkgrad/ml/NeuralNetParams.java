@@ -111,6 +111,20 @@ public interface NeuralNetParams extends Params {
     return getOrDefault(network());
   }
 
+  /**
+   * Param for the shape each row's flat features are reshaped to before the network's first layer,
+   * row-major (for example {@code [1, 28, 28]} for 28x28 images of one channel); empty for flat
+   * rows.
+   */
+  default IntArrayParam inputShape() {
+    return paramSet().inputShape;
+  }
+
+  /** Returns the shape rows are reshaped to; empty for flat rows. */
+  default int[] getInputShape() {
+    return getOrDefault(inputShape()).clone();
+  }
+
   /** Param for the loss function. */
   default Param<String> loss() {
     return paramSet().loss;

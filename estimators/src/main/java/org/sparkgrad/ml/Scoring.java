@@ -55,7 +55,9 @@ final class Scoring {
       String device) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     Broadcast<float[]> w = jsc.broadcast(weights);
-    FeatureReader reader = new FeatureReader(featuresCol, numFeatures, "the model's input size");
+    FeatureReader reader =
+        new FeatureReader(featuresCol, numFeatures, "the model's input size")
+            .withIndices(spec.embeddingIndices());
     int featuresIndex = df.schema().fieldIndex(featuresCol);
     int inputCols = df.schema().size();
     MapPartitionsFunction<Row, Row> fn =

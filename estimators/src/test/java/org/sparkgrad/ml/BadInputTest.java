@@ -182,12 +182,14 @@ class BadInputTest {
   }
 
   @Test
-  void malformedNetworkJson() {
-    NeuralNetClassifier c =
-        QUICK.copy(new org.apache.spark.ml.param.ParamMap()).setNetwork("{\"layers\": [");
-    assertThatThrownBy(() -> c.fit(frame(0, null)))
+  void malformedNetworkJsonFailsWhenSet() {
+    NeuralNetClassifier c = QUICK.copy(new org.apache.spark.ml.param.ParamMap());
+    assertThatThrownBy(() -> c.setNetwork("{\"layers\": ["))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("network JSON is malformed: invalid JSON at position 12");
+    assertThatThrownBy(() -> c.setNetwork("{\"layers\": [{\"type\": \"conv3d\"}]}"))
+        .hasMessageStartingWith("network layer 0: unknown type 'conv3d'; expected one of");
+    assertThat(c.getNetwork()).isEmpty();
   }
 
   @Test

@@ -29,6 +29,7 @@ class ParamsTest {
           "hiddenLayers",
           "inferBatchSize",
           "initialWeightsPath",
+          "inputShape",
           "keepCheckpoints",
           "labelCol",
           "learningRate",

@@ -38,6 +38,8 @@ public final class DataPreparation {
    * @param weightCol null for none
    * @param validationCol null for none
    * @param numReplicas partitions to train on; 0 for the input's, at most the default parallelism
+   * @param embeddingIndices when &gt; 0, every feature must be an integer index in {@code [0,
+   *     embeddingIndices)} (the network starts with an embedding); 0 for any finite value
    */
   public record Request(
       String featuresCol,
@@ -45,7 +47,19 @@ public final class DataPreparation {
       String weightCol,
       String validationCol,
       boolean classification,
-      int numReplicas) {}
+      int numReplicas,
+      int embeddingIndices) {
+    /** A request whose features may be any finite values. */
+    public Request(
+        String featuresCol,
+        String labelCol,
+        String weightCol,
+        String validationCol,
+        boolean classification,
+        int numReplicas) {
+      this(featuresCol, labelCol, weightCol, validationCol, classification, numReplicas, 0);
+    }
+  }
 
   /**
    * The sizes found before converting.
@@ -161,7 +175,8 @@ public final class DataPreparation {
     }
     RowReader reader =
         new RowReader(
-            new FeatureReader(req.featuresCol(), ins.numFeatures(), ins.featuresOrigin()),
+            new FeatureReader(req.featuresCol(), ins.numFeatures(), ins.featuresOrigin())
+                .withIndices(req.embeddingIndices()),
             req.labelCol(),
             ins.labelDim(),
             req.classification(),

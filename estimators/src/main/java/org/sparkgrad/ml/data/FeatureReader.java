@@ -18,6 +18,7 @@ public final class FeatureReader implements Serializable {
   private final String column;
   private final int size;
   private final String sizeOrigin;
+  private final int indexLimit;
 
   /**
    * A reader of column {@code column} with vectors of {@code size} values.
@@ -25,9 +26,22 @@ public final class FeatureReader implements Serializable {
    * @param sizeOrigin where the size comes from, for messages ("the size of the first row")
    */
   public FeatureReader(String column, int size, String sizeOrigin) {
+    this(column, size, sizeOrigin, 0);
+  }
+
+  private FeatureReader(String column, int size, String sizeOrigin, int indexLimit) {
     this.column = column;
     this.size = size;
     this.sizeOrigin = sizeOrigin;
+    this.indexLimit = indexLimit;
+  }
+
+  /**
+   * This reader, also checking that every value is an integer in {@code [0, limit)}: the features
+   * are the indices of an embedding of {@code limit} rows. 0 for no such check.
+   */
+  public FeatureReader withIndices(int limit) {
+    return new FeatureReader(column, size, sizeOrigin, limit);
   }
 
   /** The number of features. */
@@ -88,6 +102,21 @@ public final class FeatureReader implements Serializable {
             + " in row "
             + BadRowException.ROW
             + "; features must be finite (and fit in a float)";
+      }
+      if (indexLimit > 0 && !(out[i] >= 0 && out[i] < indexLimit && out[i] == Math.rint(out[i]))) {
+        return "column '"
+            + column
+            + "' has "
+            + out[i]
+            + " at index "
+            + i
+            + " in row "
+            + BadRowException.ROW
+            + "; the network's first layer is an embedding of num_embeddings="
+            + indexLimit
+            + ", so each feature must be an integer index in [0, "
+            + indexLimit
+            + ")";
       }
     }
     return null;

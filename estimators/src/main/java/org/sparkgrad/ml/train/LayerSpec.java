@@ -1,6 +1,7 @@
 package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sparkgrad.nn.GELU;
@@ -14,11 +15,22 @@ import org.sparkgrad.tensor.Generator;
 
 /**
  * One layer of a {@link NetworkSpec}: its JSON form, the module it builds, and how it changes the
- * width of a row. Only layers that treat every row on its own are offered, so that a minibatch
+ * shape of a row. Only layers that treat every row on its own are offered, so that a minibatch
  * split over partitions computes what the whole minibatch would ({@code BatchNorm1d} mixes rows and
  * is therefore not a layer here).
+ *
+ * <p>Shapes here are per row, without the batch dimension: {@code [C, H, W]} for an image.
  */
-public sealed interface LayerSpec extends Serializable {
+public sealed interface LayerSpec extends Serializable
+    permits LayerSpec.Linear,
+        LayerSpec.Activation,
+        LayerSpec.LeakyRelu,
+        LayerSpec.Dropout,
+        LayerSpec.LayerNormSpec,
+        Conv2dSpec,
+        PoolSpec,
+        FlattenSpec,
+        EmbeddingSpec {
   /** The {@code "type"} of the layer's JSON object. */
   String type();
 
@@ -27,6 +39,30 @@ public sealed interface LayerSpec extends Serializable {
 
   /** A new module, drawing any initial weights from {@code gen}. */
   Module build(Generator gen);
+
+  /**
+   * The shape of a row this layer outputs for input rows of shape {@code in}.
+   *
+   * @param source what gives {@code in}, for messages ("the layer before it outputs")
+   * @throws IllegalArgumentException saying what the layer needs and what {@code source} gives,
+   *     phrased to follow the layer's name ("has in_features=5 but ...")
+   */
+  int[] outputShape(int[] in, String source);
+
+  /** The input shape this layer implies when no earlier layer or param gives one, or null. */
+  default int[] impliedInput() {
+    return null;
+  }
+
+  /** Whether the layer takes any shape of row, so that it needs no known input shape. */
+  default boolean anyShape() {
+    return false;
+  }
+
+  /** A row shape as messages show it: a vector's width as a number, else {@code [C, H, W]}. */
+  static String show(int[] shape) {
+    return shape.length == 1 ? Integer.toString(shape[0]) : Arrays.toString(shape);
+  }
 
   /** {@code nn.Linear(inFeatures, outFeatures, bias)}. */
   record Linear(int inFeatures, int outFeatures, boolean bias) implements LayerSpec {
@@ -59,6 +95,22 @@ public sealed interface LayerSpec extends Serializable {
     public Module build(Generator gen) {
       return new org.sparkgrad.nn.Linear(inFeatures, outFeatures, bias, gen);
     }
+
+    @Override
+    public int[] outputShape(int[] in, String source) {
+      if (in[in.length - 1] != inFeatures) {
+        throw new IllegalArgumentException(
+            "has in_features=" + inFeatures + " but " + source + " " + show(in));
+      }
+      int[] out = in.clone();
+      out[out.length - 1] = outFeatures;
+      return out;
+    }
+
+    @Override
+    public int[] impliedInput() {
+      return new int[] {inFeatures};
+    }
   }
 
   /** A parameter-free activation: {@code relu}, {@code tanh}, {@code sigmoid} or {@code gelu}. */
@@ -86,6 +138,16 @@ public sealed interface LayerSpec extends Serializable {
         default -> throw new IllegalStateException("unreachable: " + type);
       };
     }
+
+    @Override
+    public int[] outputShape(int[] in, String source) {
+      return in;
+    }
+
+    @Override
+    public boolean anyShape() {
+      return true;
+    }
   }
 
   /** {@code nn.LeakyReLU(negativeSlope)}. */
@@ -105,6 +167,16 @@ public sealed interface LayerSpec extends Serializable {
     @Override
     public Module build(Generator gen) {
       return new LeakyReLU(negativeSlope);
+    }
+
+    @Override
+    public int[] outputShape(int[] in, String source) {
+      return in;
+    }
+
+    @Override
+    public boolean anyShape() {
+      return true;
     }
   }
 
@@ -135,6 +207,16 @@ public sealed interface LayerSpec extends Serializable {
     @Override
     public Module build(Generator gen) {
       return new org.sparkgrad.nn.Dropout(p);
+    }
+
+    @Override
+    public int[] outputShape(int[] in, String source) {
+      return in;
+    }
+
+    @Override
+    public boolean anyShape() {
+      return true;
     }
   }
 
@@ -170,9 +252,24 @@ public sealed interface LayerSpec extends Serializable {
     public Module build(Generator gen) {
       return new LayerNorm(new int[] {normalizedShape}, eps, elementwiseAffine);
     }
+
+    @Override
+    public int[] outputShape(int[] in, String source) {
+      if (in[in.length - 1] != normalizedShape) {
+        throw new IllegalArgumentException(
+            "has normalized_shape=" + normalizedShape + " but " + source + " " + show(in));
+      }
+      return in;
+    }
+
+    @Override
+    public int[] impliedInput() {
+      return new int[] {normalizedShape};
+    }
   }
 
-  private static Map<String, Object> base(String type) {
+  /** A new JSON object with {@code "type": type}. */
+  static Map<String, Object> base(String type) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", type);
     return m;

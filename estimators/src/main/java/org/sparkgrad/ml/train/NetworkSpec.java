@@ -2,91 +2,128 @@ package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.util.Json;
 
 /**
  * A {@code Sequential} network described as data, so that it can be given as a param, shipped to
- * executors and saved beside the weights. JSON form (PyTorch's argument names):
+ * executors and saved beside the weights. JSON form (PyTorch's layer and argument names):
  *
  * <pre>{@code
- * {"layers": [
- *   {"type": "linear", "in_features": 784, "out_features": 128, "bias": true},
+ * {"input_shape": [1, 28, 28],
+ *  "layers": [
+ *   {"type": "conv2d", "in_channels": 1, "out_channels": 8, "kernel_size": 3, "padding": 1},
  *   {"type": "relu"},
+ *   {"type": "max_pool2d", "kernel_size": 2},
+ *   {"type": "flatten"},
  *   {"type": "dropout", "p": 0.2},
- *   {"type": "layer_norm", "normalized_shape": 128, "eps": 1e-5, "elementwise_affine": true},
- *   {"type": "linear", "in_features": 128, "out_features": 10}
+ *   {"type": "linear", "in_features": 1568, "out_features": 10}
  * ]}
  * }</pre>
  *
  * <p>Layer types: {@code linear}, {@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu}, {@code
- * leaky_relu} ({@code negative_slope}, default 0.01), {@code dropout} ({@code p}) and {@code
- * layer_norm}. The network needs at least one {@code linear}; each layer's input width must be the
- * previous output width. Its input size is the first {@code linear}'s {@code in_features}, its
- * output size the last one's {@code out_features}. Built with a seed, the parameters are drawn in
- * layer order from one generator, so the same spec and seed give the same initial weights.
+ * leaky_relu}, {@code dropout}, {@code layer_norm}, {@code conv2d}, {@code max_pool2d}, {@code
+ * avg_pool2d}, {@code flatten} and {@code embedding} (see docs/NETWORKS.md). Each row's flat
+ * features are reshaped to {@code input_shape} (the {@code inputShape} param) before the first
+ * layer; without it a row is a vector whose width the first sized layer ({@code linear}, {@code
+ * layer_norm}) gives. Each layer's input shape must be what the layer before it outputs, and the
+ * last layer must output a vector (one value per output). The network needs at least one {@code
+ * linear}. Built with a seed, the parameters are drawn in layer order from one generator, so the
+ * same spec and seed give the same initial weights; the state-dict names are those of PyTorch's
+ * {@code nn.Sequential} of the same layers ({@code 0.weight}, ...), since the reshape to {@code
+ * input_shape} is not a layer.
  */
 public final class NetworkSpec implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** The parameter-free activations. */
   public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu");
 
   private final List<LayerSpec> layers;
+  private final int[] inputShape;
   private final int inputSize;
   private final int outputSize;
 
   /**
-   * A network of {@code layers}.
+   * A network of {@code layers} taking flat rows.
    *
-   * @throws IllegalArgumentException if there is no linear layer or widths do not chain
+   * @throws IllegalArgumentException if there is no linear layer or the shapes do not chain
    */
   public NetworkSpec(List<LayerSpec> layers) {
+    this(layers, null);
+  }
+
+  /**
+   * A network of {@code layers} whose rows are reshaped to {@code inputShape} (null or empty: flat
+   * rows).
+   *
+   * @throws IllegalArgumentException naming the layer whose input shape does not fit, or if there
+   *     is no linear layer
+   */
+  public NetworkSpec(List<LayerSpec> layers, int[] inputShape) {
     this.layers = List.copyOf(layers);
-    int in = -1;
-    int width = -1;
-    for (int i = 0; i < this.layers.size(); i++) {
-      LayerSpec l = this.layers.get(i);
-      if (l instanceof LayerSpec.Linear lin) {
-        if (width >= 0 && lin.inFeatures() != width) {
-          throw new IllegalArgumentException(
-              "network layer "
-                  + i
-                  + " (linear) has in_features="
-                  + lin.inFeatures()
-                  + " but the layer before it outputs "
-                  + width);
-        }
-        if (in < 0) {
-          in = lin.inFeatures();
-        }
-        width = lin.outFeatures();
-      } else if (l instanceof LayerSpec.LayerNormSpec ln) {
-        if (width >= 0 && ln.normalizedShape() != width) {
-          throw new IllegalArgumentException(
-              "network layer "
-                  + i
-                  + " (layer_norm) has normalized_shape="
-                  + ln.normalizedShape()
-                  + " but the layer before it outputs "
-                  + width);
-        }
-        if (width < 0) {
-          width = ln.normalizedShape();
-          in = width;
-        }
-      }
-    }
-    if (in < 0 || !this.layers.stream().anyMatch(l -> l instanceof LayerSpec.Linear)) {
+    this.inputShape = inputShape == null || inputShape.length == 0 ? null : inputShape.clone();
+    if (!this.layers.stream().anyMatch(l -> l instanceof LayerSpec.Linear)) {
       throw new IllegalArgumentException("network needs at least one linear layer");
     }
-    this.inputSize = in;
-    this.outputSize = width;
+    int[] first = this.inputShape;
+    int[] shape = first;
+    String source = "the inputShape param gives";
+    for (int i = 0; i < this.layers.size(); i++) {
+      LayerSpec l = this.layers.get(i);
+      String what = "network layer " + i + " (" + l.type() + ")";
+      if (l instanceof EmbeddingSpec && i > 0) {
+        throw new IllegalArgumentException(
+            what + " must be the first layer: it reads the features as indices");
+      }
+      if (shape == null) {
+        shape = l.impliedInput();
+        first = shape;
+        if (shape == null) {
+          if (l.anyShape()) {
+            continue;
+          }
+          throw new IllegalArgumentException(
+              what
+                  + " needs the shape of a row: set the inputShape param (for example [1, 28, 28]"
+                  + " for 28x28 images of one channel)");
+        }
+      }
+      int[] out;
+      try {
+        out = l.outputShape(shape, source);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(what + " " + e.getMessage(), e);
+      }
+      source = "the layer before it outputs";
+      shape = out;
+    }
+    if (shape.length != 1) {
+      throw new IllegalArgumentException(
+          "network: the last layer outputs "
+              + LayerSpec.show(shape)
+              + " per row; the network must output a vector per row (end with flatten and"
+              + " linear)");
+    }
+    this.inputSize = product(first);
+    this.outputSize = shape[0];
+  }
+
+  private static int product(int[] shape) {
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "network input shape " + Arrays.toString(shape) + " has more than 2^31 values");
+    }
+    return (int) n;
   }
 
   /**
@@ -113,115 +150,33 @@ public final class NetworkSpec implements Serializable {
    * Parses the JSON form.
    *
    * @throws IllegalArgumentException naming the position of malformed JSON, or the layer and key
-   *     that is missing, unknown or out of range
+   *     that is missing, unknown or out of range, or the layer whose shapes do not chain
    */
   public static NetworkSpec parse(String json) {
-    Map<String, Object> root;
-    try {
-      root = Json.parseObject(json);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("network JSON is malformed: " + e.getMessage(), e);
-    }
-    checkKeys(root, Set.of("layers"), "network JSON");
-    if (!root.containsKey("layers")) {
-      throw new IllegalArgumentException("network JSON needs a \"layers\" array");
-    }
-    List<Object> items = Json.asList(root.get("layers"), "network JSON \"layers\"");
-    List<LayerSpec> layers = new ArrayList<>();
-    for (int i = 0; i < items.size(); i++) {
-      layers.add(parseLayer(Json.asObject(items.get(i), "network layer " + i), i));
-    }
-    return new NetworkSpec(layers);
+    NetworkJson.Parsed p = NetworkJson.parse(json);
+    return new NetworkSpec(p.layers(), p.inputShape());
   }
 
-  private static LayerSpec parseLayer(Map<String, Object> o, int i) {
-    String what = "network layer " + i;
-    if (!(o.get("type") instanceof String type)) {
-      throw new IllegalArgumentException(what + " needs a string \"type\"");
-    }
-    try {
-      return switch (type) {
-        case "linear" -> {
-          checkKeys(o, Set.of("type", "in_features", "out_features", "bias"), what);
-          yield new LayerSpec.Linear(
-              intKey(o, "in_features", what),
-              intKey(o, "out_features", what),
-              boolKey(o, "bias", true, what));
-        }
-        case "relu", "tanh", "sigmoid", "gelu" -> {
-          checkKeys(o, Set.of("type"), what);
-          yield new LayerSpec.Activation(type);
-        }
-        case "leaky_relu" -> {
-          checkKeys(o, Set.of("type", "negative_slope"), what);
-          yield new LayerSpec.LeakyRelu(doubleKey(o, "negative_slope", 0.01, what));
-        }
-        case "dropout" -> {
-          checkKeys(o, Set.of("type", "p"), what);
-          yield new LayerSpec.Dropout(doubleKey(o, "p", 0.5, what));
-        }
-        case "layer_norm" -> {
-          checkKeys(o, Set.of("type", "normalized_shape", "eps", "elementwise_affine"), what);
-          yield new LayerSpec.LayerNormSpec(
-              intKey(o, "normalized_shape", what),
-              doubleKey(o, "eps", 1e-5, what),
-              boolKey(o, "elementwise_affine", true, what));
-        }
-        default ->
-            throw new IllegalArgumentException(
-                "unknown type '"
-                    + type
-                    + "'; expected one of [linear, relu, tanh, sigmoid, gelu, leaky_relu, dropout,"
-                    + " layer_norm]");
-      };
-    } catch (IllegalArgumentException e) {
-      throw e.getMessage().startsWith(what)
-          ? e
-          : new IllegalArgumentException(what + ": " + e.getMessage(), e);
-    }
+  /**
+   * Parses the JSON form's layers, each checked on its own; how they chain is not checked (it can
+   * depend on an input shape given elsewhere). An {@code input_shape} in the JSON is checked and
+   * ignored.
+   *
+   * @throws IllegalArgumentException naming the position of malformed JSON, or the layer and key
+   *     that is missing, unknown or out of range
+   */
+  public static List<LayerSpec> parseLayers(String json) {
+    return NetworkJson.parse(json).layers();
   }
 
-  private static void checkKeys(Map<String, Object> o, Set<String> allowed, String what) {
-    for (String k : o.keySet()) {
-      if (!allowed.contains(k)) {
-        throw new IllegalArgumentException(
-            what
-                + " has unknown key \""
-                + k
-                + "\"; allowed: "
-                + allowed.stream().sorted().toList());
-      }
-    }
+  /** The JSON form's {@code input_shape}, or null when it has none (checked as {@link #parse}). */
+  public static int[] parseInputShape(String json) {
+    return NetworkJson.parse(json).inputShape();
   }
 
-  private static int intKey(Map<String, Object> o, String key, String what) {
-    Object v = o.get(key);
-    if (!(v instanceof Long l) || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(what + " needs an integer \"" + key + "\", got " + v);
-    }
-    return l.intValue();
-  }
-
-  private static double doubleKey(Map<String, Object> o, String key, double dflt, String what) {
-    Object v = o.get(key);
-    if (v == null && !o.containsKey(key)) {
-      return dflt;
-    }
-    if (!(v instanceof Number n)) {
-      throw new IllegalArgumentException(what + " needs a number \"" + key + "\", got " + v);
-    }
-    return n.doubleValue();
-  }
-
-  private static boolean boolKey(Map<String, Object> o, String key, boolean dflt, String what) {
-    Object v = o.get(key);
-    if (v == null && !o.containsKey(key)) {
-      return dflt;
-    }
-    if (!(v instanceof Boolean b)) {
-      throw new IllegalArgumentException(what + " needs a boolean \"" + key + "\", got " + v);
-    }
-    return b;
+  /** This network with rows reshaped to {@code shape} (null or empty: flat rows). */
+  public NetworkSpec withInputShape(int[] shape) {
+    return new NetworkSpec(layers, shape);
   }
 
   /** The JSON form, which {@link #parse} reads back to an equal spec. */
@@ -231,6 +186,13 @@ public final class NetworkSpec implements Serializable {
       items.add(l.toJson());
     }
     Map<String, Object> root = new LinkedHashMap<>();
+    if (inputShape != null) {
+      List<Object> dims = new ArrayList<>();
+      for (int d : inputShape) {
+        dims.add(d);
+      }
+      root.put("input_shape", dims);
+    }
     root.put("layers", items);
     return Json.write(root);
   }
@@ -240,7 +202,12 @@ public final class NetworkSpec implements Serializable {
     return layers;
   }
 
-  /** The width of an input row. */
+  /** The shape each row's features are reshaped to before the first layer, or null for none. */
+  public int[] inputShape() {
+    return inputShape == null ? null : inputShape.clone();
+  }
+
+  /** The width of an input row (the product of {@link #inputShape} when there is one). */
   public int inputSize() {
     return inputSize;
   }
@@ -248,6 +215,11 @@ public final class NetworkSpec implements Serializable {
   /** The width of an output row. */
   public int outputSize() {
     return outputSize;
+  }
+
+  /** The embedding's {@code num_embeddings} when the first layer is one, else 0. */
+  public int embeddingIndices() {
+    return layers.get(0) instanceof EmbeddingSpec e ? e.numEmbeddings() : 0;
   }
 
   /**
@@ -264,12 +236,14 @@ public final class NetworkSpec implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NetworkSpec other && layers.equals(other.layers);
+    return o instanceof NetworkSpec other
+        && layers.equals(other.layers)
+        && Arrays.equals(inputShape, other.inputShape);
   }
 
   @Override
   public int hashCode() {
-    return layers.hashCode();
+    return 31 * layers.hashCode() + Arrays.hashCode(inputShape);
   }
 
   @Override

@@ -15,7 +15,8 @@ import org.sparkgrad.tensor.Tensor;
 /**
  * A copy of the network on one device, into which the master weights are loaded before each use. In
  * training mode its {@code Dropout} layers are applied as {@link KeyedDropout}, so masks depend on
- * row ids, not on the batch a row lands in.
+ * row ids, not on the batch a row lands in. Each row's flat features are reshaped to the spec's
+ * input shape before the first layer.
  *
  * <p>The weights are handled as one flat float vector: the parameters in {@code
  * Module.parameters()} order, each row-major, which is also the order of the state dict.
@@ -39,6 +40,7 @@ public final class Replica {
   private final Sequential net;
   private final List<Tensor> params;
   private final Device device;
+  private final int[] inputShape;
 
   /** A replica of {@code spec} on {@code device}, with freshly initialised weights. */
   public Replica(NetworkSpec spec, Device device) {
@@ -47,6 +49,7 @@ public final class Replica {
     this.net = s;
     this.params = s.parameters();
     this.device = device;
+    this.inputShape = spec.inputShape();
   }
 
   /**
@@ -221,7 +224,7 @@ public final class Replica {
    */
   public Tensor forwardTrain(Tensor x, long[] rowIds, long seed, int epoch, int step) {
     net.train();
-    Tensor h = x;
+    Tensor h = shaped(x);
     for (int i = 0; i < net.size(); i++) {
       Module m = net.get(i);
       if (m instanceof Dropout d) {
@@ -236,6 +239,20 @@ public final class Replica {
   /** The evaluation-mode forward pass (dropout off); call inside {@link NoGrad}. */
   public Tensor forwardEval(Tensor x) {
     net.eval();
-    return net.forward(x);
+    return net.forward(shaped(x));
+  }
+
+  /**
+   * The flat {@code [rows, features]} input reshaped to {@code [rows, inputShape...]} (row-major,
+   * as {@code x.view(-1, *input_shape)} in PyTorch), or as it is without an input shape.
+   */
+  private Tensor shaped(Tensor x) {
+    if (inputShape == null) {
+      return x;
+    }
+    int[] s = new int[inputShape.length + 1];
+    s[0] = x.size(0);
+    System.arraycopy(inputShape, 0, s, 1, inputShape.length);
+    return x.reshape(s);
   }
 }

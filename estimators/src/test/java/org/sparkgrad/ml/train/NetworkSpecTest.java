@@ -105,7 +105,7 @@ class NetworkSpecTest {
     assertThatThrownBy(() -> NetworkSpec.parse("{\"layers\": [{\"type\": \"relu\"}]}"))
         .hasMessage("network needs at least one linear layer");
     assertThatThrownBy(() -> NetworkSpec.parse("{\"layer\": []}"))
-        .hasMessage("network JSON has unknown key \"layer\"; allowed: [layers]");
+        .hasMessage("network JSON has unknown key \"layer\"; allowed: [input_shape, layers]");
     assertThatThrownBy(() -> NetworkSpec.parse("[1, 2]"))
         .hasMessageStartingWith("network JSON is malformed: ");
     assertThatThrownBy(() -> new NetworkSpec(List.of()))
