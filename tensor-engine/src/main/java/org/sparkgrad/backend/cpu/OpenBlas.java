@@ -23,11 +23,11 @@ final class OpenBlas implements CpuBlas {
 
   OpenBlas(int threads) {
     // Loading the class extracts and links the native library; failures surface here.
-    openblas_nolapack.blas_set_num_threads(threads);
+    BundledThreads.set(threads);
     this.name =
         openblas_nolapack.OPENBLAS_VERSION.trim()
             + " ("
-            + openblas_nolapack.blas_get_num_threads()
+            + threads
             + " thread"
             + (threads == 1 ? "" : "s")
             + ")";
@@ -47,6 +47,8 @@ final class OpenBlas implements CpuBlas {
       if (f[i] == null || f[i].capacity() < n) {
         if (f[i] != null) {
           f[i].close();
+          // A failed allocation below (JavaCPP's OutOfMemoryError) must not leave a closed buffer.
+          f[i] = null;
         }
         f[i] = new FloatPointer(Math.max(n, 1024));
       }
@@ -57,6 +59,8 @@ final class OpenBlas implements CpuBlas {
       if (d[i] == null || d[i].capacity() < n) {
         if (d[i] != null) {
           d[i].close();
+          // A failed allocation below (JavaCPP's OutOfMemoryError) must not leave a closed buffer.
+          d[i] = null;
         }
         d[i] = new DoublePointer(Math.max(n, 256));
       }
