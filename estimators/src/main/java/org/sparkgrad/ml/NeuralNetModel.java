@@ -19,6 +19,7 @@ import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.Tensor;
+import scala.Option;
 
 /**
  * What the two fitted models share: the network spec and its trained weights, the params, the
@@ -208,9 +209,13 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   /** As {@link #exportOnnx(String)}, replacing an existing file if {@code overwrite}. */
   public void exportOnnx(String path, boolean overwrite) {
     byte[] bytes = new OnnxExporter().export(spec, stateDict(), getFeaturesCol(), onnxOutputs());
+    Option<SparkSession> session = SparkSession.getActiveSession();
+    if (session.isEmpty()) {
+      session = SparkSession.getDefaultSession();
+    }
     Configuration conf =
-        SparkSession.getActiveSession().isDefined()
-            ? SparkSession.getActiveSession().get().sparkContext().hadoopConfiguration()
+        session.isDefined()
+            ? session.get().sparkContext().hadoopConfiguration()
             : new Configuration();
     OnnxFiles.write(path, bytes, overwrite, conf);
   }

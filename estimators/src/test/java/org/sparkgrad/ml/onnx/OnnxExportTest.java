@@ -256,6 +256,17 @@ class OnnxExportTest {
     }
   }
 
+  @Test
+  void aSavedAndLoadedModelExportsTheSameFile() throws IOException {
+    Path fitted = dir.resolve("fitted.onnx");
+    Path loaded = dir.resolve("loaded.onnx");
+    classifier.exportOnnx(fitted.toString());
+    String saved = dir.resolve("saved-model").toString();
+    classifier.write().save(saved);
+    NeuralNetClassificationModel.load(saved).exportOnnx(loaded.toString());
+    assertThat(Files.readAllBytes(loaded)).isEqualTo(Files.readAllBytes(fitted));
+  }
+
   private static float[][] features(List<Row> rows, String col) {
     float[][] x = new float[rows.size()][];
     for (int i = 0; i < x.length; i++) {
