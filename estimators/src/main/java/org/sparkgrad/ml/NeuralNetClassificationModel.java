@@ -5,6 +5,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.io.ModelReader;
+import org.sparkgrad.ml.onnx.OnnxOutputs;
 import org.sparkgrad.ml.train.NetworkSpec;
 
 /**
@@ -100,6 +101,12 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
         !getRawPredictionCol().isEmpty(),
         !getProbabilityCol().isEmpty(),
         !getPredictionCol().isEmpty());
+  }
+
+  @Override
+  OnnxOutputs onnxOutputs() {
+    return new OnnxOutputs.Classifier(
+        getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
   }
 
   /** A reader of saved models. */

@@ -1,20 +1,26 @@
 package org.sparkgrad.ml;
 
 import java.util.LinkedHashMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.data.Columns;
 import org.sparkgrad.ml.io.ModelWriter;
+import org.sparkgrad.ml.onnx.OnnxExporter;
+import org.sparkgrad.ml.onnx.OnnxFiles;
+import org.sparkgrad.ml.onnx.OnnxOutputs;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.Tensor;
+import scala.Option;
 
 /**
  * What the two fitted models share: the network spec and its trained weights, the params, the
@@ -205,6 +211,35 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
         outputs(),
         getInferBatchSize(),
         getDevice());
+  }
+
+  /** The ONNX outputs that match this model's output columns. */
+  abstract OnnxOutputs onnxOutputs();
+
+  /**
+   * Exports the network with its trained weights as an ONNX model file (opset {@value
+   * OnnxExporter#OPSET}) at the Hadoop path {@code path}, for serving outside Spark: input {@code
+   * featuresCol} ({@code [N, numFeatures]} float32), outputs named like the model's output columns.
+   * See {@code docs/ONNX.md} for the layers that export.
+   *
+   * @throws IllegalArgumentException if the file exists, or naming a layer that does not export
+   */
+  public void exportOnnx(String path) {
+    exportOnnx(path, false);
+  }
+
+  /** As {@link #exportOnnx(String)}, replacing an existing file if {@code overwrite}. */
+  public void exportOnnx(String path, boolean overwrite) {
+    byte[] bytes = new OnnxExporter().export(spec, stateDict(), getFeaturesCol(), onnxOutputs());
+    Option<SparkSession> session = SparkSession.getActiveSession();
+    if (session.isEmpty()) {
+      session = SparkSession.getDefaultSession();
+    }
+    Configuration conf =
+        session.isDefined()
+            ? session.get().sparkContext().hadoopConfiguration()
+            : new Configuration();
+    OnnxFiles.write(path, bytes, overwrite, conf);
   }
 
   /** A writer of MLlib's layout: {@code metadata/} and {@code data/} (see {@link ModelWriter}). */

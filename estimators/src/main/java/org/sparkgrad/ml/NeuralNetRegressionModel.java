@@ -5,6 +5,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.io.ModelReader;
+import org.sparkgrad.ml.onnx.OnnxOutputs;
 import org.sparkgrad.ml.train.NetworkSpec;
 
 /**
@@ -91,6 +92,11 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
   @Override
   Scoring.Outputs outputs() {
     return OutputColumns.regressorValues(!getPredictionCol().isEmpty(), vectorOutput);
+  }
+
+  @Override
+  OnnxOutputs onnxOutputs() {
+    return new OnnxOutputs.Regressor(getPredictionCol(), vectorOutput);
   }
 
   /** A reader of saved models. */

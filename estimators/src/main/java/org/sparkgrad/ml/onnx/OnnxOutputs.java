@@ -1,0 +1,80 @@
+package org.sparkgrad.ml.onnx;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.List;
+
+/**
+ * The graph outputs computed from the network's last value ({@code [N, width]} floats), named like
+ * the model's output columns; a column name that is empty leaves its output out, as it leaves the
+ * column out of {@code transform}.
+ */
+public sealed interface OnnxOutputs {
+  /** Adds the output nodes and declares the graph outputs. */
+  void add(OnnxGraph graph, String network, int width);
+
+  /**
+   * A classifier's outputs, as its {@code transform} computes them: the raw prediction, the logits
+   * shifted to mean 0 ({@code [N, C]} float); the probability, their softmax ({@code [N, C]}
+   * float); the prediction, the index of the first largest logit ({@code [N]} int64, where Spark's
+   * column holds the same index as a double).
+   */
+  record Classifier(String rawPredictionCol, String probabilityCol, String predictionCol)
+      implements OnnxOutputs {
+    @Override
+    public void add(OnnxGraph graph, String network, int width) {
+      if (rawPredictionCol.isEmpty() && probabilityCol.isEmpty() && predictionCol.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the model has no output column to export: rawPredictionCol, probabilityCol and"
+                + " predictionCol are all empty");
+      }
+      int f = TensorProto.DataType.FLOAT_VALUE;
+      if (!rawPredictionCol.isEmpty()) {
+        String mean =
+            graph.node(
+                "ReduceMean",
+                "outputs/logit_mean",
+                List.of(network),
+                OnnxGraph.attrs("axes", 1),
+                OnnxGraph.attr("keepdims", 1L));
+        graph.node("Sub", rawPredictionCol, List.of(network, mean));
+        graph.output(rawPredictionCol, f, -1, width);
+      }
+      if (!probabilityCol.isEmpty()) {
+        graph.node("Softmax", probabilityCol, List.of(network), OnnxGraph.attr("axis", 1L));
+        graph.output(probabilityCol, f, -1, width);
+      }
+      if (!predictionCol.isEmpty()) {
+        graph.node(
+            "ArgMax",
+            predictionCol,
+            List.of(network),
+            OnnxGraph.attr("axis", 1L),
+            OnnxGraph.attr("keepdims", 0L));
+        graph.output(predictionCol, TensorProto.DataType.INT64_VALUE, -1);
+      }
+    }
+  }
+
+  /**
+   * A regressor's {@code prediction}: {@code [N]} float for a number column, {@code [N, width]}
+   * float for a vector column.
+   */
+  record Regressor(String predictionCol, boolean vector) implements OnnxOutputs {
+    @Override
+    public void add(OnnxGraph graph, String network, int width) {
+      if (predictionCol.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the model has no output column to export: predictionCol is empty");
+      }
+      int f = TensorProto.DataType.FLOAT_VALUE;
+      if (vector) {
+        graph.node("Identity", predictionCol, List.of(network));
+        graph.output(predictionCol, f, -1, width);
+      } else {
+        String axes = graph.longs("outputs/squeeze_axes", 1);
+        graph.node("Squeeze", predictionCol, List.of(network, axes));
+        graph.output(predictionCol, f, -1);
+      }
+    }
+  }
+}
