@@ -144,11 +144,7 @@ public final class TrainJob {
     Map<String, Object> summary =
         SummaryJson.build(o, model.summary(), counts, metrics, fitSeconds);
     JobFiles.write(spark, o.summary(), SummaryJson.toBytes(summary), o.overwrite());
-    JobFiles.write(
-        spark,
-        o.plot(),
-        CurvePlot.png(CurvePlot.render(model.summary(), metricName)),
-        o.overwrite());
+    JobFiles.write(spark, o.plot(), CurvePlot.png(model.summary(), metricName), o.overwrite());
 
     out.printf(Locale.ROOT, "trained in %.1f s%n", fitSeconds);
     if (!metrics.isEmpty()) {
