@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.sparkgrad.io.StateDict;
-import org.sparkgrad.it.support.ChildJvm;
+import org.sparkgrad.it.support.ClusterSettings;
 import org.sparkgrad.it.support.DistJar;
 import org.sparkgrad.it.support.LocalSpark;
-import org.sparkgrad.it.support.StandaloneCluster;
+import org.sparkgrad.standalone.ChildJvm;
+import org.sparkgrad.standalone.StandaloneCluster;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -54,7 +55,7 @@ class ClusterJobsTest {
     deleteRecursively(work);
     Files.createDirectories(work);
     DistJar.path(); // fail before starting anything if the jar is missing
-    cluster = StandaloneCluster.start(2, "1g", 300);
+    cluster = ClusterSettings.startCluster(2, "1g", 300);
   }
 
   @AfterAll

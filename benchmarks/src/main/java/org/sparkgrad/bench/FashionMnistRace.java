@@ -53,11 +53,11 @@ public final class FashionMnistRace {
         o.partitions,
         o.quick ? " (--quick)" : "");
 
-    StandaloneCluster cluster = null;
+    BenchCluster cluster = null;
     if (o.cluster) {
       Path target = benchmarksTarget();
-      cluster = new StandaloneCluster(target.resolve("lib"), benchmarksJar(target), 2, 1, "3g");
-      StandaloneCluster c = cluster;
+      cluster = new BenchCluster(target.resolve("lib"), benchmarksJar(target), 2, "3g");
+      BenchCluster c = cluster;
       Runtime.getRuntime().addShutdownHook(new Thread(c::close));
       System.out.println("standalone cluster: " + cluster.masterUrl() + ", 2 workers x 1 core");
     }

@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A neural-network classifier trained data-parallel on Spark: every step, each partition computes
  * the gradient of its rows of the global minibatch, the gradients are summed with {@code
- * treeAggregate}, and the driver applies the optimizer (DESIGN.md section 4).
+ * treeAggregate}, and the driver applies the optimizer (docs/TRAINING.md).
  *
  * <pre>{@code
  * NeuralNetClassificationModel model = new NeuralNetClassifier()

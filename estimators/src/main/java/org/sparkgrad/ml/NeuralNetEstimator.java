@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
  * <p>It extends Spark's {@link Estimator} directly, with the params declared in the Java interface
  * {@link NeuralNetParams}, rather than MLlib's {@code ProbabilisticClassifier}: from Java, the
  * latter's Scala trait params would be built in the super constructor before this class's uid is
- * set (DESIGN.md section 4).
+ * set (docs/TRAINING.md).
  *
  * @param <M> the model
  * @param <E> the concrete estimator, returned by the setters

@@ -1,6 +1,7 @@
 package org.sparkgrad.examples;
 
 import java.io.PrintStream;
+import java.util.function.Predicate;
 import org.sparkgrad.backend.Backends;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.Device;
@@ -21,13 +22,22 @@ public final class DeviceSelection {
 
   /** {@code cuda:0} when its backend can start here, otherwise the CPU. */
   public static Device choose() {
+    return choose(Backends::isAvailable);
+  }
+
+  /** {@code cuda:0} if {@code available} says it can be used, otherwise the CPU. */
+  static Device choose(Predicate<Device> available) {
     Device gpu = Device.cuda(0);
-    return Backends.isAvailable(gpu) ? gpu : Device.CPU;
+    return available.test(gpu) ? gpu : Device.CPU;
   }
 
   /** Chooses a device, prints it, runs the network there and returns the output (on the CPU). */
   public static Tensor run(PrintStream out) {
-    Device device = choose();
+    return run(out, choose());
+  }
+
+  /** Prints {@code device}, runs the network there and returns the output (on the CPU). */
+  static Tensor run(PrintStream out, Device device) {
     out.println("using device: " + device);
     Sequential model = SeedNetwork.create(new Generator(42));
     model.to(device);

@@ -1,8 +1,6 @@
 package org.sparkgrad.examples;
 
 import java.io.PrintStream;
-import java.util.HashSet;
-import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -25,20 +23,6 @@ import org.sparkgrad.ml.NeuralNetRegressionModel;
  * </pre>
  */
 public final class ScoreJob {
-  static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: ScoreJob --model MODEL_PATH --input PATH|generated --output PARQUET_PATH [options]",
-          "Scores a table with a saved Sparkgrad model (or a PipelineModel) and writes the rows with",
-          "the prediction columns as Parquet. Paths may be on any Hadoop file system.",
-          "",
-          "  --model PATH              the saved model (required)",
-          "  --output PATH             where the scored Parquet goes (required)",
-          "  --overwrite               replace an existing output",
-          "  --help                    print this and exit",
-          "Input (as for TrainJob; the label column is optional):",
-          InputOptions.USAGE.stripTrailing());
-
   private ScoreJob() {}
 
   /** What a run produced. */
@@ -56,18 +40,14 @@ public final class ScoreJob {
    * @throws UsageException for a bad command line or a missing file, naming the option or file
    */
   public static Result run(String[] args, PrintStream out) {
-    Set<String> options = new HashSet<>(InputOptions.OPTIONS);
-    options.add("model");
-    options.add("output");
-    CliArgs cli = CliArgs.parse(args, options, Set.of("overwrite", "help"));
-    if (cli.flag("help")) {
-      out.println(USAGE);
+    ScoreCommand command = new ScoreCommand();
+    if (!Cli.parse(command, args, out)) {
       return null;
     }
-    String modelPath = cli.required("model");
-    String output = cli.required("output");
-    InputOptions input = InputOptions.from(cli);
-    boolean overwrite = cli.flag("overwrite");
+    String modelPath = Cli.required("model", command.model);
+    String output = Cli.required("output", command.output);
+    InputOptions input = command.input.toOptions();
+    boolean overwrite = command.overwrite;
 
     SparkSession spark = JobSession.getOrCreate("Sparkgrad ScoreJob");
     JobFiles.checkWritable(spark, "output", output, overwrite);

@@ -64,12 +64,11 @@ public final class TrainJob {
    * @throws UsageException for a bad command line or a missing input, naming the option or file
    */
   public static Result run(String[] args, PrintStream out) {
-    CliArgs cli = CliArgs.parse(args, TrainOptions.options(), TrainOptions.flags());
-    if (cli.flag("help")) {
-      out.println(TrainOptions.USAGE);
+    TrainCommand command = new TrainCommand();
+    if (!Cli.parse(command, args, out)) {
       return null;
     }
-    TrainOptions o = TrainOptions.from(cli);
+    TrainOptions o = command.toOptions();
     SparkSession spark = JobSession.getOrCreate("Sparkgrad TrainJob");
     JobFiles.checkWritable(spark, "output", o.output(), o.overwrite());
     JobFiles.checkWritable(spark, "summary", o.summary(), o.overwrite());
@@ -145,11 +144,7 @@ public final class TrainJob {
     Map<String, Object> summary =
         SummaryJson.build(o, model.summary(), counts, metrics, fitSeconds);
     JobFiles.write(spark, o.summary(), SummaryJson.toBytes(summary), o.overwrite());
-    JobFiles.write(
-        spark,
-        o.plot(),
-        CurvePlot.png(CurvePlot.render(model.summary(), metricName)),
-        o.overwrite());
+    JobFiles.write(spark, o.plot(), CurvePlot.png(model.summary(), metricName), o.overwrite());
 
     out.printf(Locale.ROOT, "trained in %.1f s%n", fitSeconds);
     if (!metrics.isEmpty()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +74,103 @@ class JobArgsTest {
   }
 
   @Test
+  void picocliCasesKeepTheJobsMessages() {
+    String[][] cases = {
+      {"--epochs", "3", "--epochs=4", "--epochs is given twice"},
+      {"--output", "n", "--output is given twice"},
+      {"--overwrite", "--overwrite", "--overwrite is given twice"},
+      {"--overwrite=yes", "--overwrite takes no value, got 'yes'"},
+      {"--epochs=ten", "--epochs must be an integer, got 'ten'"},
+      {"--seed", "x1", "--seed must be an integer, got 'x1'"},
+      {"--dropout", "half", "--dropout must be a number, got 'half'"},
+      {"--epoch=3", "unknown option --epoch (see --help)"},
+      {"-h", "unknown option -h (see --help)"},
+      {"stray", "unexpected argument 'stray': options are --name value (see --help)"},
+      {"--task", "--task needs a value"},
+    };
+    for (String[] c : cases) {
+      String[] args = new String[c.length + 3];
+      args[0] = "--input";
+      args[1] = "generated";
+      args[2] = "--output";
+      args[3] = "m";
+      System.arraycopy(c, 0, args, 4, c.length - 1);
+      assertThatThrownBy(() -> TrainJob.run(args, new Capture().out))
+          .as(String.join(" ", args))
+          .isInstanceOf(UsageException.class)
+          .hasMessage(c[c.length - 1]);
+    }
+  }
+
+  @Test
+  void anArgumentStartingWithAtIsAValueNotAFile() {
+    TrainCommand command = new TrainCommand();
+    String[] args = {"--input", "generated", "--output", "m", "--label-col", "@y"};
+    assertThat(Cli.parse(command, args, new Capture().out)).isTrue();
+    assertThat(command.toOptions().input().labelCol()).isEqualTo("@y");
+  }
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    TrainCommand command = new TrainCommand();
+    assertThat(
+            Cli.parse(
+                command, new String[] {"--input", "generated", "--output", "m"}, new Capture().out))
+        .isTrue();
+    TrainOptions o = command.toOptions();
+    assertThat(o.task()).isEqualTo("classification");
+    assertThat(o.validationFraction()).isEqualTo(0.1);
+    assertThat(o.testFraction()).isEqualTo(0.2);
+    assertThat(o.summary()).isEqualTo("m-summary.json");
+    assertThat(o.plot()).isEqualTo("m-curves.png");
+    assertThat(o.overwrite()).isFalse();
+    assertThat(o.input())
+        .isEqualTo(
+            new InputOptions(
+                "generated", null, null, "label", "features", List.of(), 20000, 42L, 0));
+    var est = o.estimator();
+    assertThat(est.getHiddenLayers()).containsExactly(256, 128);
+    assertThat(est.getActivation()).isEqualTo("relu");
+    assertThat(est.getOptimizer()).isEqualTo("adam");
+    assertThat(est.getLearningRate()).isEqualTo(1e-3);
+    assertThat(est.getBatchSize()).isEqualTo(128);
+    assertThat(est.getMaxEpochs()).isEqualTo(10);
+    assertThat(est.getDevice()).isEqualTo("auto");
+    assertThat(est.getSeed()).isEqualTo(42L);
+  }
+
+  @Test
+  void valuesReachTheEstimator() {
+    TrainCommand command = new TrainCommand();
+    String[] args = {
+      "--input=generated",
+      "--output",
+      "m",
+      "--task",
+      "Regression",
+      "--hidden",
+      "",
+      "--epochs",
+      "3",
+      "--lr=0.5",
+      "--seed",
+      "-7",
+      "--overwrite",
+      "--summary",
+      "s.json"
+    };
+    assertThat(Cli.parse(command, args, new Capture().out)).isTrue();
+    TrainOptions o = command.toOptions();
+    assertThat(o.task()).isEqualTo("regression");
+    assertThat(o.estimator().getHiddenLayers()).isEmpty();
+    assertThat(o.estimator().getMaxEpochs()).isEqualTo(3);
+    assertThat(o.estimator().getLearningRate()).isEqualTo(0.5);
+    assertThat(o.input().seed()).isEqualTo(-7L);
+    assertThat(o.overwrite()).isTrue();
+    assertThat(o.summary()).isEqualTo("s.json");
+  }
+
+  @Test
   void missingInputFileNamesThePath() throws Exception {
     TestSpark.session();
     String missing = dir.resolve("nowhere.parquet").toString();
@@ -94,6 +192,57 @@ class JobArgsTest {
     Capture score = new Capture();
     assertThat(ScoreJob.run(new String[] {"--help"}, score.out)).isNull();
     assertThat(score.text()).startsWith("Usage: ScoreJob --model MODEL_PATH");
+  }
+
+  @Test
+  void generatedHelpListsEveryOptionOnceUnderItsHeading() {
+    Capture out = new Capture();
+    TrainJob.run(new String[] {"--help"}, out.out);
+    String help = out.text();
+    String[] input = {
+      "--input",
+      "--format",
+      "--labels",
+      "--label-col",
+      "--features-col",
+      "--feature-cols",
+      "--rows",
+      "--seed",
+      "--partitions"
+    };
+    String[] network = {
+      "--task",
+      "--hidden",
+      "--activation",
+      "--dropout",
+      "--optimizer",
+      "--lr",
+      "--weight-decay",
+      "--lr-schedule",
+      "--batch-size",
+      "--epochs",
+      "--early-stopping-patience",
+      "--device",
+      "--validation-fraction",
+      "--test-fraction"
+    };
+    String[] output = {"--output", "--summary", "--plot", "--overwrite", "--help"};
+    int inputAt = help.indexOf("\nInput:\n");
+    int networkAt = help.indexOf("\nNetwork and training:\n");
+    int outputAt = help.indexOf("\nOutput:\n");
+    assertThat(inputAt).isPositive().isLessThan(networkAt);
+    assertThat(networkAt).isLessThan(outputAt);
+    int[][] sections = {{inputAt, networkAt}, {networkAt, outputAt}, {outputAt, help.length()}};
+    String[][] names = {input, network, output};
+    for (int s = 0; s < 3; s++) {
+      for (String name : names[s]) {
+        int at = help.indexOf("      " + name + " ");
+        assertThat(at).as(name).isBetween(sections[s][0], sections[s][1]);
+        assertThat(help.indexOf("      " + name + " ", at + 1)).as(name).isEqualTo(-1);
+      }
+    }
+    assertThat(help.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+    assertThat(help).contains("(default 42)").contains("(default 256,128)");
   }
 
   @Test

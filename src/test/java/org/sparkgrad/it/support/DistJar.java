@@ -14,7 +14,7 @@ public final class DistJar {
    *     run {@code mvn verify}, not {@code mvn test})
    */
   public static Path path() {
-    Path jar = Path.of(StandaloneCluster.property("sparkgrad.dist.jar"));
+    Path jar = Path.of(ClusterSettings.property("sparkgrad.dist.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new AssertionError(
           "the cluster jar "

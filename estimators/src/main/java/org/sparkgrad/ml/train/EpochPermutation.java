@@ -5,8 +5,8 @@ import org.sparkgrad.tensor.Generator;
 /**
  * A seeded permutation of {@code 0..n-1} for one epoch that is computed one index at a time: a
  * partition finds where each of its rows falls in the epoch's order without anyone holding the
- * whole list. This is what makes the global sampler independent of partitioning (DESIGN.md section
- * 4): minibatch {@code s} is the rows whose position is in {@code [s*B, (s+1)*B)}.
+ * whole list. This is what makes the global sampler independent of partitioning (docs/TRAINING.md):
+ * minibatch {@code s} is the rows whose position is in {@code [s*B, (s+1)*B)}.
  *
  * <p>The permutation is a balanced Feistel network on the smallest even power of two that covers
  * {@code n}, with cycle-walking to stay inside {@code [0, n)}; round keys come from {@code (seed,

@@ -22,7 +22,7 @@ import java.util.Set;
  * resumed fit may train longer) unless the schedule is {@code cosine} or {@code linear}, whose rate
  * at every step depends on the total number of steps; {@code lrStepSize} and {@code lrGamma} unless
  * the schedule is {@code step}; the checkpoint params; the device and the number of partitions,
- * which change the result only up to float summation order (DESIGN.md section 4).
+ * which change the result only up to float summation order (docs/TRAINING.md).
  */
 public final class RunFingerprint {
   private RunFingerprint() {}

@@ -1,17 +1,16 @@
-package org.sparkgrad.it.support;
+package org.sparkgrad.standalone;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java program run as a child process, with its output in a log file: the cluster daemons and
+ * A Java program run as a child process, with its output in a log file: the cluster daemons and the
  * {@code spark-submit} runs of the cluster tests. {@link #destroy()} ends the whole process tree (a
  * worker's executors too).
  */
@@ -59,12 +58,6 @@ public final class ChildJvm {
     return new ChildJvm(name, pb.start(), log);
   }
 
-  /** The JVM options of {@code spark-class}: the module openings Spark needs on Java 17. */
-  public static List<String> sparkJavaOptions() {
-    String opts = System.getProperty("sparkgrad.spark.java.options", "").trim();
-    return opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+"));
-  }
-
   /** The process. */
   public Process process() {
     return process;
@@ -93,12 +86,12 @@ public final class ChildJvm {
    * Waits for the process to end.
    *
    * @return its exit status
-   * @throws AssertionError if it runs longer than {@code seconds}; it is destroyed first
+   * @throws IllegalStateException if it runs longer than {@code seconds}; it is destroyed first
    */
   public int waitFor(long seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       destroy();
-      throw new AssertionError(
+      throw new IllegalStateException(
           name + " did not finish in " + seconds + " s; its log " + log + ":\n" + tail(40));
     }
     return process.exitValue();

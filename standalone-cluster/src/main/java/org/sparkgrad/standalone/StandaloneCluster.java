@@ -1,4 +1,4 @@
-package org.sparkgrad.it.support;
+package org.sparkgrad.standalone;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,38 +16,52 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Spark standalone cluster on this machine for the cluster tests: a master and two one-core
- * workers, each a child JVM on {@code SPARK_HOME/jars/*}, all bound to 127.0.0.1. The SPARK_HOME is
- * the folder that the integration-tests build fills with Spark's jars ({@code
- * sparkgrad.spark.home}); logs go to {@code sparkgrad.cluster.logs} (the executors' logs under its
- * {@code work/} folder). {@link #close()} ends every process tree it started, the workers'
- * executors included.
+ * A Spark standalone cluster on this machine, for the integration tests and the cluster benchmark:
+ * a master and one-core workers, each a child JVM on {@code SPARK_HOME/jars/*}, all bound to
+ * 127.0.0.1 on free ports. The SPARK_HOME is a folder with Spark's jars in {@code jars/} (the
+ * integration-tests build fills one; the benchmark links its {@code target/lib}); logs go to a
+ * folder of the caller's (the executors' logs under its {@code work/} folder). {@link #close()}
+ * ends every process tree it started, the workers' executors included, and so does a shutdown hook
+ * if the JVM ends first.
  */
 public final class StandaloneCluster implements AutoCloseable {
   private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
   private final Path sparkHome;
   private final Path logDir;
+  private final List<String> javaOptions;
   private final int port;
   private final int webUiPort;
   private final List<ChildJvm> daemons = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::stopDaemons, "standalone-cluster-stop");
 
-  private StandaloneCluster(Path sparkHome, Path logDir, int port, int webUiPort) {
+  private StandaloneCluster(
+      Path sparkHome, Path logDir, List<String> javaOptions, int port, int webUiPort) {
     this.sparkHome = sparkHome;
     this.logDir = logDir;
+    this.javaOptions = List.copyOf(javaOptions);
     this.port = port;
     this.webUiPort = webUiPort;
   }
 
   /**
-   * Starts a master and {@code workers} workers of one core and {@code workerMemory} each, and
-   * waits until the master lists them all as ALIVE.
+   * Starts a master and {@code workers} workers of one core and {@code workerMemory} (e.g. {@code
+   * 1g}) each, and waits until the master lists them all as ALIVE.
    *
-   * @throws AssertionError if that takes longer than {@code timeoutSeconds}; everything started is
-   *     stopped first
+   * @param sparkHome a folder with Spark's jars in {@code jars/} ({@link #prepareSparkHome})
+   * @param logDir where the daemons' and submitted drivers' logs go
+   * @param javaOptions the JVM options of every Spark JVM it starts: the module openings that Spark
+   *     needs on Java 17, as {@code spark-class} adds them
+   * @throws IllegalStateException if a daemon exits, or the workers are not ALIVE within {@code
+   *     timeoutSeconds}; everything started is stopped first
    */
-  public static StandaloneCluster start(int workers, String workerMemory, long timeoutSeconds)
+  public static StandaloneCluster start(
+      Path sparkHome,
+      Path logDir,
+      List<String> javaOptions,
+      int workers,
+      String workerMemory,
+      long timeoutSeconds)
       throws IOException, InterruptedException {
     int port = freePort();
     int webUiPort = freePort();
@@ -55,8 +69,7 @@ public final class StandaloneCluster implements AutoCloseable {
       webUiPort = freePort();
     }
     StandaloneCluster c =
-        new StandaloneCluster(
-            sparkHome(), Path.of(property("sparkgrad.cluster.logs")), port, webUiPort);
+        new StandaloneCluster(prepareSparkHome(sparkHome), logDir, javaOptions, port, webUiPort);
     Runtime.getRuntime().addShutdownHook(c.shutdownHook);
     boolean started = false;
     try {
@@ -71,26 +84,31 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  /** The SPARK_HOME folder, with Spark's jars in {@code jars/}. */
-  public static Path sparkHome() throws IOException {
-    Path home = Path.of(property("sparkgrad.spark.home"));
+  /**
+   * Checks that {@code home} holds Spark's jars in {@code jars/} and gives it the RELEASE file of a
+   * binary distribution, which Spark's launcher looks for.
+   *
+   * @return {@code home}
+   * @throws IllegalStateException if {@code home/jars} holds no spark-core jar
+   */
+  public static Path prepareSparkHome(Path home) throws IOException {
     Path jars = home.resolve("jars");
     try (var files = Files.list(jars)) {
       if (files.noneMatch(p -> p.getFileName().toString().startsWith("spark-core_"))) {
-        throw new AssertionError(jars + " holds no spark-core jar; build with mvn verify");
+        throw new IllegalStateException(jars + " holds no spark-core jar");
       }
     }
     // Spark's launcher takes a folder with a RELEASE file for a binary distribution.
     Path release = home.resolve("RELEASE");
     if (!Files.exists(release)) {
-      Files.writeString(release, "Spark jars for the Sparkgrad integration tests\n");
+      Files.writeString(release, "Spark jars for a Sparkgrad standalone cluster\n");
     }
     return home;
   }
 
   /** The class path of a Spark program: every jar in {@code SPARK_HOME/jars}. */
-  public static String sparkClassPath() throws IOException {
-    return sparkHome().resolve("jars") + "/*";
+  public String sparkClassPath() {
+    return sparkHome.resolve("jars") + "/*";
   }
 
   /** The master's URL, {@code spark://127.0.0.1:PORT}. */
@@ -146,7 +164,7 @@ public final class StandaloneCluster implements AutoCloseable {
     all.add("spark.ui.enabled=false");
     all.addAll(args);
     List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
-    jvm.addAll(ChildJvm.sparkJavaOptions());
+    jvm.addAll(javaOptions);
     return ChildJvm.start(
         logName, logDir, sparkClassPath(), jvm, env(), "org.apache.spark.deploy.SparkSubmit", all);
   }
@@ -154,7 +172,7 @@ public final class StandaloneCluster implements AutoCloseable {
   private void startDaemons(int workers, String workerMemory) throws IOException {
     Files.createDirectories(sparkHome.resolve("conf"));
     List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
-    jvm.addAll(ChildJvm.sparkJavaOptions());
+    jvm.addAll(javaOptions);
     String cp = sparkClassPath();
     daemons.add(
         ChildJvm.start(
@@ -203,7 +221,7 @@ public final class StandaloneCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       for (ChildJvm d : daemons) {
         if (!d.isAlive()) {
-          throw new AssertionError(d + " exited early:\n" + d.tail(40));
+          throw new IllegalStateException(d + " exited early:\n" + d.tail(40));
         }
       }
       try {
@@ -217,7 +235,7 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError(
+    throw new IllegalStateException(
         "the master did not list "
             + workers
             + " ALIVE workers within "
@@ -244,15 +262,6 @@ public final class StandaloneCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static String property(String name) {
-    String v = System.getProperty(name);
-    if (v == null || v.isBlank()) {
-      throw new AssertionError(
-          "system property " + name + " is not set; run the tests with mvn (integration-tests)");
-    }
-    return v;
   }
 
   private void stopDaemons() {
