@@ -127,6 +127,7 @@ public final class GradientStep implements Serializable {
    */
   StepResult backwardInto(Replica replica, PartitionData data, int epoch, int step) {
     StepResult acc = new StepResult();
+    StepFaults.beforeStep(data.partition(), epoch, step);
     DataBlock block = data.train();
     if (block.rows() == 0) {
       return acc;
