@@ -127,7 +127,6 @@ public final class GradientStep implements Serializable {
    */
   StepResult backwardInto(Replica replica, PartitionData data, int epoch, int step) {
     StepResult acc = new StepResult();
-    StepFaults.beforeStep(data.partition(), epoch, step);
     DataBlock block = data.train();
     if (block.rows() == 0) {
       return acc;
@@ -144,6 +143,7 @@ public final class GradientStep implements Serializable {
         }
         rows = to - from;
         checkMemory(replica, block, rows);
+        StepFaults.beforeStep(data.partition(), epoch, step);
         microBatch(replica, block.gather(order.rows(), from, to), epoch, step, acc);
       }
     } catch (OutOfMemoryError e) {

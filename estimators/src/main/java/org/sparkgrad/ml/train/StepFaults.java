@@ -14,8 +14,10 @@ public final class StepFaults {
   @FunctionalInterface
   public interface Hook {
     /**
-     * Called in the task before it computes step {@code step} of epoch {@code epoch} (both from 0)
-     * for partition {@code partition}; throwing fails the task.
+     * Called in the task before it computes its rows of step {@code step} of epoch {@code epoch}
+     * (both from 0) for partition {@code partition}: once per micro-batch with rows (once per step
+     * without gradient accumulation). Throwing fails the task; an {@link OutOfMemoryError} is
+     * reported as the step's own would be.
      */
     void beforeStep(int partition, int epoch, int step);
   }
