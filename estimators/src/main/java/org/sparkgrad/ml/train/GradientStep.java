@@ -30,6 +30,7 @@ public final class GradientStep implements Serializable {
   private final boolean shuffle;
   private final String device;
   private final int accumulation;
+  private transient volatile StepMemory memory;
 
   /**
    * The step of a fit.
@@ -132,31 +133,62 @@ public final class GradientStep implements Serializable {
     }
     EpochOrder order = data.order(trainRows, seed, epoch, shuffle);
     long first = (long) step * batchSize * accumulation;
-    for (int j = 0; j < accumulation; j++) {
-      int from = order.lowerBound(first + (long) j * batchSize);
-      int to = order.lowerBound(first + (long) (j + 1) * batchSize);
-      if (from == to) {
-        continue;
-      }
-      DataBlock.Batch b = block.gather(order.rows(), from, to);
-      // On a GPU the micro-batch's activations go back to the allocator's cache at the end.
-      try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
-        Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
-        Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
-        Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
-        Tensor perRow = objective.perRowLoss(out, y);
-        Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
-        Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
-        total.backward();
-        double metric;
-        try (NoGrad ng = NoGrad.enter()) {
-          Tensor m = objective.perRowMetric(out.detach(), y);
-          metric = (w == null ? m : m.mul(w)).sum().item();
+    int rows = 0;
+    try {
+      for (int j = 0; j < accumulation; j++) {
+        int from = order.lowerBound(first + (long) j * batchSize);
+        int to = order.lowerBound(first + (long) (j + 1) * batchSize);
+        if (from == to) {
+          continue;
         }
-        acc.merge(new StepResult(null, total.item(), weightSum(b), metric, b.rows()));
+        rows = to - from;
+        checkMemory(replica, block, rows);
+        StepFaults.beforeStep(data.partition(), epoch, step);
+        microBatch(replica, block.gather(order.rows(), from, to), epoch, step, acc);
       }
+    } catch (OutOfMemoryError e) {
+      // The micro-batch's tensors are unreachable here, so the heap is back for the message; an
+      // error Spark does not treat as fatal fails the task, not the executor.
+      throw memory(replica, block)
+          .outOfMemory(e, rows, batchSize, Runtime.getRuntime().maxMemory());
     }
     return acc;
+  }
+
+  /** Fails before allocating if a micro-batch of {@code rows} rows cannot fit in the heap. */
+  private void checkMemory(Replica replica, DataBlock block, int rows) {
+    if (!replica.device().isCuda()) { // activations on a GPU are not in the heap
+      memory(replica, block).check(rows, batchSize, Runtime.getRuntime().maxMemory());
+    }
+  }
+
+  private StepMemory memory(Replica replica, DataBlock block) {
+    StepMemory m = memory;
+    if (m == null) {
+      m = StepMemory.of(replica.net(), block.numFeatures());
+      memory = m;
+    }
+    return m;
+  }
+
+  /** Forward and backward of one micro-batch, its sums merged into {@code acc}. */
+  private void microBatch(Replica replica, DataBlock.Batch b, int epoch, int step, StepResult acc) {
+    // On a GPU the micro-batch's activations go back to the allocator's cache at the end.
+    try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
+      Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+      Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
+      Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
+      Tensor perRow = objective.perRowLoss(out, y);
+      Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
+      Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
+      total.backward();
+      double metric;
+      try (NoGrad ng = NoGrad.enter()) {
+        Tensor m = objective.perRowMetric(out.detach(), y);
+        metric = (w == null ? m : m.mul(w)).sum().item();
+      }
+      acc.merge(new StepResult(null, total.item(), weightSum(b), metric, b.rows()));
+    }
   }
 
   /** The loss and metric sums of {@code block}'s rows under {@code weights}, with no gradient. */

@@ -113,9 +113,16 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
     return stepJob(weights, epoch, s, stepsPerEpoch, maxEpochs);
   }
 
-  /** Ends a lost channel and goes on without one for the rest of the fit, with a warning. */
+  /**
+   * Ends a lost channel and goes on without one for the rest of the fit, with a warning; but a task
+   * that rejected its input or settings (an {@link IllegalArgumentException}, such as a batchSize
+   * too large for the heap) would only fail again in a job, so that error is thrown.
+   */
   private void giveUpChannel(StepServer.ChannelLost e, String instead) {
     endOfSteps();
+    if (SparkErrors.find(e.getCause(), IllegalArgumentException.class) != null) {
+      throw SparkErrors.unwrap(e.getCause());
+    }
     channelOff = true;
     LOG.warn(
         "sparkgrad fit: {}; this fit goes on with {} (the model is the same)",
