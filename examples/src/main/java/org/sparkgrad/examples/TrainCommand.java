@@ -128,6 +128,12 @@ final class TrainCommand {
         description = "loss and metric curves PNG (default OUTPUT-curves.png)")
     String plot;
 
+    @Option(
+        names = "--onnx",
+        paramLabel = "PATH",
+        description = "also export the model as ONNX, for serving outside Spark (docs/ONNX.md)")
+    String onnx;
+
     @Option(names = "--overwrite", arity = "0", description = "replace existing outputs")
     boolean overwrite;
 
@@ -183,6 +189,7 @@ final class TrainCommand {
         output,
         out.summary == null ? output + "-summary.json" : out.summary,
         out.plot == null ? output + "-curves.png" : out.plot,
+        out.onnx,
         out.overwrite,
         est);
   }

@@ -73,6 +73,9 @@ public final class TrainJob {
     JobFiles.checkWritable(spark, "output", o.output(), o.overwrite());
     JobFiles.checkWritable(spark, "summary", o.summary(), o.overwrite());
     JobFiles.checkWritable(spark, "plot", o.plot(), o.overwrite());
+    if (o.onnx() != null) {
+      JobFiles.checkWritable(spark, "onnx", o.onnx(), o.overwrite());
+    }
 
     Dataset<Row> all = InputTables.read(spark, o.input(), true);
     all.persist(StorageLevel.MEMORY_AND_DISK());
@@ -133,6 +136,9 @@ public final class TrainJob {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the model to " + o.output() + ": " + e, e);
     }
+    if (o.onnx() != null) {
+      model.exportOnnx(o.onnx(), o.overwrite());
+    }
 
     Map<String, Double> metrics = new LinkedHashMap<>();
     Dataset<Row> scored = null;
@@ -155,6 +161,9 @@ public final class TrainJob {
     out.println("model:   " + o.output());
     out.println("summary: " + o.summary());
     out.println("plot:    " + o.plot());
+    if (o.onnx() != null) {
+      out.println("onnx:    " + o.onnx());
+    }
     if (scored != null) {
       out.println("a few scored test rows:");
       // In random order: the split leaves each partition sorted, so the first rows share a label.

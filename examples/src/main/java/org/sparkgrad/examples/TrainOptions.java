@@ -14,6 +14,7 @@ import org.sparkgrad.ml.NeuralNetEstimator;
  * @param output the model path
  * @param summary the training summary JSON path
  * @param plot the learning-curve PNG path
+ * @param onnx where the model is also exported as ONNX, or null for no export
  * @param overwrite whether existing outputs are replaced
  * @param estimator the configured estimator (not yet fitted)
  */
@@ -25,6 +26,7 @@ record TrainOptions(
     String output,
     String summary,
     String plot,
+    String onnx,
     boolean overwrite,
     NeuralNetEstimator<?, ?> estimator) {
 

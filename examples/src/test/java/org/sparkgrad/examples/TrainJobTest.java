@@ -3,6 +3,7 @@ package org.sparkgrad.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,6 +103,43 @@ class TrainJobTest {
     assertThatThrownBy(() -> TrainJob.run(args, new Capture().out))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("--output: " + model + " already exists; pass --overwrite");
+  }
+
+  @Test
+  void exportsTheTrainedModelAsOnnxWhenAsked() throws Exception {
+    String model = dir.resolve("onnx-model").toString();
+    Path onnx = dir.resolve("onnx-model.onnx");
+    String[] args = {
+      "--input",
+      "generated",
+      "--rows",
+      "600",
+      "--epochs",
+      "1",
+      "--hidden",
+      "16",
+      "--seed",
+      "3",
+      "--output",
+      model,
+      "--onnx",
+      onnx.toString()
+    };
+    Capture c = new Capture();
+    TrainJob.run(args, c.out);
+
+    OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx));
+    assertThat(proto.getGraph().getInputList())
+        .extracting(OnnxMl.ValueInfoProto::getName)
+        .containsExactly("features");
+    assertThat(proto.getGraph().getOutputList())
+        .extracting(OnnxMl.ValueInfoProto::getName)
+        .contains("rawPrediction", "probability");
+    assertThat(c.text()).contains("onnx:    " + onnx);
+    // Refused like the other outputs, before training.
+    assertThatThrownBy(() -> TrainJob.run(args, new Capture().out))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("already exists; pass --overwrite");
   }
 
   @Test
