@@ -165,7 +165,7 @@ public final class GradientStep implements Serializable {
   private StepMemory memory(Replica replica, DataBlock block) {
     StepMemory m = memory;
     if (m == null) {
-      m = StepMemory.of(replica.net(), block.numFeatures());
+      m = StepMemory.of(replica.net(), block.numFeatures(), replica.inputShape());
       memory = m;
     }
     return m;

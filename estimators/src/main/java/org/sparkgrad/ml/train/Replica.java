@@ -242,6 +242,11 @@ public final class Replica {
     return net.forward(shaped(x));
   }
 
+  /** The shape each row's flat features take before the first layer, or null (flat rows). */
+  int[] inputShape() {
+    return inputShape == null ? null : inputShape.clone();
+  }
+
   /**
    * The flat {@code [rows, features]} input reshaped to {@code [rows, inputShape...]} (row-major,
    * as {@code x.view(-1, *input_shape)} in PyTorch), or as it is without an input shape.

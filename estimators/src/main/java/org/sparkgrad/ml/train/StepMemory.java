@@ -31,16 +31,23 @@ final class StepMemory {
   }
 
   /**
-   * The memory of steps of {@code net} on rows of {@code numFeatures} features: the layers' output
-   * widths are measured by a no-grad forward of one zero row, so any layer counts right.
+   * The memory of steps of {@code net} on rows of {@code numFeatures} features, reshaped to {@code
+   * inputShape} when it is not null: the layers' output widths are measured by a no-grad forward of
+   * one zero row, so any layer counts right.
    */
-  static StepMemory of(Sequential net, int numFeatures) {
+  static StepMemory of(Sequential net, int numFeatures, int[] inputShape) {
     long floatsPerRow = numFeatures;
     try (NoGrad ng = NoGrad.enter()) {
       boolean training = net.isTraining();
       net.eval();
       try {
         Tensor h = Tensor.zeros(1, numFeatures).to(net.parameters().get(0).device());
+        if (inputShape != null) {
+          int[] shape = new int[inputShape.length + 1];
+          shape[0] = 1;
+          System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+          h = h.reshape(shape);
+        }
         for (int i = 0; i < net.size(); i++) {
           Module m = net.get(i);
           h = m.forward(h);

@@ -12,7 +12,7 @@ class StepMemoryTest {
 
   /** 4 inputs, Linear(4, 8), ReLU, Linear(8, 3): 23 floats per row kept, 67 weights. */
   private static StepMemory small() {
-    return StepMemory.of(NetworkSpec.simple(4, new int[] {8}, "relu", 0, 3).build(0), 4);
+    return StepMemory.of(NetworkSpec.simple(4, new int[] {8}, "relu", 0, 3).build(0), 4, null);
   }
 
   @Test
@@ -25,11 +25,28 @@ class StepMemoryTest {
   @Test
   void dropoutAndWideLayersCountByTheirMeasuredWidth() {
     StepMemory m =
-        StepMemory.of(NetworkSpec.simple(5, new int[] {100, 7}, "tanh", 0.5, 2).build(0), 5);
+        StepMemory.of(NetworkSpec.simple(5, new int[] {100, 7}, "tanh", 0.5, 2).build(0), 5, null);
     // 5 + (100 + 100 + 100) + (7 + 7 + 7) + 2 floats per row: linear, tanh, dropout per hidden
     // layer.
     long weights = 5 * 100 + 100 + 100 * 7 + 7 + 7 * 2 + 2;
     assertThat(m.bytes(3)).isEqualTo(3 * 2 * 4 * 328L + 3 * 4 * weights);
+  }
+
+  @Test
+  void imageRowsAreMeasuredInTheirInputShape() {
+    NetworkSpec spec =
+        NetworkSpec.parse(
+            "{\"input_shape\": [1, 6, 6], \"layers\": ["
+                + "{\"type\": \"conv2d\", \"in_channels\": 1, \"out_channels\": 2,"
+                + " \"kernel_size\": 3},"
+                + "{\"type\": \"max_pool2d\", \"kernel_size\": 2},"
+                + "{\"type\": \"flatten\"},"
+                + "{\"type\": \"linear\", \"in_features\": 8, \"out_features\": 3}]}");
+    StepMemory m = StepMemory.of(spec.build(0), 36, spec.inputShape());
+    // 36 inputs, conv 2x4x4 = 32, pool 2x2x2 = 8, flatten 8, linear 3 floats per row;
+    // weights: conv 2*9 + 2, linear 8*3 + 3.
+    long weights = 2 * 9 + 2 + 8 * 3 + 3;
+    assertThat(m.bytes(5)).isEqualTo(5 * 2 * 4 * (36L + 32 + 8 + 8 + 3) + 3 * 4 * weights);
   }
 
   @Test
