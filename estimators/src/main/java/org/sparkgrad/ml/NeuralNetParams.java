@@ -6,7 +6,6 @@ import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.Params;
 
 /**
  * The params shared by {@link NeuralNetClassifier}, {@link NeuralNetRegressor} and their models.
@@ -20,10 +19,11 @@ import org.apache.spark.ml.param.Params;
  * dropout > 0}, {@code Dropout}, then an output {@code Linear}), or any {@code Sequential}
  * described by {@code network}; the input and output sizes come from the data.
  */
-public interface NeuralNetParams extends Params {
+public interface NeuralNetParams extends UserModuleParams {
   /**
    * The {@code Param} objects of this instance; an implementation detail of the default methods.
    */
+  @Override
   NeuralNetParamSet paramSet();
 
   /** True if {@code param} is set to a non-empty string (for the optional column params). */
