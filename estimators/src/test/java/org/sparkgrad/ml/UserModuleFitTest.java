@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
+import org.sparkgrad.ml.support.TestSpark;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.NoGrad;
@@ -24,6 +26,11 @@ import org.sparkgrad.tensor.Tensor;
  */
 class UserModuleFitTest {
   @TempDir Path tmp;
+
+  @BeforeAll
+  static void session() {
+    TestSpark.session(); // save and load need the shared session, whichever test runs first
+  }
 
   private static NeuralNetClassifier classifier() {
     return new NeuralNetClassifier()
@@ -126,6 +133,14 @@ class UserModuleFitTest {
     new NeuralNetClassifier().setModuleFactory(new ResidualMlp.Factory()).write().save(path);
     NeuralNetClassifier loaded = NeuralNetClassifier.load(path);
     assertThat(loaded.getModuleFactory()).isInstanceOf(ResidualMlp.Factory.class);
+
+    NeuralNetClassifier lambda =
+        new NeuralNetClassifier().setModuleFactory(gen -> new ResidualMlp(4, 8, 3, 0, gen));
+    Path other = tmp.resolve("lambda-estimator");
+    assertThatThrownBy(() -> lambda.write().save(other.toString()))
+        .hasMessageContaining("cannot save moduleFactory of class")
+        .hasMessageContaining("public no-argument constructor");
+    assertThat(Files.exists(other.resolve("metadata"))).isFalse();
   }
 
   @Test
