@@ -16,8 +16,9 @@ import org.apache.spark.ml.param.Param;
  *
  * <p>The network is either the simple one ({@code hiddenLayers}, {@code activation}, {@code
  * dropout}: {@code Linear} layers of those sizes, each followed by the activation and, if {@code
- * dropout > 0}, {@code Dropout}, then an output {@code Linear}), or any {@code Sequential}
- * described by {@code network}; the input and output sizes come from the data.
+ * dropout > 0}, {@code Dropout}, then an output {@code Linear}), any {@code Sequential} described
+ * by {@code network}, or a user's own {@code Module} built by {@code moduleFactory} or {@code
+ * moduleClass} ({@link UserModuleParams}); the input and output sizes come from the data.
  */
 public interface NeuralNetParams extends UserModuleParams {
   /**

@@ -2,10 +2,13 @@ package org.sparkgrad.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
 import org.sparkgrad.ml.support.TestSpark;
+import org.sparkgrad.nn.Dropout;
+import org.sparkgrad.nn.Linear;
 import org.sparkgrad.nn.Module;
+import org.sparkgrad.nn.ReLU;
+import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
@@ -78,6 +85,9 @@ class UserModuleFitTest {
     Dataset<Row> test = Data.blobsFrame(30, 2);
     assertThat(loaded.transform(test).select("probability").collectAsList())
         .isEqualTo(m.transform(test).select("probability").collectAsList());
+    Row first = m.transform(test).select("features", "probability").first();
+    assertThat(loaded.predictProbability(first.getAs(0)).toArray())
+        .containsExactly(((Vector) first.getAs(1)).toArray(), within(1e-6));
 
     // The same architecture, built by the user with other initial weights, takes the weights by
     // name and computes what the model's module computes.
@@ -112,6 +122,27 @@ class UserModuleFitTest {
     Dataset<Row> df = Data.blobsFrame(90, 5);
     float[] one = classifier().setMaxEpochs(2).fit(df.repartition(1)).weights();
     float[] three = classifier().setMaxEpochs(2).setNumReplicas(3).fit(df.repartition(3)).weights();
+    assertThat(EngineLoop.relativeError(one, three)).isLessThan(1e-5);
+  }
+
+  @Test
+  void dropoutChildrenOfAUserSequentialAreKeyedPerRowSoPartitionInvariant() {
+    Dataset<Row> df = Data.blobsFrame(90, 8);
+    NeuralNetClassifier est =
+        new NeuralNetClassifier()
+            .setModuleFactory(
+                gen ->
+                    new Sequential(
+                        new Linear(4, 16, gen),
+                        new ReLU(),
+                        new Dropout(0.3),
+                        new Linear(16, 3, gen)))
+            .setLearningRate(0.02)
+            .setBatchSize(32)
+            .setMaxEpochs(2)
+            .setSeed(4);
+    float[] one = est.fit(df.repartition(1)).weights();
+    float[] three = est.copy(new ParamMap()).setNumReplicas(3).fit(df.repartition(3)).weights();
     assertThat(EngineLoop.relativeError(one, three)).isLessThan(1e-5);
   }
 
