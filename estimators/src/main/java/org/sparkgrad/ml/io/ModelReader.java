@@ -94,9 +94,11 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
     }
     if (!(net.get("module_class") instanceof String name)
         || !(net.get("input_size") instanceof Long inputSize)
-        || !(net.get("output_size") instanceof Long outputSize)) {
+        || !(net.get("output_size") instanceof Long outputSize)
+        || inputSize < 1
+        || inputSize > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
-          invalid + "module_class must be a string and input_size, output_size integers");
+          invalid + "module_class must be a string and input_size, output_size positive integers");
     }
     int[] shape = new int[0];
     if (net.get("input_shape") != null) {
@@ -114,7 +116,7 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
         ModuleFactories.measure(
             UserModule.of(factory, "module_class"),
             shape,
-            Math.toIntExact(inputSize),
+            inputSize.intValue(),
             what + ": module_class " + name);
     if (spec.outputSize() != outputSize) {
       throw new IllegalArgumentException(
