@@ -1,15 +1,18 @@
 package org.sparkgrad.ml;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.sparkgrad.ml.data.DataPreparation;
 import org.sparkgrad.ml.train.EmbeddingSpec;
 import org.sparkgrad.ml.train.LayerSpec;
 import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.UserModule;
 
 /**
- * The network a fit was given by the {@code network} and {@code inputShape} params, checked against
- * itself before the data is read and against the data's sizes once they are known.
+ * The network a fit was given by the {@code network} (or {@code moduleFactory}, {@code
+ * moduleClass}) and {@code inputShape} params, checked against itself before the data is read and
+ * against the data's sizes once they are known.
  */
 final class FitNetwork {
   private FitNetwork() {}
@@ -27,24 +30,59 @@ final class FitNetwork {
   }
 
   /**
-   * The network of the {@code network} param with rows reshaped to {@code inputShape}, checked
-   * against the features and labels, or null for the simple network.
+   * The param that gives the network ({@code network}, {@code moduleFactory} or {@code
+   * moduleClass}), or null for the simple network.
    *
-   * @throws IllegalArgumentException if {@code inputShape} is set without a network, differs from
-   *     the network JSON's own {@code input_shape}, or does not hold the features size; if the
-   *     layers' shapes do not chain; or if the sizes do not fit the columns
+   * @throws IllegalArgumentException naming both params when more than one is set
+   */
+  static String source(NeuralNetParams p) {
+    List<String> set = new ArrayList<>();
+    if (!p.getNetwork().isEmpty()) {
+      set.add("network");
+    }
+    if (p.isSet(p.moduleFactory())) {
+      set.add("moduleFactory");
+    }
+    if (!p.getModuleClass().isEmpty()) {
+      set.add("moduleClass");
+    }
+    if (set.size() > 1) {
+      throw new IllegalArgumentException(
+          "both "
+              + set.get(0)
+              + " and "
+              + set.get(1)
+              + " are set; they are alternative ways to give the network, so set only one");
+    }
+    return set.isEmpty() ? null : set.get(0);
+  }
+
+  /**
+   * The network of the {@code network} param, or the user's module of {@code moduleFactory} or
+   * {@code moduleClass}, with rows reshaped to {@code inputShape}, checked against the features and
+   * labels; or null for the simple network.
+   *
+   * @throws IllegalArgumentException if more than one of those params is set; if {@code inputShape}
+   *     is set without any of them, differs from the network JSON's own {@code input_shape}, or
+   *     does not hold the features size; if the layers' shapes do not chain or the module fails on
+   *     a row; or if the sizes do not fit the columns
    */
   static NetworkSpec given(NeuralNetParams p, DataPreparation.Inspection ins) {
+    String source = source(p);
     int[] shape = p.getInputShape();
-    if (p.getNetwork().isEmpty()) {
+    if (source == null) {
       if (shape.length > 0) {
         throw new IllegalArgumentException(
             "inputShape is "
                 + Arrays.toString(shape)
                 + " but network is not set: the simple network (hiddenLayers) takes flat rows;"
-                + " set network (for example conv2d layers) or clear inputShape");
+                + " set network (for example conv2d layers), moduleFactory or moduleClass, or"
+                + " clear inputShape");
       }
       return null;
+    }
+    if (!source.equals("network")) {
+      return userModule(p, ins, source);
     }
     List<LayerSpec> layers = NetworkSpec.parseLayers(p.getNetwork());
     int[] own = NetworkSpec.parseInputShape(p.getNetwork());
@@ -58,28 +96,54 @@ final class FitNetwork {
     }
     int[] rowShape = shape.length > 0 ? shape : own;
     if (rowShape != null) {
-      long values = 1;
-      for (int d : rowShape) {
-        values *= d;
-      }
-      if (values != ins.numFeatures()) {
-        throw new IllegalArgumentException(
-            (shape.length > 0 ? "inputShape " : "the network JSON's input_shape ")
-                + Arrays.toString(rowShape)
-                + " holds "
-                + values
-                + " values per row, but column '"
-                + p.getFeaturesCol()
-                + "' has vectors of size "
-                + ins.numFeatures()
-                + " ("
-                + ins.featuresOrigin()
-                + ")");
-      }
+      checkShape(
+          rowShape, shape.length > 0 ? "inputShape " : "the network JSON's input_shape ", p, ins);
     }
     NetworkSpec spec = new NetworkSpec(layers, rowShape);
-    checkSizes(spec, p, ins);
+    checkSizes(spec, p, ins, "network");
     return spec;
+  }
+
+  /**
+   * The user's module of {@code source} (moduleFactory or moduleClass), sized by a forward pass.
+   */
+  private static NetworkSpec userModule(
+      NeuralNetParams p, DataPreparation.Inspection ins, String source) {
+    ModuleFactory factory =
+        source.equals("moduleFactory")
+            ? p.getModuleFactory()
+            : ModuleFactories.instantiate(p.getModuleClass(), "moduleClass");
+    int[] shape = p.getInputShape();
+    if (shape.length > 0) {
+      checkShape(shape, "inputShape ", p, ins);
+    }
+    String what = source + " " + factory.getClass().getName();
+    NetworkSpec spec =
+        ModuleFactories.measure(UserModule.of(factory, source), shape, ins.numFeatures(), what);
+    checkSizes(spec, p, ins, what);
+    return spec;
+  }
+
+  private static void checkShape(
+      int[] rowShape, String name, NeuralNetParams p, DataPreparation.Inspection ins) {
+    long values = 1;
+    for (int d : rowShape) {
+      values *= d;
+    }
+    if (values != ins.numFeatures()) {
+      throw new IllegalArgumentException(
+          name
+              + Arrays.toString(rowShape)
+              + " holds "
+              + values
+              + " values per row, but column '"
+              + p.getFeaturesCol()
+              + "' has vectors of size "
+              + ins.numFeatures()
+              + " ("
+              + ins.featuresOrigin()
+              + ")");
+    }
   }
 
   /**
@@ -88,10 +152,12 @@ final class FitNetwork {
    * @throws IllegalArgumentException naming the param, the column and both sizes
    */
   private static void checkSizes(
-      NetworkSpec spec, NeuralNetParams p, DataPreparation.Inspection ins) {
+      NetworkSpec spec, NeuralNetParams p, DataPreparation.Inspection ins, String what) {
+    String last = spec.userModule() == null ? "the last layer" : "the module";
     if (spec.inputSize() != ins.numFeatures()) {
       throw new IllegalArgumentException(
-          "network: the first layer takes "
+          what
+              + ": the first layer takes "
               + spec.inputSize()
               + " inputs, but column '"
               + p.getFeaturesCol()
@@ -104,7 +170,10 @@ final class FitNetwork {
     boolean classifier = p instanceof NeuralNetClassifierParams;
     if (ins.labelDim() != spec.outputSize() && !classifier) {
       throw new IllegalArgumentException(
-          "network: the last layer outputs "
+          what
+              + ": "
+              + last
+              + " outputs "
               + spec.outputSize()
               + " values, but column '"
               + p.getLabelCol()
@@ -114,7 +183,10 @@ final class FitNetwork {
     }
     if (classifier && spec.outputSize() < 2) {
       throw new IllegalArgumentException(
-          "network: a classifier's last layer must output at least 2 class scores, got "
+          what
+              + ": a classifier's "
+              + (spec.userModule() == null ? "last layer" : "module")
+              + " must output at least 2 class scores, got "
               + spec.outputSize());
     }
   }

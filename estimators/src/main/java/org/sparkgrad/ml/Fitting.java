@@ -150,7 +150,12 @@ final class Fitting {
       origin = "from the label column's metadata";
       if (given != null && given.outputSize() < knownClasses) {
         throw new IllegalArgumentException(
-            "network: the last linear layer has out_features="
+            (given.userModule() == null
+                    ? "network: the last linear layer has out_features="
+                    : FitNetwork.source(p)
+                        + " "
+                        + given.userModule().className()
+                        + ": the module outputs ")
                 + given.outputSize()
                 + " but the label column's metadata has "
                 + knownClasses
@@ -158,7 +163,10 @@ final class Fitting {
       }
     } else if (classifier && given != null) {
       knownClasses = given.outputSize();
-      origin = "the out_features of the network param's last linear layer";
+      origin =
+          given.userModule() == null
+              ? "the out_features of the network param's last linear layer"
+              : "the output size of the " + FitNetwork.source(p) + " param's module";
     }
     PreparedData data = DataPreparation.convert(df, req, ins, knownClasses, origin);
     try {

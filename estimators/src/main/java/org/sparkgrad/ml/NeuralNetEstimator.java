@@ -157,8 +157,27 @@ public abstract class NeuralNetEstimator<
   }
 
   /**
+   * Sets the factory of the user's own module, which becomes the network (a lambda or an object;
+   * see {@link ModuleFactory}). Not to be combined with {@code network} or {@code moduleClass}.
+   */
+  public E setModuleFactory(ModuleFactory value) {
+    set(moduleFactory(), value);
+    return self();
+  }
+
+  /**
+   * Sets the name of a {@link ModuleFactory} class with a public no-argument constructor, whose
+   * module becomes the network; empty for none. Not to be combined with {@code network} or {@code
+   * moduleFactory}.
+   */
+  public E setModuleClass(String value) {
+    set(moduleClass(), value);
+    return self();
+  }
+
+  /**
    * Sets the shape each row's flat features are reshaped to before the first layer of the {@code
-   * network} param (for example {@code [1, 28, 28]}); empty for flat rows.
+   * network} param or the user's module (for example {@code [1, 28, 28]}); empty for flat rows.
    */
   public E setInputShape(int[] value) {
     set(inputShape(), value.clone());

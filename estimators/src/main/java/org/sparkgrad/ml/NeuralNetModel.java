@@ -17,7 +17,7 @@ import org.sparkgrad.ml.onnx.OnnxFiles;
 import org.sparkgrad.ml.onnx.OnnxOutputs;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
-import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.nn.Module;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.Tensor;
 import scala.Option;
@@ -72,7 +72,10 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   /** This model as its concrete type. */
   protected abstract M self();
 
-  /** The trained network's layers (the {@code network} param is what the fit was asked for). */
+  /**
+   * The trained network: its layers, or the user's module (the {@code network}, {@code
+   * moduleFactory} and {@code moduleClass} params are what the fit was asked for).
+   */
   public NetworkSpec networkSpec() {
     return spec;
   }
@@ -95,9 +98,11 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   /**
    * The trained network as an engine module, in evaluation mode (a new instance each call). It
    * takes input already shaped {@code [N, *inputShape]} (the reshape of flat features is not one of
-   * its layers), and an {@code embedding} first layer takes float indices.
+   * its layers), and an {@code embedding} first layer takes float indices. For a network of the
+   * {@code network} param or the simple network it is a {@code Sequential}; for a user's module
+   * ({@code moduleFactory}, {@code moduleClass}), that module.
    */
-  public Sequential toModule() {
+  public Module toModule() {
     Replica r = new Replica(spec, Device.CPU);
     r.setWeights(weights);
     r.net().eval();

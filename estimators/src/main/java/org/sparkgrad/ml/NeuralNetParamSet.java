@@ -51,6 +51,8 @@ public final class NeuralNetParamSet implements Serializable {
   final DoubleParam dropout;
   final Param<String> network;
   final IntArrayParam inputShape;
+  final ModuleFactoryParam moduleFactory;
+  final Param<String> moduleClass;
   final Param<String> loss;
   final Param<String> optimizer;
   final DoubleParam learningRate;
@@ -141,6 +143,14 @@ public final class NeuralNetParamSet implements Serializable {
                 + " empty: build the simple network from hiddenLayers, activation and dropout;"
                 + " malformed JSON or an unknown layer fails when set",
             new NetworkCheck());
+    moduleFactory = new ModuleFactoryParam(owner);
+    moduleClass =
+        string(
+            owner,
+            "moduleClass",
+            "name of a class with a public no-argument constructor that implements"
+                + " org.sparkgrad.ml.ModuleFactory, whose module is the network; empty: the network"
+                + " param or the simple network");
     ParamCheck<int[]> shapeCheck = ParamCheck.allPositive("inputShape");
     inputShape =
         new IntArrayParam(
@@ -149,7 +159,8 @@ public final class NeuralNetParamSet implements Serializable {
             "shape each row's flat features are reshaped to (row-major) before the network's"
                 + " first layer, for example [1, 28, 28] for 28x28 images of one channel ("
                 + shapeCheck.rule()
-                + "; its product must be the features size; empty: flat rows); needs network",
+                + "; its product must be the features size; empty: flat rows); needs network,"
+                + " moduleFactory or moduleClass",
             shapeCheck);
     loss =
         choice(
@@ -316,6 +327,7 @@ public final class NeuralNetParamSet implements Serializable {
     owner.setDefault(dropout, 0.0);
     owner.setDefault(network, "");
     owner.setDefault(inputShape, new int[0]);
+    owner.setDefault(moduleClass, "");
     owner.setDefault(optimizer, "adam");
     owner.setDefault(learningRate, 1e-3);
     owner.setDefault(momentum, 0.0);

@@ -6,7 +6,6 @@ import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.Params;
 
 /**
  * The params shared by {@link NeuralNetClassifier}, {@link NeuralNetRegressor} and their models.
@@ -17,13 +16,15 @@ import org.apache.spark.ml.param.Params;
  *
  * <p>The network is either the simple one ({@code hiddenLayers}, {@code activation}, {@code
  * dropout}: {@code Linear} layers of those sizes, each followed by the activation and, if {@code
- * dropout > 0}, {@code Dropout}, then an output {@code Linear}), or any {@code Sequential}
- * described by {@code network}; the input and output sizes come from the data.
+ * dropout > 0}, {@code Dropout}, then an output {@code Linear}), any {@code Sequential} described
+ * by {@code network}, or a user's own {@code Module} built by {@code moduleFactory} or {@code
+ * moduleClass} ({@link UserModuleParams}); the input and output sizes come from the data.
  */
-public interface NeuralNetParams extends Params {
+public interface NeuralNetParams extends UserModuleParams {
   /**
    * The {@code Param} objects of this instance; an implementation detail of the default methods.
    */
+  @Override
   NeuralNetParamSet paramSet();
 
   /** True if {@code param} is set to a non-empty string (for the optional column params). */

@@ -100,4 +100,9 @@ final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serial
   static ParamCheck<String> notNull(String name) {
     return new ParamCheck<>(name, "a string (not null)", v -> true);
   }
+
+  /** Any value but null; {@code what} names the type for the message ("a ModuleFactory"). */
+  static <T> ParamCheck<T> present(String name, String what) {
+    return new ParamCheck<>(name, what + " (not null)", v -> true);
+  }
 }

@@ -12,7 +12,7 @@ import org.sparkgrad.io.StateDict;
 import org.sparkgrad.ml.io.ModelFiles;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
-import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.nn.Module;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -44,7 +44,7 @@ final class WarmStart {
             "the initial model's network does not match this fit's: the initial model has "
                 + shapes(model.stateDict())
                 + ", this fit's network has "
-                + shapes(spec.build(0).stateDict())
+                + shapes(spec.module(0).stateDict())
                 + " (network "
                 + spec.toJson()
                 + ")");
@@ -55,7 +55,7 @@ final class WarmStart {
       return null;
     }
     Map<String, Tensor> state = read(new Path(path), conf);
-    Sequential net = spec.build(0);
+    Module net = spec.module(0);
     try {
       net.loadStateDict(state);
     } catch (IllegalArgumentException e) {

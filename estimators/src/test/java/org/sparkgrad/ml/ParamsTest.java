@@ -39,6 +39,8 @@ class ParamsTest {
           "lrSchedule",
           "lrStepSize",
           "maxEpochs",
+          "moduleClass",
+          "moduleFactory",
           "momentum",
           "network",
           "numReplicas",

@@ -14,7 +14,7 @@ import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.ml.train.StepResult;
 import org.sparkgrad.ml.train.TrainingCheckpoint;
-import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.nn.Module;
 import org.sparkgrad.tensor.Tensor;
 import org.sparkgrad.util.Json;
 
@@ -158,13 +158,13 @@ public final class CheckpointCodec {
   }
 
   private static float[] weights(Map<String, byte[]> files, String name, NetworkSpec spec) {
-    Sequential net = spec.build(0);
+    Module net = spec.module(0);
     net.loadStateDict(StateDict.read(require(files, name), name));
     return Replica.flatWeights(net);
   }
 
   private static Map<String, Tensor> stateDict(NetworkSpec spec, float[] weights) {
-    Sequential net = spec.build(0);
+    Module net = spec.module(0);
     TrainingCheckpoint.loadFlat(net, weights);
     return net.stateDict();
   }

@@ -2,16 +2,20 @@ package org.sparkgrad.ml.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.sparkgrad.io.StateDict;
+import org.sparkgrad.ml.ModuleFactories;
+import org.sparkgrad.ml.ModuleFactory;
 import org.sparkgrad.ml.NeuralNetModel;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
-import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.ml.train.UserModule;
+import org.sparkgrad.nn.Module;
 import org.sparkgrad.tensor.Tensor;
 import org.sparkgrad.util.Json;
 
@@ -63,13 +67,7 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
                 + "; load it with that class");
       }
       Map<String, Object> json = readModelJson(fs, root, what);
-      NetworkSpec spec;
-      try {
-        spec = NetworkSpec.parse(Json.write(json.get("network")));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            what + ": " + ModelFiles.MODEL_JSON + " has an invalid network: " + e.getMessage(), e);
-      }
+      NetworkSpec spec = network(json, what);
       float[] weights = readWeights(fs, new Path(root, ModelFiles.WEIGHTS), spec, what);
       T model =
           factory.create(md.uid(), spec, weights, Boolean.TRUE.equals(json.get("vectorOutput")));
@@ -78,6 +76,59 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
     } catch (IOException e) {
       throw new UncheckedIOException(what + ": " + e, e);
     }
+  }
+
+  /**
+   * The saved network: a {@code Sequential} of layers, or a user's module rebuilt from its factory
+   * class, which must still output what it did at fit.
+   */
+  private static NetworkSpec network(Map<String, Object> json, String what) {
+    Map<String, Object> net = Json.asObject(json.get("network"), "network");
+    String invalid = what + ": " + ModelFiles.MODEL_JSON + " has an invalid network: ";
+    if (!net.containsKey("module_class")) {
+      try {
+        return NetworkSpec.parse(Json.write(net));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(invalid + e.getMessage(), e);
+      }
+    }
+    if (!(net.get("module_class") instanceof String name)
+        || !(net.get("input_size") instanceof Long inputSize)
+        || !(net.get("output_size") instanceof Long outputSize)
+        || inputSize < 1
+        || inputSize > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          invalid + "module_class must be a string and input_size, output_size positive integers");
+    }
+    int[] shape = new int[0];
+    if (net.get("input_shape") != null) {
+      List<Object> dims = Json.asList(net.get("input_shape"), "input_shape");
+      shape = new int[dims.size()];
+      for (int i = 0; i < shape.length; i++) {
+        if (!(dims.get(i) instanceof Long d) || d < 1 || d > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException(invalid + "input_shape must hold positive integers");
+        }
+        shape[i] = d.intValue();
+      }
+    }
+    ModuleFactory factory = ModuleFactories.instantiate(name, what);
+    NetworkSpec spec =
+        ModuleFactories.measure(
+            UserModule.of(factory, "module_class"),
+            shape,
+            inputSize.intValue(),
+            what + ": module_class " + name);
+    if (spec.outputSize() != outputSize) {
+      throw new IllegalArgumentException(
+          what
+              + ": module_class "
+              + name
+              + " now builds a module that outputs "
+              + spec.outputSize()
+              + " values per row, but the saved model's outputs "
+              + outputSize);
+    }
+    return spec;
   }
 
   private static Map<String, Object> readModelJson(FileSystem fs, Path root, String what)
@@ -138,7 +189,7 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
       throw new IllegalArgumentException(
           what + ": the weights file " + ModelFiles.WEIGHTS + " is damaged: " + e.getMessage(), e);
     }
-    Sequential net = spec.build(0);
+    Module net = spec.module(0);
     try {
       net.loadStateDict(state);
     } catch (IllegalArgumentException e) {

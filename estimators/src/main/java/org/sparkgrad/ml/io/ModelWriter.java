@@ -9,15 +9,19 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLWriter;
 import org.sparkgrad.io.StateDict;
+import org.sparkgrad.ml.ModuleFactories;
 import org.sparkgrad.ml.NeuralNetModel;
 import org.sparkgrad.ml.NeuralNetRegressionModel;
+import org.sparkgrad.ml.train.UserModule;
 import org.sparkgrad.util.Json;
 
 /**
  * Saves a {@link NeuralNetModel} in MLlib's layout: {@code metadata/} written by MLlib's {@code
  * DefaultParamsWriter} (class, uid, params), and the {@code data/} folder of {@link ModelFiles}.
  * {@code save} refuses an existing path unless {@code overwrite()} is called (MLlib's rule); if
- * writing fails, the partly written folder is removed.
+ * writing fails, the partly written folder is removed. A model of a user's module records the
+ * factory's class name, so one whose factory cannot be rebuilt by name (a lambda) is refused before
+ * anything is written.
  */
 public final class ModelWriter extends MLWriter {
   private final NeuralNetModel<?> model;
@@ -29,6 +33,10 @@ public final class ModelWriter extends MLWriter {
 
   @Override
   public void saveImpl(String path) {
+    UserModule module = model.networkSpec().userModule();
+    if (module != null && !module.loadable()) {
+      throw new IllegalArgumentException(ModuleFactories.unsaveable(module.className()));
+    }
     Path root = new Path(path);
     FileSystem fs = ModelFiles.fs(root, sc().hadoopConfiguration());
     try {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.util.Json;
@@ -37,9 +38,12 @@ import org.sparkgrad.util.Json;
  * same spec and seed give the same initial weights; the state-dict names are those of PyTorch's
  * {@code nn.Sequential} of the same layers ({@code 0.weight}, ...), since the reshape to {@code
  * input_shape} is not a layer.
+ *
+ * <p>A spec can instead hold a user's own module ({@link #ofModule}): its builder makes the module,
+ * whose state-dict names are its own; the sizes are those the fit measured with a forward pass.
  */
 public final class NetworkSpec implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** The parameter-free activations. */
   public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu");
@@ -48,6 +52,8 @@ public final class NetworkSpec implements Serializable {
   private final int[] inputShape;
   private final int inputSize;
   private final int outputSize;
+  // Null for a Sequential of layers.
+  private final UserModule module;
 
   /**
    * A network of {@code layers} taking flat rows.
@@ -112,6 +118,29 @@ public final class NetworkSpec implements Serializable {
     }
     this.inputSize = product(first);
     this.outputSize = shape[0];
+    this.module = null;
+  }
+
+  private NetworkSpec(UserModule module, int[] inputShape, int inputSize, int outputSize) {
+    this.layers = List.of();
+    this.inputShape = inputShape == null || inputShape.length == 0 ? null : inputShape.clone();
+    this.inputSize = inputSize;
+    this.outputSize = outputSize;
+    this.module = module;
+  }
+
+  /**
+   * A user's own module, which takes rows of {@code inputSize} features (reshaped to {@code
+   * inputShape} when not null or empty) and outputs {@code outputSize} values per row.
+   */
+  public static NetworkSpec ofModule(
+      UserModule module, int[] inputShape, int inputSize, int outputSize) {
+    return new NetworkSpec(module, inputShape, inputSize, outputSize);
+  }
+
+  /** The user's own module, or null for a {@code Sequential} of layers. */
+  public UserModule userModule() {
+    return module;
   }
 
   private static int product(int[] shape) {
@@ -179,13 +208,16 @@ public final class NetworkSpec implements Serializable {
     return new NetworkSpec(layers, shape);
   }
 
-  /** The JSON form, which {@link #parse} reads back to an equal spec. */
+  /**
+   * The JSON form, which {@link #parse} reads back to an equal spec. A user module's is {@code
+   * {"module_class": ..., "input_shape": [...], "input_size": n, "output_size": m}}, which a saved
+   * model reads back by loading the class.
+   */
   public String toJson() {
-    List<Object> items = new ArrayList<>();
-    for (LayerSpec l : layers) {
-      items.add(l.toJson());
-    }
     Map<String, Object> root = new LinkedHashMap<>();
+    if (module != null) {
+      root.put("module_class", module.className());
+    }
     if (inputShape != null) {
       List<Object> dims = new ArrayList<>();
       for (int d : inputShape) {
@@ -193,11 +225,28 @@ public final class NetworkSpec implements Serializable {
       }
       root.put("input_shape", dims);
     }
+    if (module != null) {
+      root.put("input_size", inputSize);
+      root.put("output_size", outputSize);
+      return Json.write(root);
+    }
+    List<Object> items = new ArrayList<>();
+    for (LayerSpec l : layers) {
+      items.add(l.toJson());
+    }
     root.put("layers", items);
     return Json.write(root);
   }
 
-  /** The layers, in order. */
+  /**
+   * A string that differs between networks that build differently: the JSON form, and for a user
+   * module also the digest of its builder.
+   */
+  public String cacheKey() {
+    return module == null ? toJson() : toJson() + "#" + module.key();
+  }
+
+  /** The layers, in order; empty for a user module. */
   public List<LayerSpec> layers() {
     return layers;
   }
@@ -219,13 +268,38 @@ public final class NetworkSpec implements Serializable {
 
   /** The embedding's {@code num_embeddings} when the first layer is one, else 0. */
   public int embeddingIndices() {
-    return layers.get(0) instanceof EmbeddingSpec e ? e.numEmbeddings() : 0;
+    return !layers.isEmpty() && layers.get(0) instanceof EmbeddingSpec e ? e.numEmbeddings() : 0;
+  }
+
+  /**
+   * A new network with initial weights drawn from a generator seeded {@code seed}: the {@code
+   * Sequential} of {@link #build}, or what a user module's builder makes from that generator.
+   *
+   * @throws IllegalStateException if a user module's builder returns null
+   */
+  public Module module(long seed) {
+    if (module == null) {
+      return build(seed);
+    }
+    Module m = module.builder().create(new Generator(seed));
+    if (m == null) {
+      throw new IllegalStateException(
+          "the module factory " + module.className() + " returned null instead of a Module");
+    }
+    return m;
   }
 
   /**
    * A new network with initial weights drawn, layer by layer, from a generator seeded {@code seed}.
+   *
+   * @throws IllegalStateException for a user module, which need not be a {@code Sequential} (use
+   *     {@link #module})
    */
   public Sequential build(long seed) {
+    if (module != null) {
+      throw new IllegalStateException(
+          "a user module (" + module.className() + ") is built with module(seed), not build");
+    }
     Generator gen = new Generator(seed);
     Sequential net = new Sequential();
     for (LayerSpec l : layers) {
@@ -238,12 +312,20 @@ public final class NetworkSpec implements Serializable {
   public boolean equals(Object o) {
     return o instanceof NetworkSpec other
         && layers.equals(other.layers)
-        && Arrays.equals(inputShape, other.inputShape);
+        && Arrays.equals(inputShape, other.inputShape)
+        && (module == null
+            ? other.module == null
+            : other.module != null
+                && module.key().equals(other.module.key())
+                && inputSize == other.inputSize
+                && outputSize == other.outputSize);
   }
 
   @Override
   public int hashCode() {
-    return 31 * layers.hashCode() + Arrays.hashCode(inputShape);
+    return 31 * layers.hashCode()
+        + Arrays.hashCode(inputShape)
+        + (module == null ? 0 : module.key().hashCode());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.sparkgrad.ml.train;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.DType;
 import org.sparkgrad.tensor.Device;
+import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
 
@@ -37,17 +39,32 @@ public final class Replica {
                 }
               });
 
-  private final Sequential net;
+  private final Module net;
+  // A user module's Dropout layers, in module order: their masks are drawn from generators the
+  // replica seeds each step (see forwardTrain).
+  private final List<Dropout> innerDropouts;
   private final List<Tensor> params;
   private final Device device;
   private final int[] inputShape;
 
   /** A replica of {@code spec} on {@code device}, with freshly initialised weights. */
   public Replica(NetworkSpec spec, Device device) {
-    Sequential s = spec.build(0);
+    Module s = spec.module(0);
     s.to(device);
     this.net = s;
     this.params = s.parameters();
+    this.innerDropouts = new ArrayList<>();
+    if (spec.userModule() != null) {
+      if (s instanceof Sequential seq) {
+        for (int i = 0; i < seq.size(); i++) {
+          if (!(seq.get(i) instanceof Dropout)) {
+            collectDropouts(seq.get(i), innerDropouts);
+          }
+        }
+      } else {
+        collectDropouts(s, innerDropouts);
+      }
+    }
     this.device = device;
     this.inputShape = spec.inputShape();
   }
@@ -60,11 +77,21 @@ public final class Replica {
   public static Replica cached(NetworkSpec spec, Device device) {
     return CACHE
         .get()
-        .computeIfAbsent(spec.toJson() + "@" + device, k -> new Replica(spec, device));
+        .computeIfAbsent(spec.cacheKey() + "@" + device, k -> new Replica(spec, device));
+  }
+
+  private static void collectDropouts(Module m, List<Dropout> out) {
+    if (m instanceof Dropout d) {
+      out.add(d);
+      return;
+    }
+    for (Module c : m.children()) {
+      collectDropouts(c, out);
+    }
   }
 
   /** The network. */
-  public Sequential net() {
+  public Module net() {
     return net;
   }
 
@@ -220,13 +247,28 @@ public final class Replica {
 
   /**
    * The training-mode forward pass of rows {@code rowIds} in step {@code step} of epoch {@code
-   * epoch}: dropout layers use {@link KeyedDropout} with the key of (seed, epoch, step, layer).
+   * epoch}: the dropout layers of a {@code Sequential} use {@link KeyedDropout} with the key of
+   * (seed, epoch, step, layer), so their masks do not depend on the partitioning.
+   *
+   * <p>A user module that is not a {@code Sequential} runs its own {@code forward}; its {@code
+   * Dropout} layers (and those nested inside the children of a user's {@code Sequential}) draw
+   * their masks from generators seeded here from (seed, epoch, step, layer, the batch's first row
+   * id): the fit is reproducible for a given partitioning, but, since such a mask covers the
+   * partition's whole batch, not independent of the partitioning.
    */
   public Tensor forwardTrain(Tensor x, long[] rowIds, long seed, int epoch, int step) {
     net.train();
     Tensor h = shaped(x);
-    for (int i = 0; i < net.size(); i++) {
-      Module m = net.get(i);
+    long first = rowIds.length == 0 ? 0 : rowIds[0];
+    for (int i = 0; i < innerDropouts.size(); i++) {
+      long key = KeyedDropout.key(seed, epoch, step, 1_000_000 + i);
+      innerDropouts.get(i).setGenerator(new Generator(Generator.mix(key ^ Generator.mix(first))));
+    }
+    if (!(net instanceof Sequential seq)) {
+      return net.forward(h);
+    }
+    for (int i = 0; i < seq.size(); i++) {
+      Module m = seq.get(i);
       if (m instanceof Dropout d) {
         h = KeyedDropout.apply(h, d.p(), rowIds, KeyedDropout.key(seed, epoch, step, i));
       } else {

@@ -9,7 +9,7 @@ import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.TrainingDivergedException;
 import org.sparkgrad.ml.TrainingListener;
 import org.sparkgrad.ml.TrainingSummary;
-import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.nn.Module;
 import org.sparkgrad.optim.ClipGrad;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.optim.ParamGroup;
@@ -165,7 +165,7 @@ public final class Trainer {
   public float[] initialWeights() {
     return startWeights != null
         ? startWeights.clone()
-        : Replica.flatWeights(spec.build(config.seed()));
+        : Replica.flatWeights(spec.module(config.seed()));
   }
 
   /**
@@ -189,7 +189,7 @@ public final class Trainer {
               + " training rows and dropLast is true: no step would run; lower batchSize or"
               + " set dropLast to false");
     }
-    Sequential master = spec.build(config.seed());
+    Module master = spec.module(config.seed());
     if (startWeights != null) {
       TrainingCheckpoint.loadFlat(master, startWeights);
     }
