@@ -23,8 +23,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.sparkgrad.it.support.ChildJvm;
+import org.sparkgrad.it.support.ClusterSettings;
 import org.sparkgrad.it.support.LocalSpark;
+import org.sparkgrad.standalone.ChildJvm;
 
 /**
  * Checkpoints on HDFS (an in-JVM MiniDFSCluster) with the driver killed in the middle of writing
@@ -113,7 +114,7 @@ class HdfsCheckpointKillTest {
   private static ChildJvm child(Path work, String name, int haltAt, String dir, Path out)
       throws IOException {
     List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
-    jvm.addAll(ChildJvm.sparkJavaOptions());
+    jvm.addAll(ClusterSettings.sparkJavaOptions());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("-Dlog4j")) {
         jvm.add(a);

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.sparkgrad.it.support.ChildJvm;
+import org.sparkgrad.it.support.ClusterSettings;
 import org.sparkgrad.it.support.DistJar;
 import org.sparkgrad.it.support.SparkShellMain;
 
@@ -118,7 +118,7 @@ class SparkShellTest {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
-    command.addAll(ChildJvm.sparkJavaOptions());
+    command.addAll(ClusterSettings.sparkJavaOptions());
     // What spark-shell --master local[2] --conf ... passes to its JVM.
     command.addAll(
         Arrays.asList(

@@ -33,9 +33,11 @@ final class StepMemory {
   /**
    * The memory of steps of {@code net} on rows of {@code numFeatures} features, reshaped to {@code
    * inputShape} when it is not null: the layers' output widths are measured by a no-grad forward of
-   * one zero row, so any layer counts right.
+   * one zero row, so any layer counts right. A user's module that is not a {@link Sequential} is
+   * measured by its input and output only (its inner activations are not visible from outside), so
+   * its estimate is a looser lower bound.
    */
-  static StepMemory of(Sequential net, int numFeatures, int[] inputShape) {
+  static StepMemory of(Module net, int numFeatures, int[] inputShape) {
     long floatsPerRow = numFeatures;
     try (NoGrad ng = NoGrad.enter()) {
       boolean training = net.isTraining();
@@ -48,10 +50,13 @@ final class StepMemory {
           System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
           h = h.reshape(shape);
         }
-        for (int i = 0; i < net.size(); i++) {
-          Module m = net.get(i);
-          h = m.forward(h);
-          floatsPerRow += h.numel();
+        if (net instanceof Sequential seq) {
+          for (int i = 0; i < seq.size(); i++) {
+            h = seq.get(i).forward(h);
+            floatsPerRow += h.numel();
+          }
+        } else {
+          floatsPerRow += net.forward(h).numel();
         }
       } finally {
         if (training) {
