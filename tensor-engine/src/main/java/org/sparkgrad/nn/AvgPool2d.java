@@ -31,15 +31,7 @@ public final class AvgPool2d extends Module {
    * @param padding at most {@code kernelSize / 2}, as PyTorch requires
    */
   public AvgPool2d(int kernelSize, int stride, int padding) {
-    Init.checkPositive("AvgPool2d", "kernel_size", kernelSize);
-    Init.checkPositive("AvgPool2d", "stride", stride);
-    if (padding < 0 || padding > kernelSize / 2) {
-      throw new IllegalArgumentException(
-          "AvgPool2d: padding must be in [0, kernel_size / 2] = [0, "
-              + kernelSize / 2
-              + "], got "
-              + padding);
-    }
+    Init.checkPool("AvgPool2d", kernelSize, stride, padding);
     this.kernelSize = kernelSize;
     this.stride = stride;
     this.padding = padding;

@@ -1,7 +1,5 @@
 package org.sparkgrad.nn;
 
-import java.util.Arrays;
-import org.sparkgrad.tensor.DType;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -25,13 +23,7 @@ import org.sparkgrad.tensor.Tensor;
  *
  * <p>Shape: input {@code [N, C, H, W]}; the output has the same shape.
  */
-public final class BatchNorm2d extends Module {
-  private final int numFeatures;
-  private final double eps;
-  private final Double momentum;
-  private final boolean affine;
-  private final boolean trackRunningStats;
-
+public final class BatchNorm2d extends BatchNormBase {
   /** PyTorch's defaults: {@code eps = 1e-5, momentum = 0.1}, affine, tracking running stats. */
   public BatchNorm2d(int numFeatures) {
     this(numFeatures, 1e-5, 0.1, true, true);
@@ -48,81 +40,13 @@ public final class BatchNorm2d extends Module {
    */
   public BatchNorm2d(
       int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
-    Init.checkPositive("BatchNorm2d", "num_features", numFeatures);
-    if (!(eps >= 0)) {
-      throw new IllegalArgumentException("BatchNorm2d: eps must be >= 0, got " + eps);
-    }
-    if (momentum != null && !(momentum >= 0 && momentum <= 1)) {
-      throw new IllegalArgumentException(
-          "BatchNorm2d: momentum must be in [0, 1] or null, got " + momentum);
-    }
-    this.numFeatures = numFeatures;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.affine = affine;
-    this.trackRunningStats = trackRunningStats;
-    registerParameter("weight", affine ? Tensor.ones(numFeatures).requiresGrad(true) : null);
-    registerParameter("bias", affine ? Tensor.zeros(numFeatures).requiresGrad(true) : null);
-    registerBuffer("running_mean", trackRunningStats ? Tensor.zeros(numFeatures) : null);
-    registerBuffer("running_var", trackRunningStats ? Tensor.ones(numFeatures) : null);
-    registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT64) : null);
-  }
-
-  /** The number of channels {@code C}. */
-  public int numFeatures() {
-    return numFeatures;
+    super("BatchNorm2d", numFeatures, eps, momentum, affine, trackRunningStats);
   }
 
   @Override
   public Tensor forward(Tensor input) {
-    if (input.dim() != 4) {
-      throw new IllegalArgumentException(
-          "BatchNorm2d: expected 4D input (got "
-              + input.dim()
-              + "D input of shape "
-              + Arrays.toString(input.shape())
-              + ")");
-    }
-    if (input.size(1) != numFeatures) {
-      throw new IllegalArgumentException(
-          "BatchNorm2d("
-              + numFeatures
-              + "): expected "
-              + numFeatures
-              + " channels in dimension 1, got input of shape "
-              + Arrays.toString(input.shape()));
-    }
-    boolean updating = isTraining() && trackRunningStats;
-    Tensor tracked = buffer("num_batches_tracked");
-    double count = updating ? tracked.item() + 1 : 0;
-    double factor = momentum != null ? momentum : (updating ? 1 / count : 0);
+    checkInput(input, "4D", 4);
     int[] s = input.shape();
-    Tensor out =
-        F.batchNorm(
-            input.reshape(s[0], s[1], s[2] * s[3]),
-            buffer("running_mean"),
-            buffer("running_var"),
-            param("weight"),
-            param("bias"),
-            isTraining() || !trackRunningStats,
-            factor,
-            eps);
-    if (updating) {
-      tracked.fillInPlace(count);
-    }
-    return out.reshape(s);
-  }
-
-  @Override
-  protected String extraRepr() {
-    return numFeatures
-        + ", eps="
-        + PyRepr.floatRepr(eps)
-        + ", momentum="
-        + (momentum == null ? "None" : PyRepr.floatRepr(momentum))
-        + ", affine="
-        + PyRepr.bool(affine)
-        + ", track_running_stats="
-        + PyRepr.bool(trackRunningStats);
+    return normalise(input.reshape(s[0], s[1], s[2] * s[3])).reshape(s);
   }
 }

@@ -33,6 +33,23 @@ final class Init {
     return fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
   }
 
+  /**
+   * Checks a pooling window as PyTorch does: positive {@code kernel_size} and {@code stride}, and
+   * {@code padding} in {@code [0, kernel_size / 2]}; the message names the layer and argument.
+   */
+  static void checkPool(String layer, int kernelSize, int stride, int padding) {
+    checkPositive(layer, "kernel_size", kernelSize);
+    checkPositive(layer, "stride", stride);
+    if (padding < 0 || padding > kernelSize / 2) {
+      throw new IllegalArgumentException(
+          layer
+              + ": padding must be in [0, kernel_size / 2] = [0, "
+              + kernelSize / 2
+              + "], got "
+              + padding);
+    }
+  }
+
   /** A float32 parameter drawn from {@code N(0, 1)}. */
   static Tensor normal(Generator gen, int... shape) {
     checkGenerator(gen);

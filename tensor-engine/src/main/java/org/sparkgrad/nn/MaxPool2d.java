@@ -31,15 +31,7 @@ public final class MaxPool2d extends Module {
    * @param padding at most {@code kernelSize / 2}, as PyTorch requires
    */
   public MaxPool2d(int kernelSize, int stride, int padding) {
-    Init.checkPositive("MaxPool2d", "kernel_size", kernelSize);
-    Init.checkPositive("MaxPool2d", "stride", stride);
-    if (padding < 0 || padding > kernelSize / 2) {
-      throw new IllegalArgumentException(
-          "MaxPool2d: padding must be in [0, kernel_size / 2] = [0, "
-              + kernelSize / 2
-              + "], got "
-              + padding);
-    }
+    Init.checkPool("MaxPool2d", kernelSize, stride, padding);
     this.kernelSize = kernelSize;
     this.stride = stride;
     this.padding = padding;
