@@ -130,7 +130,7 @@ public final class BlasCoexistenceChild {
   private static void sparkgrad(Dataset<Row> digits) {
     new NeuralNetClassifier()
         .setHiddenLayers(new int[] {64})
-        .setMaxEpochs(2)
+        .setMaxEpochs(1)
         .setSeed(3)
         .fit(digits)
         .transform(digits)
@@ -140,7 +140,7 @@ public final class BlasCoexistenceChild {
   private static double[] mlp(Dataset<Row> digits) {
     return new MultilayerPerceptronClassifier()
         .setLayers(new int[] {64, 64, 10})
-        .setMaxIter(15)
+        .setMaxIter(8)
         .setSeed(5)
         .fit(digits)
         .weights()
@@ -153,15 +153,15 @@ public final class BlasCoexistenceChild {
     results.put(phase + ".mlp", mlp(digits));
     results.put(
         phase + ".logistic",
-        new LogisticRegression().setMaxIter(15).fit(digits).coefficientMatrix().toArray());
-    Vector[] centres = new KMeans().setK(5).setSeed(9).setMaxIter(20).fit(digits).clusterCenters();
+        new LogisticRegression().setMaxIter(8).fit(digits).coefficientMatrix().toArray());
+    Vector[] centres = new KMeans().setK(5).setSeed(9).setMaxIter(6).fit(digits).clusterCenters();
     results.put(phase + ".kmeans", concat(centres));
     Matrix pc = new PCA().setInputCol("features").setK(4).fit(digits).pc();
     results.put(phase + ".pca", pc.toArray());
     Dataset<Row> users =
         new ALS()
             .setRank(4)
-            .setMaxIter(5)
+            .setMaxIter(3)
             .setSeed(13)
             .setUserCol("user")
             .setItemCol("item")

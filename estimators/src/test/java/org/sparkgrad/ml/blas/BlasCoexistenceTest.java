@@ -40,9 +40,11 @@ class BlasCoexistenceTest {
         Files.exists(dir.resolve("libblas.so.3"))
             && dir.resolve("libblas.so.3").toRealPath().toString().contains("openblas"),
         "libblas.so.3 is not a system OpenBLAS (install libopenblas0-pthread)");
-    Map<String, double[]> mllibFirst = run("openblas-mllib-first", "mllib-first", List.of());
-    Map<String, double[]> sparkgradFirst =
-        run("openblas-sparkgrad-first", "sparkgrad-first", List.of());
+    // Both orders at once: two JVMs that are mostly single-threaded while they start.
+    Child first = start("openblas-mllib-first", "mllib-first", List.of());
+    Child second = start("openblas-sparkgrad-first", "sparkgrad-first", List.of());
+    Map<String, double[]> mllibFirst = finish(first);
+    Map<String, double[]> sparkgradFirst = finish(second);
     for (String learner : List.of("mlp", "logistic", "kmeans", "pca", "als")) {
       double[] alone = mllibFirst.get("alone." + learner);
       assertClose(learner + ", MLlib after Sparkgrad", mllibFirst.get("after." + learner), alone);
@@ -73,7 +75,8 @@ class BlasCoexistenceTest {
     props.add(
         "-Ddev.ludovic.netlib.lapack.nativeLibPath="
             + (Files.exists(lapack) ? lapack : Path.of("/nonexistent/liblapack.so.3")));
-    Map<String, double[]> got = run("reference-sparkgrad-first", "sparkgrad-first", props);
+    Map<String, double[]> got =
+        finish(start("reference-sparkgrad-first", "sparkgrad-first", props));
     assertClose(
         "perceptron beside a Sparkgrad fit", got.get("concurrent.mlp"), got.get("after.mlp"));
   }
@@ -86,7 +89,7 @@ class BlasCoexistenceTest {
             "-Ddev.ludovic.netlib.blas.nativeLibPath=/nonexistent/libblas.so.3",
             "-Ddev.ludovic.netlib.lapack.nativeLibPath=/nonexistent/liblapack.so.3",
             "-Ddev.ludovic.netlib.arpack.nativeLibPath=/nonexistent/libarpack.so.2");
-    Map<String, double[]> got = run("none-sparkgrad-first", "sparkgrad-first", props);
+    Map<String, double[]> got = finish(start("none-sparkgrad-first", "sparkgrad-first", props));
     assertClose(
         "perceptron beside a Sparkgrad fit", got.get("concurrent.mlp"), got.get("after.mlp"));
   }
@@ -121,9 +124,11 @@ class BlasCoexistenceTest {
     return debian.orElse(Path.of("/usr/lib64"));
   }
 
-  /** Runs the child in a new JVM; asserts it exited cleanly and used the expected libraries. */
-  private static Map<String, double[]> run(String name, String order, List<String> props)
-      throws IOException, InterruptedException {
+  /** A child JVM started by {@link #start}. */
+  private record Child(String name, Process process, Path log, Path out, List<String> props) {}
+
+  /** Starts the child in a new JVM with netlib's set-up {@code props}. */
+  private static Child start(String name, String order, List<String> props) throws IOException {
     Files.createDirectories(WORK);
     Path out = WORK.resolve(name + ".txt").toAbsolutePath();
     Path log = WORK.resolve(name + ".log");
@@ -144,6 +149,17 @@ class BlasCoexistenceTest {
     cmd.add(out.toString());
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new Child(name, p, log, out, props);
+  }
+
+  /** Waits for the child; asserts it exited cleanly and used the expected libraries. */
+  private static Map<String, double[]> finish(Child child)
+      throws IOException, InterruptedException {
+    String name = child.name();
+    Process p = child.process();
+    Path log = child.log();
+    Path out = child.out();
+    List<String> props = child.props();
     if (!p.waitFor(CHILD_TIMEOUT_S, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail(name + " did not finish in " + CHILD_TIMEOUT_S + " s; see " + log);
