@@ -74,6 +74,12 @@ class UserModuleFitTest {
             "output.weight",
             "output.bias");
     assertThat(m.numOutputs()).isEqualTo(3);
+    String onnx = tmp.resolve("residual.onnx").toString();
+    assertThatThrownBy(() -> m.exportOnnx(onnx))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "cannot export a user module (" + ResidualMlp.Factory.class.getName());
+    assertThat(tmp.resolve("residual.onnx")).doesNotExist();
 
     String path = tmp.resolve("residual").toString();
     m.write().save(path);

@@ -1,10 +1,13 @@
 package org.sparkgrad.ml.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkgrad.ml.train.Conv2dSpec;
 import org.sparkgrad.ml.train.LayerSpec;
+import org.sparkgrad.ml.train.PoolSpec;
 
 /**
  * The ONNX form of each layer type of {@link org.sparkgrad.ml.train.NetworkSpec}, one function per
@@ -19,10 +22,19 @@ import org.sparkgrad.ml.train.LayerSpec;
  *   <li>{@code leaky_relu}: {@code LeakyRelu(alpha=negative_slope)};
  *   <li>{@code dropout}: nothing: it is the identity at inference;
  *   <li>{@code layer_norm}: {@code LayerNormalization(x, weight, bias, axis=-1, epsilon)}, with a
- *       constant scale of ones and no bias when it has no affine parameters.
+ *       constant scale of ones and no bias when it has no affine parameters;
+ *   <li>{@code conv2d}: {@code Conv(x, weight[, bias])} with square {@code kernel_shape}, {@code
+ *       strides} and symmetric {@code pads};
+ *   <li>{@code max_pool2d}, {@code avg_pool2d}: {@code MaxPool}, {@code AveragePool} with the same
+ *       window attributes ({@code count_include_pad=1}, as the engine's average counts padding as
+ *       zeros);
+ *   <li>{@code flatten}: {@code Flatten(axis=1)}.
  * </ul>
  *
- * A layer type missing here does not export: {@link OnnxExporter} says which layer it is.
+ * A network with an {@code inputShape} starts with {@code Reshape(x, [-1, inputShape...])} ({@link
+ * OnnxExporter}). {@code embedding} and user modules do not export.
+ *
+ * <p>A layer type missing here does not export: {@link OnnxExporter} says which layer it is.
  */
 public final class LayerExporters {
   private LayerExporters() {}
@@ -38,6 +50,10 @@ public final class LayerExporters {
     m.put("leaky_relu", LayerExporters::leakyRelu);
     m.put("dropout", (layer, ctx) -> ctx.input());
     m.put("layer_norm", LayerExporters::layerNorm);
+    m.put("conv2d", LayerExporters::conv2d);
+    m.put("max_pool2d", LayerExporters::pool);
+    m.put("avg_pool2d", LayerExporters::pool);
+    m.put("flatten", (layer, ctx) -> ctx.output("Flatten", List.of(ctx.input()), attr("axis", 1L)));
     return Collections.unmodifiableMap(m);
   }
 
@@ -48,6 +64,38 @@ public final class LayerExporters {
         ? ctx.output(
             "Gemm", List.of(ctx.input(), w, ctx.param("bias")), OnnxGraph.attr("transB", 1L))
         : ctx.output("Gemm", List.of(ctx.input(), w), OnnxGraph.attr("transB", 1L));
+  }
+
+  private static String conv2d(LayerSpec layer, LayerContext ctx) {
+    Conv2dSpec c = (Conv2dSpec) layer;
+    List<String> inputs =
+        c.bias()
+            ? List.of(ctx.input(), ctx.param("weight"), ctx.param("bias"))
+            : List.of(ctx.input(), ctx.param("weight"));
+    return ctx.output("Conv", inputs, window(c.kernelSize(), c.stride(), c.padding()));
+  }
+
+  private static String pool(LayerSpec layer, LayerContext ctx) {
+    PoolSpec p = (PoolSpec) layer;
+    AttributeProto[] w = window(p.kernelSize(), p.stride(), p.padding());
+    if (p.type().equals("max_pool2d")) {
+      return ctx.output("MaxPool", List.of(ctx.input()), w);
+    }
+    return ctx.output(
+        "AveragePool", List.of(ctx.input()), w[0], w[1], w[2], attr("count_include_pad", 1L));
+  }
+
+  /** The kernel shape, step and padding attributes of a square window, in ONNX's names. */
+  private static AttributeProto[] window(int kernel, int stride, int padding) {
+    return new AttributeProto[] {
+      OnnxGraph.attrs("kernel_shape", kernel, kernel),
+      OnnxGraph.attrs("strides", stride, stride),
+      OnnxGraph.attrs("pads", padding, padding, padding, padding)
+    };
+  }
+
+  private static AttributeProto attr(String name, long value) {
+    return OnnxGraph.attr(name, value);
   }
 
   private static String gelu(LayerSpec layer, LayerContext ctx) {

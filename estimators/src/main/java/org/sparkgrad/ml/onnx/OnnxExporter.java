@@ -46,6 +46,13 @@ public final class OnnxExporter {
    */
   public byte[] export(
       NetworkSpec spec, Map<String, Tensor> stateDict, String inputName, OnnxOutputs outputs) {
+    if (spec.userModule() != null) {
+      throw new IllegalArgumentException(
+          "cannot export a user module ("
+              + spec.userModule().className()
+              + ") to ONNX: its forward is Java code, not a network spec; only networks given by"
+              + " the network param or hiddenLayers export");
+    }
     List<LayerSpec> layers = spec.layers();
     for (int i = 0; i < layers.size(); i++) {
       String type = layers.get(i).type();
@@ -65,6 +72,17 @@ public final class OnnxExporter {
     graph.input(inputName, TensorProto.DataType.FLOAT_VALUE, -1, spec.inputSize());
     Set<String> used = new HashSet<>();
     String value = inputName;
+    int[] shape = spec.inputShape();
+    if (shape != null) {
+      long[] dims = new long[shape.length + 1];
+      dims[0] = -1;
+      for (int i = 0; i < shape.length; i++) {
+        dims[i + 1] = shape[i];
+      }
+      value =
+          graph.node(
+              "Reshape", "input_shaped", List.of(inputName, graph.longs("input_shape", dims)));
+    }
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec layer = layers.get(i);
       LayerContext ctx = new LayerContext(graph, stateDict, used, i, layer.type(), value);

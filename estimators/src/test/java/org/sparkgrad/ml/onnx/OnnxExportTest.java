@@ -201,6 +201,60 @@ class OnnxExportTest {
     }
   }
 
+  /** A CNN over 6x6 rows: every image layer type, the input reshaped by inputShape. */
+  static final String CNN =
+      """
+      {"layers": [
+        {"type": "conv2d", "in_channels": 1, "out_channels": 3, "kernel_size": 3, "padding": 1},
+        {"type": "relu"},
+        {"type": "max_pool2d", "kernel_size": 2},
+        {"type": "conv2d", "in_channels": 3, "out_channels": 2, "kernel_size": 2, "bias": false},
+        {"type": "avg_pool2d", "kernel_size": 2, "stride": 1, "padding": 1},
+        {"type": "flatten"},
+        {"type": "linear", "in_features": 18, "out_features": 3}
+      ]}
+      """;
+
+  @Test
+  void imageLayersExportWithTheInputReshaped() throws Exception {
+    // Class c: a bright horizontal band at rows 2c and 2c + 1 of a noisy 6x6 image.
+    Generator g = new Generator(11);
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      int c = i % 3;
+      double[] x = new double[36];
+      for (int j = 0; j < 36; j++) {
+        x[j] = 0.3 * g.nextGaussian() + (j / 6 / 2 == c ? 1.0 : 0.0);
+      }
+      data.add(RowFactory.create(Vectors.dense(x), (double) c));
+    }
+    Dataset<Row> images = TestSpark.session().createDataFrame(data, Data.schema());
+    NeuralNetClassificationModel cnn =
+        new NeuralNetClassifier()
+            .setInputShape(new int[] {1, 6, 6})
+            .setNetwork(CNN)
+            .setBatchSize(25)
+            .setLearningRate(0.02)
+            .setMaxEpochs(8)
+            .setSeed(5)
+            .fit(images);
+    String file = dir.resolve("cnn.onnx").toString();
+    cnn.exportOnnx(file);
+    List<Row> rows = cnn.transform(images).collectAsList();
+    try (OrtSession s = env.createSession(file, new OrtSession.SessionOptions())) {
+      Map<String, Object> out = run(s, features(rows, "features"));
+      float[][] prob = (float[][]) out.get("probability");
+      long right = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        assertClose(((float[][]) out.get("rawPrediction"))[i], r.getAs("rawPrediction"), "raw", i);
+        assertClose(prob[i], r.getAs("probability"), "probability", i);
+        right += ((long[]) out.get("prediction"))[i] == (long) r.getDouble(1) ? 1 : 0;
+      }
+      assertThat(right).as("rows the exported CNN classifies right").isGreaterThan(120);
+    }
+  }
+
   @Test
   void aLayerTypeWithoutExporterFailsNamingTheLayer() {
     NetworkSpec spec = NetworkSpec.parse(EVERY_LAYER);
