@@ -2,12 +2,11 @@ package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
 import java.util.List;
-import org.sparkgrad.backend.cpu.CpuStorage;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.optim.ClipGrad;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.optim.ParamGroup;
-import org.sparkgrad.tensor.DType;
+import org.sparkgrad.tensor.HostArrays;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -88,10 +87,9 @@ public final class LocalSteps implements Serializable {
       if (grad == null) {
         continue;
       }
-      if (grad.storage() instanceof CpuStorage cpu && grad.dtype() == DType.FLOAT32) {
-        float[] g = cpu.floats();
-        int n = grad.numel();
-        for (int i = 0; i < n; i++) {
+      float[] g = HostArrays.sharedFloats(grad);
+      if (g != null) {
+        for (int i = 0; i < g.length; i++) {
           g[i] = (float) (g[i] / weightSum);
         }
       } else {

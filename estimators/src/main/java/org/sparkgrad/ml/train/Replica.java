@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sparkgrad.backend.cpu.CpuStorage;
 import org.sparkgrad.nn.Dropout;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.Sequential;
-import org.sparkgrad.tensor.DType;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.Generator;
+import org.sparkgrad.tensor.HostArrays;
 import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
 
@@ -119,8 +118,9 @@ public final class Replica {
     try (NoGrad ng = NoGrad.enter()) {
       for (Tensor p : params) {
         int n = p.numel();
-        if (p.storage() instanceof CpuStorage cpu && p.dtype() == DType.FLOAT32) {
-          System.arraycopy(flat, off, cpu.floats(), 0, n); // no per-step allocation
+        float[] shared = HostArrays.sharedFloats(p);
+        if (shared != null) {
+          System.arraycopy(flat, off, shared, 0, n); // no per-step allocation
         } else {
           float[] part = new float[n];
           System.arraycopy(flat, off, part, 0, n);
@@ -140,13 +140,10 @@ public final class Replica {
     for (int i = 0; i < out.length; i++) {
       Tensor p = params.get(i);
       Tensor g = p.grad();
-      if (g == null
-          || !(g.storage() instanceof CpuStorage cpu)
-          || g.dtype() != DType.FLOAT32
-          || cpu.floats().length != p.numel()) {
+      out[i] = g == null ? null : HostArrays.sharedFloats(g);
+      if (out[i] == null) {
         return null;
       }
-      out[i] = cpu.floats();
     }
     return out;
   }
@@ -172,8 +169,9 @@ public final class Replica {
    * Copies {@code t}'s values into {@code out} at {@code off}, straight from CPU float32 storage.
    */
   private static void copyInto(Tensor t, float[] out, int off) {
-    if (t.storage() instanceof CpuStorage cpu && t.dtype() == DType.FLOAT32) {
-      System.arraycopy(cpu.floats(), 0, out, off, t.numel());
+    float[] shared = HostArrays.sharedFloats(t);
+    if (shared != null) {
+      System.arraycopy(shared, 0, out, off, shared.length);
     } else {
       float[] v = t.toFloatArray();
       System.arraycopy(v, 0, out, off, v.length);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkgrad.backend.cpu.CpuStorage;
 import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.TrainingDivergedException;
 import org.sparkgrad.ml.TrainingListener;
@@ -13,6 +12,7 @@ import org.sparkgrad.nn.Module;
 import org.sparkgrad.optim.ClipGrad;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.optim.ParamGroup;
+import org.sparkgrad.tensor.HostArrays;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -478,11 +478,12 @@ public final class Trainer {
     for (int i = 0; i < out.length; i++) {
       Tensor p = params.get(i);
       Tensor grad = p.grad();
-      if (grad == null || !(grad.storage() instanceof CpuStorage)) {
+      out[i] = grad == null ? null : HostArrays.sharedFloats(grad);
+      if (out[i] == null) {
         grad = Tensor.zeros(p.shape());
         p.setGrad(grad);
+        out[i] = HostArrays.sharedFloats(grad);
       }
-      out[i] = ((CpuStorage) grad.storage()).floats();
     }
     return r.writeScaledInto(out, 1.0 / weightSum);
   }
