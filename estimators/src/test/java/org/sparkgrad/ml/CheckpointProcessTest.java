@@ -3,16 +3,15 @@ package org.sparkgrad.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.sparkgrad.ml.support.ChildJvmCommand;
 import org.sparkgrad.ml.support.EngineLoop;
 
 /**
@@ -58,20 +57,14 @@ class CheckpointProcessTest {
   /** Runs {@link CheckpointChild} in a new JVM with this JVM's class path and module options. */
   private static int runChild(Path work, String name, String dir, int haltAfter, Path out)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-D")) {
-        cmd.add(a);
-      }
-    }
-    cmd.add("-Xmx1g");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(CheckpointChild.class.getName());
-    cmd.add(dir);
-    cmd.add(Integer.toString(haltAfter));
-    cmd.add(out.toAbsolutePath().toString());
+    List<String> cmd =
+        ChildJvmCommand.of(
+            true,
+            List.of("-Xmx1g"),
+            CheckpointChild.class,
+            dir,
+            Integer.toString(haltAfter),
+            out.toAbsolutePath().toString());
     Process p =
         new ProcessBuilder(cmd)
             .redirectOutput(work.resolve(name + ".out").toFile())

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.sparkgrad.ml.support.ChildJvmCommand;
 
 /**
  * Sparkgrad and MLlib's BLAS and LAPACK users in one JVM, on each BLAS set-up a machine can have: a
@@ -132,21 +132,11 @@ class BlasCoexistenceTest {
     Files.createDirectories(WORK);
     Path out = WORK.resolve(name + ".txt").toAbsolutePath();
     Path log = WORK.resolve(name + ".log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("--add-exports")) {
-        cmd.add(a);
-      }
-    }
-    cmd.addAll(props);
-    cmd.add("-Xmx1g");
-    cmd.add("-XX:ErrorFile=" + WORK.toAbsolutePath().resolve(name + "-hs_err.log"));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(BlasCoexistenceChild.class.getName());
-    cmd.add(order);
-    cmd.add(out.toString());
+    List<String> jvm = new ArrayList<>(props);
+    jvm.add("-Xmx1g");
+    jvm.add("-XX:ErrorFile=" + WORK.toAbsolutePath().resolve(name + "-hs_err.log"));
+    List<String> cmd =
+        ChildJvmCommand.of(false, jvm, BlasCoexistenceChild.class, order, out.toString());
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new Child(name, p, log, out, props);
