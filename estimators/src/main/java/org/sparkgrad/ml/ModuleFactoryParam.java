@@ -3,7 +3,7 @@ package org.sparkgrad.ml;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.sparkgrad.ml.train.UserModule;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * The {@code moduleFactory} param. It persists as the factory's class name, so a factory whose
@@ -30,12 +30,12 @@ final class ModuleFactoryParam extends Param<ModuleFactory> {
     if (!UserModule.loadableByName(c)) {
       throw new IllegalArgumentException(ModuleFactories.unsaveable(c.getName()));
     }
-    return Json.write(c.getName());
+    return StrictJson.write(c.getName());
   }
 
   @Override
   public ModuleFactory jsonDecode(String json) {
-    Object name = Json.parse(json);
+    Object name = StrictJson.parse(json);
     if (!(name instanceof String s)) {
       throw new IllegalArgumentException(
           "moduleFactory must be saved as a class name string, got " + json);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.SavedModels;
 import org.sparkgrad.ml.support.TestSpark;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * MLlib's persistence contract (as its {@code DefaultReadWriteTest}): save, refuse a second save,
@@ -166,13 +166,13 @@ class PersistenceTest {
     String json =
         Files.readString(
             keptVersion1().resolveSibling("classifier-v1-expected.json"), StandardCharsets.UTF_8);
-    List<Object> expected = Json.asList(Json.parse(json), "expected");
+    List<Object> expected = StrictJson.asList(StrictJson.parse(json), "expected");
     Dataset<Row> probes =
         TestSpark.session().createDataFrame(SavedModels.probeRows(), Data.schema());
     List<Row> got = m.transform(probes).select("probability", "predicted").collectAsList();
     for (int i = 0; i < expected.size(); i++) {
-      Map<String, Object> e = Json.asObject(expected.get(i), "row");
-      List<Object> p = Json.asList(e.get("probability"), "probability");
+      Map<String, Object> e = StrictJson.asObject(expected.get(i), "row");
+      List<Object> p = StrictJson.asList(e.get("probability"), "probability");
       double[] actual = ((Vector) got.get(i).get(0)).toArray();
       for (int c = 0; c < 3; c++) {
         assertThat(actual[c]).isCloseTo(((Number) p.get(c)).doubleValue(), within(1e-7));

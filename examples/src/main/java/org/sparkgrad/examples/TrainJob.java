@@ -45,7 +45,7 @@ public final class TrainJob {
   /** What a run produced. */
   public record Result(
       NeuralNetModel<?> model,
-      Map<String, Object> summary,
+      SummaryJson.Summary summary,
       Map<String, Double> testMetrics,
       String modelPath,
       String summaryPath,
@@ -147,7 +147,7 @@ public final class TrainJob {
       metrics = evaluate(scored, o);
     }
     String metricName = model.summary().epochs().get(0).metricName();
-    Map<String, Object> summary =
+    SummaryJson.Summary summary =
         SummaryJson.build(o, model.summary(), counts, metrics, fitSeconds);
     JobFiles.write(spark, o.summary(), SummaryJson.toBytes(summary), o.overwrite());
     JobFiles.write(spark, o.plot(), CurvePlot.png(model.summary(), metricName), o.overwrite());

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkgrad.ml.NeuralNetClassificationModel;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 class TrainJobTest {
   @TempDir static Path dir;
@@ -66,17 +66,17 @@ class TrainJobTest {
     assertThat(right).isGreaterThan(340);
 
     Map<String, Object> summary =
-        Json.parseObject(Files.readString(dir.resolve("gen-model-summary.json")));
-    List<Object> epochs = Json.asList(summary.get("epochs"), "epochs");
+        StrictJson.parseObject(Files.readString(dir.resolve("gen-model-summary.json")));
+    List<Object> epochs = StrictJson.asList(summary.get("epochs"), "epochs");
     assertThat(epochs).hasSize(4);
-    double firstLoss = number(Json.asObject(epochs.get(0), "e").get("trainLoss"));
-    double lastLoss = number(Json.asObject(epochs.get(3), "e").get("trainLoss"));
+    double firstLoss = number(StrictJson.asObject(epochs.get(0), "e").get("trainLoss"));
+    double lastLoss = number(StrictJson.asObject(epochs.get(3), "e").get("trainLoss"));
     assertThat(lastLoss).isLessThan(firstLoss / 2);
-    Map<String, Object> last = Json.asObject(epochs.get(3), "e");
+    Map<String, Object> last = StrictJson.asObject(epochs.get(3), "e");
     assertThat(number(last.get("validationMetric"))).isGreaterThan(0.8);
     assertThat(number(last.get("samplesPerSecond"))).isPositive();
     assertThat(summary.get("metricName")).isEqualTo("accuracy");
-    Map<String, Object> counts = Json.asObject(summary.get("rows"), "rows");
+    Map<String, Object> counts = StrictJson.asObject(summary.get("rows"), "rows");
     long total =
         ((Long) counts.get("train"))
             + ((Long) counts.get("validation"))
@@ -84,7 +84,7 @@ class TrainJobTest {
     assertThat(total).isEqualTo(3000);
     assertThat((Long) counts.get("test")).isBetween(450L, 750L);
     assertThat((Long) counts.get("validation")).isBetween(180L, 420L);
-    assertThat(number(Json.asObject(summary.get("test"), "test").get("accuracy")))
+    assertThat(number(StrictJson.asObject(summary.get("test"), "test").get("accuracy")))
         .isEqualTo(r.testMetrics().get("accuracy"));
 
     BufferedImage png = ImageIO.read(dir.resolve("gen-model-curves.png").toFile());

@@ -10,10 +10,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkgrad.tensor.Tensor;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * A safetensors file checked and laid out before its first byte is written: the header (padded with
@@ -36,21 +37,15 @@ final class SafeTensorsWriter {
     if (metadata == null) {
       throw new IllegalArgumentException("metadata must not be null (pass an empty map)");
     }
-    StringBuilder json = new StringBuilder("{");
+    Map<String, Object> json = new LinkedHashMap<>();
     if (!metadata.isEmpty()) {
-      json.append(Json.quote(SafeTensorsLayout.METADATA_KEY));
-      json.append(":{");
-      String sep = "";
+      Map<String, String> meta = new LinkedHashMap<>();
       for (Map.Entry<String, String> e : metadata.entrySet()) {
         checkText(e.getKey(), "metadata key");
         checkText(e.getValue(), "metadata value for key '" + e.getKey() + "'");
-        json.append(sep);
-        json.append(Json.quote(e.getKey()));
-        json.append(':');
-        json.append(Json.quote(e.getValue()));
-        sep = ",";
+        meta.put(e.getKey(), e.getValue());
       }
-      json.append('}');
+      json.put(SafeTensorsLayout.METADATA_KEY, meta);
     }
     List<Tensor> order = new ArrayList<>(tensors.size());
     long offset = 0;
@@ -66,24 +61,15 @@ final class SafeTensorsWriter {
         throw new IllegalArgumentException("tensor '" + name + "' is null");
       }
       long end = offset + (long) t.numel() * t.dtype().byteSize();
-      if (json.length() > 1) {
-        json.append(',');
-      }
-      json.append(Json.quote(name));
-      json.append(":{\"dtype\":\"")
-          .append(SafeTensorsLayout.code(t.dtype()))
-          .append("\",\"shape\":")
-          .append(Arrays.toString(t.shape()).replace(" ", ""))
-          .append(",\"data_offsets\":[")
-          .append(offset)
-          .append(',')
-          .append(end)
-          .append("]}");
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("dtype", SafeTensorsLayout.code(t.dtype()));
+      entry.put("shape", t.shape());
+      entry.put("data_offsets", new long[] {offset, end});
+      json.put(name, entry);
       order.add(t);
       offset = end;
     }
-    json.append('}');
-    byte[] utf8 = json.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] utf8 = StrictJson.write(json).getBytes(StandardCharsets.UTF_8);
     int padded = (utf8.length + 7) / 8 * 8;
     if (padded > SafeTensors.MAX_HEADER_SIZE) {
       throw new IllegalArgumentException(

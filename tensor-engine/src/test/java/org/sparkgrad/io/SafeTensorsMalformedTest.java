@@ -114,45 +114,59 @@ class SafeTensorsMalformedTest {
       {"", "must start with '{'"},
       {"[1,2]", "must start with '{'"},
       {
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}", "unexpected end of input"
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}",
+        "Unexpected end-of-input: expected close marker for Object"
       },
-      {"{\"a\":1,}", "expected a string key"},
-      {"{a:1}", "expected a string key"},
-      {"{\"a\" 1}", "unexpected character '1', expected ':' after an object key"},
-      {"{\"a\":[1,]}", "unexpected character ']', expected a value"},
-      {"{\"a\":tru}", "unexpected character 't', expected a value"},
-      {"{\"a\":1 \"b\":2}", "expected ',' or '}'"},
-      {"{\"a\":[1 2]}", "expected ',' or ']'"},
-      {"{\"a\":\"x\\qy\"}", "invalid escape sequence '\\q'"},
-      {"{\"a\":\"x\u0001y\"}", "unescaped control character '\\u0001'"},
-      {"{\"a\":\"\\u12\"}", "expected 4 hex digits after \\u"},
-      {"{\"a\":\"unterminated}", "unterminated string"},
-      {"{\"a\":-}", "expected a digit after '-'"},
-      {"{\"a\":1.}", "expected a digit after the decimal point"},
-      {"{\"a\":1e}", "expected a digit after the exponent marker"},
-      {"{\"a\":[01]}", "leading zeros are not allowed"},
+      {
+        "{\"a\":1,}",
+        "at position 7: Unexpected character ('}' (code 125)): was expecting double-quote"
+      },
+      {"{a:1}", "at position 1: Unexpected character ('a' (code 97)): was expecting double-quote"},
+      {"{\"a\" 1}", "at position 5: Unexpected character ('1' (code 49)): was expecting a colon"},
+      {"{\"a\":[1,]}", "at position 8: Unexpected character (']' (code 93)): expected a value"},
+      {"{\"a\":tru}", "at position 5: Unrecognized token 'tru'"},
+      {
+        "{\"a\":1 \"b\":2}",
+        "at position 7: Unexpected character ('\"' (code 34)): was expecting comma to separate Object"
+      },
+      {
+        "{\"a\":[1 2]}",
+        "at position 8: Unexpected character ('2' (code 50)): was expecting comma to separate Array"
+      },
+      {"{\"a\":\"x\\qy\"}", "at position 8: Unrecognized character escape 'q'"},
+      {"{\"a\":\"x\u0001y\"}", "at position 7: Illegal unquoted character ((CTRL-CHAR, code 1))"},
+      {
+        "{\"a\":\"\\u12\"}",
+        "at position 10: Unexpected character ('\"' (code 34)): expected a hex-digit"
+      },
+      {"{\"a\":\"unterminated}", "Unexpected end-of-input in VALUE_STRING"},
+      {"{\"a\":-}", "expected digit (0-9) to follow minus sign"},
+      {"{\"a\":1.}", "Decimal point not followed by a digit"},
+      {"{\"a\":1e}", "Exponent indicator not followed by a digit"},
+      {"{\"a\":[01]}", "at position 7: Invalid numeric value: Leading zeroes not allowed"},
       {
         "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,99999999999999999999]}}",
-        "data_offsets must hold non-negative integers"
+        "Numeric value (99999999999999999999) out of range of long"
       },
-      {"{} {}", "unexpected character '{' after the top-level value"},
-      {"{\"a\":1,\"a\":2}", "duplicate key \"a\""},
-      {"{\"a\":{\"b\":[[1]]}}", "nested deeper than 3"},
-      {"{\"a\":" + "[".repeat(100_000), "nested deeper than 3"},
+      {"{} {}", "at position 3: Trailing token (of type START_OBJECT)"},
+      {"{\"a\":1,\"a\":2}", "at position 10: Duplicate field 'a'"},
+      {"{\"a\":{\"b\":[[1]]}}", "nesting depth (4) exceeds the maximum allowed (3"},
+      {"{\"a\":" + "[".repeat(100_000), "nesting depth (4) exceeds the maximum allowed (3"},
     };
     for (String[] c : cases) {
       assertRejected(file(c[0], 0), c[1]);
     }
     byte[] badUtf8 = {'{', '"', (byte) 0xff, '"', ':', '1', '}'};
-    assertRejected(file(badUtf8.length, badUtf8, 0), "at position 2: malformed UTF-8");
+    assertRejected(
+        file(badUtf8.length, badUtf8, 0), "at position 4: Invalid UTF-8 start byte 0xff");
   }
 
   @Test
   void theJsonMessageSaysWhere() {
     assertThatThrownBy(() -> SafeTensors.read(file("{\"a\" 1}", 0), "f"))
         .hasMessage(
-            "f: safetensors header is not valid: invalid JSON at position 5: unexpected character"
-                + " '1', expected ':' after an object key");
+            "f: safetensors header is not valid: invalid JSON at position 5: Unexpected character"
+                + " ('1' (code 49)): was expecting a colon to separate field name and value");
   }
 
   @Test

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * The PyTorch reference values in {@code golden/ops.json} (written by {@code gen_golden.py} beside
@@ -26,7 +26,8 @@ final class Golden {
       if (in == null) {
         throw new IllegalStateException("test resource golden/ops.json is missing");
       }
-      return Json.asObject(Json.parse(in.readAllBytes()), "golden/ops.json");
+      return StrictJson.asObject(
+          StrictJson.parse(in.readAllBytes(), StrictJson.MAX_DEPTH), "golden/ops.json");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -52,15 +53,15 @@ final class Golden {
 
   private static List<Map<String, Object>> objects(String key) {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Object o : Json.asList(DOC.get(key), key)) {
-      out.add(Json.asObject(o, key));
+    for (Object o : StrictJson.asList(DOC.get(key), key)) {
+      out.add(StrictJson.asObject(o, key));
     }
     return out;
   }
 
   /** A record as a new leaf tensor of its dtype and shape (0-d for shape []). */
   static Tensor tensor(Object record) {
-    Map<String, Object> r = Json.asObject(record, "tensor");
+    Map<String, Object> r = StrictJson.asObject(record, "tensor");
     int[] shape = shape(r);
     double[] v = values(r);
     Tensor flat =
@@ -90,7 +91,7 @@ final class Golden {
   }
 
   static int[] shape(Map<String, Object> record) {
-    List<Object> s = Json.asList(record.get("shape"), "shape");
+    List<Object> s = StrictJson.asList(record.get("shape"), "shape");
     int[] shape = new int[s.size()];
     for (int i = 0; i < shape.length; i++) {
       shape[i] = Math.toIntExact((Long) s.get(i));
@@ -103,7 +104,7 @@ final class Golden {
    * reference outputs and gradients keep the float64 precision they were computed in.
    */
   static double[] values(Map<String, Object> record) {
-    List<Object> list = Json.asList(record.get("values"), "values");
+    List<Object> list = StrictJson.asList(record.get("values"), "values");
     double[] v = new double[list.size()];
     for (int i = 0; i < v.length; i++) {
       Object o = list.get(i);

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * Every op against PyTorch 1.13: outputs and gradients of the cases in {@code golden/ops.json},
@@ -160,31 +160,31 @@ class GoldenValuesTest {
     String name = (String) c.get("name");
     Function<Tensor[], Tensor> op = OPS.get(name);
     assertThat(op).as("no Sparkgrad op for golden case %s", name).isNotNull();
-    List<Object> inputRecords = Json.asList(c.get("inputs"), name + ".inputs");
+    List<Object> inputRecords = StrictJson.asList(c.get("inputs"), name + ".inputs");
     Tensor[] inputs = new Tensor[inputRecords.size()];
     for (int i = 0; i < inputs.length; i++) {
-      Map<String, Object> r = Json.asObject(inputRecords.get(i), name + ".inputs");
+      Map<String, Object> r = StrictJson.asObject(inputRecords.get(i), name + ".inputs");
       inputs[i] = Golden.tensor(r);
       if (Boolean.TRUE.equals(r.get("requires_grad"))) {
         inputs[i].requiresGrad(true);
       }
     }
     Tensor out = op.apply(inputs);
-    assertMatches(name, "output", out, Json.asObject(c.get("output"), name));
+    assertMatches(name, "output", out, StrictJson.asObject(c.get("output"), name));
     if (!c.containsKey("weight")) {
       assertThat(out.requiresGrad()).as("%s: PyTorch's output has no grad_fn", name).isFalse();
       return;
     }
     Tensor w = Golden.tensor(c.get("weight"));
     out.mul(w).sum().backward();
-    List<Object> grads = Json.asList(c.get("grads"), name + ".grads");
+    List<Object> grads = StrictJson.asList(c.get("grads"), name + ".grads");
     for (int i = 0; i < inputs.length; i++) {
       if (grads.get(i) == null) {
         assertThat(inputs[i].grad()).as("%s: grad of input %d", name, i).isNull();
       } else {
         assertThat(inputs[i].grad()).as("%s: grad of input %d", name, i).isNotNull();
         assertMatches(
-            name, "grad of input " + i, inputs[i].grad(), Json.asObject(grads.get(i), name));
+            name, "grad of input " + i, inputs[i].grad(), StrictJson.asObject(grads.get(i), name));
       }
     }
   }

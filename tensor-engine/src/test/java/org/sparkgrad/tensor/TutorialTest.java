@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * PyTorch's "Tensors" and "Automatic differentiation with torch.autograd" tutorials, as tests:
@@ -122,19 +122,19 @@ class TutorialTest {
     assertMatchesChainRule(W, B, loss, w, b);
 
     Map<String, Object> golden = Golden.opCase("tutorial_bce");
-    List<Object> inputs = Json.asList(golden.get("inputs"), "tutorial_bce.inputs");
+    List<Object> inputs = StrictJson.asList(golden.get("inputs"), "tutorial_bce.inputs");
     // The script's w and b are this class's W and B.
     assertThat(Golden.tensor(inputs.get(2)).toFloatArray())
         .containsExactly(matrix(W).toFloatArray());
     assertThat(Golden.tensor(inputs.get(3)).toFloatArray())
         .containsExactly(vector(B).toFloatArray());
-    List<Object> grads = Json.asList(golden.get("grads"), "tutorial_bce.grads");
+    List<Object> grads = StrictJson.asList(golden.get("grads"), "tutorial_bce.grads");
     GoldenValuesTest.assertMatches(
-        "tutorial_bce", "loss", loss, Json.asObject(golden.get("output"), "output"));
+        "tutorial_bce", "loss", loss, StrictJson.asObject(golden.get("output"), "output"));
     GoldenValuesTest.assertMatches(
-        "tutorial_bce", "w.grad", w.grad(), Json.asObject(grads.get(2), "grad"));
+        "tutorial_bce", "w.grad", w.grad(), StrictJson.asObject(grads.get(2), "grad"));
     GoldenValuesTest.assertMatches(
-        "tutorial_bce", "b.grad", b.grad(), Json.asObject(grads.get(3), "grad"));
+        "tutorial_bce", "b.grad", b.grad(), StrictJson.asObject(grads.get(3), "grad"));
   }
 
   @Test

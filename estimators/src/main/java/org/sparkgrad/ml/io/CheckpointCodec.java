@@ -4,19 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.sparkgrad.io.StateDict;
-import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.ml.train.StepResult;
 import org.sparkgrad.ml.train.TrainingCheckpoint;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.tensor.Tensor;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * A {@link TrainingCheckpoint} as the files of one checkpoint folder:
@@ -29,8 +26,7 @@ import org.sparkgrad.util.Json;
  *       the best weights so far;
  *   <li>{@code state.json}: the format version, the run's fingerprint, the sampler position (epoch,
  *       step, global step), the partial sums of the current epoch, the history, and the
- *       early-stopping state. Doubles are written so that they read back bit for bit; NaN and the
- *       infinities as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+ *       early-stopping state: a {@link CheckpointState} record, written and read by Jackson.
  * </ul>
  */
 public final class CheckpointCodec {
@@ -55,31 +51,23 @@ public final class CheckpointCodec {
     if (c.bestWeights() != null) {
       files.put(BEST, safetensors(stateDict(spec, c.bestWeights())));
     }
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("formatVersion", FORMAT_VERSION);
-    s.put("fingerprint", fingerprint);
-    s.put("epoch", c.epoch());
-    s.put("step", c.step());
-    s.put("globalStep", c.globalStep());
-    Map<String, Object> partial = new LinkedHashMap<>();
-    partial.put("lossSum", num(c.partial().lossSum()));
-    partial.put("weightSum", num(c.partial().weightSum()));
-    partial.put("metricSum", num(c.partial().metricSum()));
-    partial.put("count", c.partial().count());
-    partial.put("seconds", num(c.partialSeconds()));
-    s.put("partial", partial);
-    List<Object> history = new ArrayList<>();
-    for (EpochStats e : c.history()) {
-      history.add(HistoryJson.write(e));
-    }
-    s.put("history", history);
-    Map<String, Object> early = new LinkedHashMap<>();
-    early.put("bestLoss", num(c.bestLoss()));
-    early.put("bestEpoch", c.bestEpoch());
-    early.put("sinceBest", c.sinceBest());
-    early.put("stopped", c.stopped());
-    s.put("earlyStopping", early);
-    files.put(STATE, Json.write(s).getBytes(StandardCharsets.UTF_8));
+    CheckpointState s =
+        new CheckpointState(
+            FORMAT_VERSION,
+            fingerprint,
+            c.epoch(),
+            c.step(),
+            c.globalStep(),
+            new CheckpointState.Partial(
+                c.partial().lossSum(),
+                c.partial().weightSum(),
+                c.partial().metricSum(),
+                c.partial().count(),
+                c.partialSeconds()),
+            c.history(),
+            new CheckpointState.EarlyStopping(
+                c.bestLoss(), c.bestEpoch(), c.sinceBest(), c.stopped()));
+    files.put(STATE, StrictJson.write(s).getBytes(StandardCharsets.UTF_8));
     return files;
   }
 
@@ -90,12 +78,11 @@ public final class CheckpointCodec {
    *     format
    */
   public static Map<String, String> fingerprint(Map<String, byte[]> files) {
-    Map<String, Object> fp = Json.asObject(state(files).get("fingerprint"), STATE + " fingerprint");
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : fp.entrySet()) {
-      out.put(e.getKey(), String.valueOf(e.getValue()));
+    Map<String, String> fp = state(files).fingerprint();
+    if (fp == null) {
+      throw new IllegalArgumentException(STATE + " has no fingerprint");
     }
-    return out;
+    return fp;
   }
 
   /**
@@ -104,38 +91,38 @@ public final class CheckpointCodec {
    * @throws IllegalArgumentException if a file is missing or damaged, naming it
    */
   public static TrainingCheckpoint decode(Map<String, byte[]> files, NetworkSpec spec) {
-    Map<String, Object> s = state(files);
-    Map<String, Object> partial = Json.asObject(s.get("partial"), STATE + " partial");
-    Map<String, Object> early = Json.asObject(s.get("earlyStopping"), STATE + " earlyStopping");
-    List<EpochStats> history = new ArrayList<>();
-    for (Object o : Json.asList(s.get("history"), STATE + " history")) {
-      history.add(HistoryJson.read(Json.asObject(o, STATE + " history entry")));
-    }
+    CheckpointState s = state(files);
+    CheckpointState.Partial partial = present(s.partial(), "partial");
+    CheckpointState.EarlyStopping early = present(s.earlyStopping(), "earlyStopping");
     return new TrainingCheckpoint(
         weights(files, WEIGHTS, spec),
         StateDict.read(require(files, OPTIMIZER), OPTIMIZER),
-        (int) integer(s, "epoch"),
-        (int) integer(s, "step"),
-        integer(s, "globalStep"),
+        s.epoch(),
+        s.step(),
+        s.globalStep(),
         new StepResult(
-            null,
-            number(partial, "lossSum"),
-            number(partial, "weightSum"),
-            number(partial, "metricSum"),
-            integer(partial, "count")),
-        number(partial, "seconds"),
-        history,
+            null, partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
+        partial.seconds(),
+        present(s.history(), "history"),
         files.containsKey(BEST) ? weights(files, BEST, spec) : null,
-        number(early, "bestLoss"),
-        (int) integer(early, "bestEpoch"),
-        (int) integer(early, "sinceBest"),
-        Boolean.TRUE.equals(early.get("stopped")));
+        early.bestLoss(),
+        early.bestEpoch(),
+        early.sinceBest(),
+        early.stopped());
   }
 
-  private static Map<String, Object> state(Map<String, byte[]> files) {
-    Map<String, Object> s =
-        Json.parseObject(new String(require(files, STATE), StandardCharsets.UTF_8));
-    if (!(s.get("formatVersion") instanceof Long v) || v < 1) {
+  /**
+   * Reads {@code state.json}: its {@code formatVersion} first, so that a newer format is named as
+   * such rather than failing on a field this version does not know, then the whole record.
+   */
+  private static CheckpointState state(Map<String, byte[]> files) {
+    Map<String, Object> tree;
+    try {
+      tree = StrictJson.parseObject(new String(require(files, STATE), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(STATE + " is damaged: " + e.getMessage(), e);
+    }
+    if (!(tree.get("formatVersion") instanceof Long v) || v < 1) {
       throw new IllegalArgumentException(STATE + " has no valid formatVersion");
     }
     if (v > FORMAT_VERSION) {
@@ -146,7 +133,18 @@ public final class CheckpointCodec {
               + FORMAT_VERSION
               + " this Sparkgrad reads");
     }
-    return s;
+    try {
+      return StrictJson.mapper().convertValue(tree, CheckpointState.class);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(STATE + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T present(T value, String key) {
+    if (value == null) {
+      throw new IllegalArgumentException(STATE + " has no '" + key + "'");
+    }
+    return value;
   }
 
   private static byte[] require(Map<String, byte[]> files, String name) {
@@ -177,30 +175,5 @@ public final class CheckpointCodec {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
-  }
-
-  /** A double as JSON holds it exactly: a number, or a string for NaN and the infinities. */
-  static Object num(double v) {
-    return Double.isFinite(v) ? (Object) v : Double.toString(v);
-  }
-
-  static double number(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof String str
-        && (str.equals("NaN") || str.equals("Infinity") || str.equals("-Infinity"))) {
-      return Double.parseDouble(str);
-    }
-    throw new IllegalArgumentException(STATE + ": '" + key + "' is not a number: " + v);
-  }
-
-  static long integer(Map<String, Object> m, String key) {
-    if (!(m.get(key) instanceof Long v)) {
-      throw new IllegalArgumentException(
-          STATE + ": '" + key + "' is not an integer: " + m.get(key));
-    }
-    return v;
   }
 }

@@ -21,7 +21,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * The checkpoints of one folder, through the Hadoop {@link FileSystem} of its path (local, HDFS,
@@ -41,6 +41,12 @@ public final class CheckpointStore {
 
   /** A checkpoint folder and the global step in its name. */
   public record Entry(long globalStep, Path path) {}
+
+  /** A checkpoint's {@code manifest.json}: its format, its step, and each file's size and hash. */
+  record Manifest(int formatVersion, long globalStep, Map<String, ManifestEntry> files) {}
+
+  /** One file of a {@link Manifest}: its size in bytes and its SHA-256 in hex. */
+  record ManifestEntry(Long bytes, String sha256) {}
 
   private final Path dir;
   private final FileSystem fs;
@@ -89,7 +95,7 @@ public final class CheckpointStore {
     Path target = new Path(dir, name(globalStep));
     try {
       fs.mkdirs(tmp);
-      Map<String, Object> listing = new LinkedHashMap<>();
+      Map<String, ManifestEntry> listing = new LinkedHashMap<>();
       for (Map.Entry<String, byte[]> e : files.entrySet()) {
         if (e.getKey().equals(MANIFEST) || e.getKey().contains("/")) {
           throw new IllegalArgumentException("bad checkpoint file name '" + e.getKey() + "'");
@@ -98,14 +104,11 @@ public final class CheckpointStore {
           out.write(e.getValue());
         }
         listing.put(
-            e.getKey(), Map.of("bytes", e.getValue().length, "sha256", sha256(e.getValue())));
+            e.getKey(), new ManifestEntry((long) e.getValue().length, sha256(e.getValue())));
       }
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("formatVersion", CheckpointCodec.FORMAT_VERSION);
-      manifest.put("globalStep", globalStep);
-      manifest.put("files", listing);
+      Manifest manifest = new Manifest(CheckpointCodec.FORMAT_VERSION, globalStep, listing);
       try (OutputStream out = fs.create(new Path(tmp, MANIFEST), false)) {
-        out.write(Json.write(manifest).getBytes(StandardCharsets.UTF_8));
+        out.write(StrictJson.write(manifest).getBytes(StandardCharsets.UTF_8));
       }
       if (fs.exists(target)) {
         fs.delete(target, true);
@@ -131,29 +134,23 @@ public final class CheckpointStore {
    *     or a file is missing, unreadable, of the wrong size or has another SHA-256
    */
   public Map<String, byte[]> read(Path ckpt) throws DamagedCheckpointException {
-    Map<String, Object> manifest;
+    Manifest manifest;
     try {
-      manifest =
-          Json.parseObject(new String(readAll(new Path(ckpt, MANIFEST)), StandardCharsets.UTF_8));
+      manifest = StrictJson.read(readAll(new Path(ckpt, MANIFEST)), Manifest.class, MANIFEST);
     } catch (FileNotFoundException e) {
       throw new DamagedCheckpointException(MANIFEST + " is missing");
     } catch (IOException | IllegalArgumentException e) {
       throw new DamagedCheckpointException(MANIFEST + " is unreadable: " + e.getMessage());
     }
-    Map<String, Object> listing;
-    try {
-      listing = Json.asObject(manifest.get("files"), MANIFEST + " files");
-    } catch (IllegalArgumentException e) {
-      throw new DamagedCheckpointException(e.getMessage());
+    if (manifest.files() == null) {
+      throw new DamagedCheckpointException(MANIFEST + " has no \"files\"");
     }
     Map<String, byte[]> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : listing.entrySet()) {
+    for (Map.Entry<String, ManifestEntry> e : manifest.files().entrySet()) {
       String file = e.getKey();
-      Map<String, Object> info;
-      try {
-        info = Json.asObject(e.getValue(), MANIFEST + " entry " + file);
-      } catch (IllegalArgumentException bad) {
-        throw new DamagedCheckpointException(bad.getMessage());
+      ManifestEntry info = e.getValue();
+      if (info == null) {
+        throw new DamagedCheckpointException(MANIFEST + " entry " + file + " is null");
       }
       byte[] bytes;
       try {
@@ -163,12 +160,12 @@ public final class CheckpointStore {
       } catch (IOException io) {
         throw new DamagedCheckpointException(file + " is unreadable: " + io.getMessage());
       }
-      Object size = info.get("bytes");
-      if (!(size instanceof Long n) || n != bytes.length) {
+      Long size = info.bytes();
+      if (size == null || size != bytes.length) {
         throw new DamagedCheckpointException(
             file + " has " + bytes.length + " bytes, the manifest says " + size + " (truncated?)");
       }
-      if (!sha256(bytes).equals(info.get("sha256"))) {
+      if (!sha256(bytes).equals(info.sha256())) {
         throw new DamagedCheckpointException(
             file + " does not match its SHA-256 in the manifest (the content changed)");
       }

@@ -33,6 +33,24 @@ public final class ModelFiles {
 
   private ModelFiles() {}
 
+  /**
+   * {@code data/model.json} as written, bound by Jackson.
+   *
+   * @param formatVersion {@link #FORMAT_VERSION} of the writer
+   * @param modelClass the model's class name
+   * @param numFeatures the input size per row
+   * @param numOutputs the output size per row
+   * @param vectorOutput whether a regressor predicts a vector
+   * @param network the network spec's JSON, as parsed ({@code NetworkSpec.toJson})
+   */
+  record ModelJson(
+      int formatVersion,
+      String modelClass,
+      int numFeatures,
+      int numOutputs,
+      boolean vectorOutput,
+      Object network) {}
+
   /** The file system of {@code path}. */
   static FileSystem fs(Path path, Configuration conf) {
     try {

@@ -17,7 +17,7 @@ import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.ml.train.UserModule;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.tensor.Tensor;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * Loads a model saved by {@link ModelWriter}. Every way a folder can be wrong gets its own message:
@@ -83,11 +83,11 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
    * class, which must still output what it did at fit.
    */
   private static NetworkSpec network(Map<String, Object> json, String what) {
-    Map<String, Object> net = Json.asObject(json.get("network"), "network");
+    Map<String, Object> net = StrictJson.asObject(json.get("network"), "network");
     String invalid = what + ": " + ModelFiles.MODEL_JSON + " has an invalid network: ";
     if (!net.containsKey("module_class")) {
       try {
-        return NetworkSpec.parse(Json.write(net));
+        return NetworkSpec.parse(StrictJson.write(net));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(invalid + e.getMessage(), e);
       }
@@ -102,7 +102,7 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
     }
     int[] shape = new int[0];
     if (net.get("input_shape") != null) {
-      List<Object> dims = Json.asList(net.get("input_shape"), "input_shape");
+      List<Object> dims = StrictJson.asList(net.get("input_shape"), "input_shape");
       shape = new int[dims.size()];
       for (int i = 0; i < shape.length; i++) {
         if (!(dims.get(i) instanceof Long d) || d < 1 || d > Integer.MAX_VALUE) {
@@ -141,7 +141,7 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
     Map<String, Object> json;
     try {
       json =
-          Json.parseObject(
+          StrictJson.parseObject(
               new String(ModelFiles.read(fs, file), java.nio.charset.StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(

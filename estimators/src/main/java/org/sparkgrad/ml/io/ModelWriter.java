@@ -2,7 +2,6 @@ package org.sparkgrad.ml.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -13,7 +12,7 @@ import org.sparkgrad.ml.ModuleFactories;
 import org.sparkgrad.ml.NeuralNetModel;
 import org.sparkgrad.ml.NeuralNetRegressionModel;
 import org.sparkgrad.ml.train.UserModule;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * Saves a {@link NeuralNetModel} in MLlib's layout: {@code metadata/} written by MLlib's {@code
@@ -41,14 +40,15 @@ public final class ModelWriter extends MLWriter {
     FileSystem fs = ModelFiles.fs(root, sc().hadoopConfiguration());
     try {
       DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("formatVersion", ModelFiles.FORMAT_VERSION);
-      json.put("modelClass", model.getClass().getName());
-      json.put("numFeatures", model.numFeatures());
-      json.put("numOutputs", model.numOutputs());
-      json.put("vectorOutput", model instanceof NeuralNetRegressionModel r && r.isVectorOutput());
-      json.put("network", Json.parse(model.networkSpec().toJson()));
-      ModelFiles.writeText(fs, new Path(root, ModelFiles.MODEL_JSON), Json.write(json));
+      ModelFiles.ModelJson json =
+          new ModelFiles.ModelJson(
+              ModelFiles.FORMAT_VERSION,
+              model.getClass().getName(),
+              model.numFeatures(),
+              model.numOutputs(),
+              model instanceof NeuralNetRegressionModel r && r.isVectorOutput(),
+              StrictJson.parse(model.networkSpec().toJson()));
+      ModelFiles.writeText(fs, new Path(root, ModelFiles.MODEL_JSON), StrictJson.write(json));
       Map<String, String> meta =
           Map.of("format", "pt", "sparkgrad.formatVersion", "" + ModelFiles.FORMAT_VERSION);
       ModelFiles.write(

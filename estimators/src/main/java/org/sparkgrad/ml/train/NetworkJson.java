@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
- * Reads the JSON form of a {@link NetworkSpec}: each layer object by its {@code "type"}, with
- * PyTorch's argument names, every key checked. Errors name the position of malformed JSON, or the
- * layer's index and the key that is missing, unknown or out of range.
+ * Reads the JSON form of a {@link NetworkSpec} (parsed by Jackson, {@link StrictJson}): each layer
+ * object by its {@code "type"}, with PyTorch's argument names, every key checked. Errors name the
+ * position of malformed JSON, or the layer's index and the key that is missing, unknown or out of
+ * range.
  */
 final class NetworkJson {
   static final List<String> TYPES =
@@ -40,7 +41,7 @@ final class NetworkJson {
   static Parsed parse(String json) {
     Map<String, Object> root;
     try {
-      root = Json.parseObject(json);
+      root = StrictJson.parseObject(json);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("network JSON is malformed: " + e.getMessage(), e);
     }
@@ -48,14 +49,15 @@ final class NetworkJson {
     if (!root.containsKey("layers")) {
       throw new IllegalArgumentException("network JSON needs a \"layers\" array");
     }
-    List<Object> items = Json.asList(root.get("layers"), "network JSON \"layers\"");
+    List<Object> items = StrictJson.asList(root.get("layers"), "network JSON \"layers\"");
     List<LayerSpec> layers = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      layers.add(parseLayer(Json.asObject(items.get(i), "network layer " + i), i));
+      layers.add(parseLayer(StrictJson.asObject(items.get(i), "network layer " + i), i));
     }
     List<Integer> shape = null;
     if (root.containsKey("input_shape")) {
-      List<Object> dims = Json.asList(root.get("input_shape"), "network JSON \"input_shape\"");
+      List<Object> dims =
+          StrictJson.asList(root.get("input_shape"), "network JSON \"input_shape\"");
       shape = new ArrayList<>();
       for (int d = 0; d < dims.size(); d++) {
         if (!(dims.get(d) instanceof Long l) || l <= 0 || l > Integer.MAX_VALUE) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.Generator;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * A {@code Sequential} network described as data, so that it can be given as a param, shipped to
@@ -228,14 +228,14 @@ public final class NetworkSpec implements Serializable {
     if (module != null) {
       root.put("input_size", inputSize);
       root.put("output_size", outputSize);
-      return Json.write(root);
+      return StrictJson.write(root);
     }
     List<Object> items = new ArrayList<>();
     for (LayerSpec l : layers) {
       items.add(l.toJson());
     }
     root.put("layers", items);
-    return Json.write(root);
+    return StrictJson.write(root);
   }
 
   /**

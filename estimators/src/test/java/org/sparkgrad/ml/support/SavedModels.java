@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.sparkgrad.ml.NeuralNetClassificationModel;
 import org.sparkgrad.ml.NeuralNetClassifier;
-import org.sparkgrad.util.Json;
+import org.sparkgrad.util.StrictJson;
 
 /**
  * Writes the saved models kept in test resources ({@code models/classifier-v1}) and the predictions
@@ -67,7 +67,7 @@ public class SavedModels {
     }
     Files.writeString(
         dir.resolve("classifier-v1-expected.json"),
-        Json.write(expected) + "\n",
+        StrictJson.write(expected) + "\n",
         StandardCharsets.UTF_8);
     // The fixture must load back as written, or the kept-model test would pin a broken file.
     org.assertj.core.api.Assertions.assertThat(
