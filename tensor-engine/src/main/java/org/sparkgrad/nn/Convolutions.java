@@ -4,47 +4,14 @@ import java.util.Arrays;
 import org.sparkgrad.tensor.Tensor;
 
 /**
- * 2-D convolution and max pooling over {@link Tensor#im2col} patches: a convolution is one batched
- * GEMM of the flattened kernels with the patches, a max pool is a max over each patch.
+ * 2-D convolution ({@link Tensor#conv2d}: one GEMM over the batch's patches) and max pooling over
+ * {@link Tensor#im2col} patches (a max over each patch).
  */
 final class Convolutions {
   private Convolutions() {}
 
   static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
-    if (x.dim() != 4) {
-      throw new IllegalArgumentException(
-          "conv2d: expected a 4-D input [N, C, H, W], got shape " + Arrays.toString(x.shape()));
-    }
-    if (weight.dim() != 4) {
-      throw new IllegalArgumentException(
-          "conv2d: expected a 4-D weight [outC, inC, kH, kW], got shape "
-              + Arrays.toString(weight.shape()));
-    }
-    int outC = weight.size(0);
-    if (x.size(1) != weight.size(1)) {
-      throw new IllegalArgumentException(
-          "conv2d: weight of shape "
-              + Arrays.toString(weight.shape())
-              + " expects input with "
-              + weight.size(1)
-              + " channels, got input of shape "
-              + Arrays.toString(x.shape()));
-    }
-    if (bias != null && !Arrays.equals(bias.shape(), new int[] {outC})) {
-      throw new IllegalArgumentException(
-          "conv2d: bias must have shape [" + outC + "], got " + Arrays.toString(bias.shape()));
-    }
-    int kh = weight.size(2);
-    int kw = weight.size(3);
-    int oh = outSize(x.size(2), kh, stride, padding);
-    int ow = outSize(x.size(3), kw, stride, padding);
-    // [outC, C*kh*kw] @ [N, C*kh*kw, OH*OW] -> [N, outC, OH*OW]
-    Tensor cols = Tensor.im2col(x, kh, kw, stride, padding);
-    Tensor out = weight.reshape(outC, -1).matmul(cols);
-    if (bias != null) {
-      out = out.add(bias.reshape(1, outC, 1));
-    }
-    return out.reshape(x.size(0), outC, oh, ow);
+    return Tensor.conv2d(x, weight, bias, stride, padding);
   }
 
   static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {

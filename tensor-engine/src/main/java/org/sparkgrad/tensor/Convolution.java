@@ -47,16 +47,19 @@ final class Convolution {
     int[] paddedStrides = Shapes.contiguousStrides(padded);
     int interior = padding * wp + padding;
 
-    Tensor pad = Tensor.allocate(x, x.dtype(), padded);
-    x.backend()
-        .copy(
-            x.storage(),
-            0,
-            Shapes.contiguousStrides(x.rawShape()),
-            pad.storage(),
-            interior,
-            paddedStrides,
-            x.rawShape());
+    // Without padding the input is its own padded copy.
+    Tensor pad = padding == 0 ? x : Tensor.allocate(x, x.dtype(), padded);
+    if (padding > 0) {
+      x.backend()
+          .copy(
+              x.storage(),
+              0,
+              Shapes.contiguousStrides(x.rawShape()),
+              pad.storage(),
+              interior,
+              paddedStrides,
+              x.rawShape());
+    }
 
     // cols[n, c, ki, kj, oi, oj] = pad[n, c, oi*stride + ki, oj*stride + kj]
     int[] patchShape = {n, c, kernelH, kernelW, oh, ow};
@@ -73,6 +76,9 @@ final class Convolution {
           Tensor gpad = Tensor.allocate(g, g.dtype(), padded);
           g.backend()
               .copyAdd(g.storage(), 0, colsStrides, gpad.storage(), 0, patchStrides, patchShape);
+          if (padding == 0) {
+            return new Tensor[] {gpad};
+          }
           Tensor gx = Tensor.allocate(g, g.dtype(), xShape);
           g.backend()
               .copy(

@@ -853,6 +853,19 @@ public final class Tensor {
     return Convolution.im2col(x, kernelH, kernelW, stride, padding);
   }
 
+  /**
+   * 2-D convolution, as {@code torch.conv2d(x, weight, bias, stride, padding)} (dilation 1, one
+   * group, zero padding); {@code bias} may be null. Computed as one GEMM over the whole batch's
+   * patches.
+   *
+   * <p>Shape: input {@code [N, C, H, W]}, weight {@code [outC, C, kH, kW]}, bias {@code [outC]};
+   * output {@code [N, outC, OH, OW]} with {@code OH = (H + 2 padding - kH) / stride + 1} (likewise
+   * OW).
+   */
+  public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+    return ConvGemm.conv2d(x, weight, bias, stride, padding);
+  }
+
   // ---------------------------------------------------------------- shape
 
   /** The same elements in a new shape; one size may be -1. Shares storage. */

@@ -15,6 +15,15 @@ final class Reductions {
     if (n == 0 && op != ReduceOp.SUM) {
       throw new IllegalArgumentException(op + " of an empty axis is undefined");
     }
+    if (x.dtype() == DType.FLOAT32) {
+      switch (op) {
+        case MAX -> FloatExtrema.max(x.floats(), outer, n, inner, out.floats(), null, false);
+        case MIN -> FloatExtrema.max(x.floats(), outer, n, inner, out.floats(), null, true);
+        case ARGMAX -> FloatExtrema.max(x.floats(), outer, n, inner, null, out.longs(), false);
+        default -> throw new IllegalStateException("unhandled reduction " + op);
+      }
+      return;
+    }
     for (int o = 0; o < outer; o++) {
       for (int i = 0; i < inner; i++) {
         int base = o * n * inner + i;

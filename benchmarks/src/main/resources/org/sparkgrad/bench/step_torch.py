@@ -1,0 +1,95 @@
+"""The PyTorch side of org.sparkgrad.bench.StepBenchmark: one network's full training step
+(zero_grad, forward, CrossEntropyLoss, backward, Adam lr 1e-3) on one thread, on fixed random
+batches, first in a fresh process (the first steps, no warm-up) and then warm (best of reps).
+
+The Java program launches it once per network and batch size; by hand:
+  python3 step_torch.py --net cnn --batch 64 --steps 100 --warmup 20 --reps 3
+Results are printed as machine-readable lines:
+  LIBS gemm=<library serving sgemm_> conv=<aten op that ran the convolution> torch=<version>
+  COLD samples_per_s=<x> cpu_samples_per_s=<y> steps=<n>
+  WARM samples_per_s=<x> cpu_samples_per_s=<y> steps=<n> reps=<r>
+samples_per_s divides by wall time, cpu_samples_per_s by the process's CPU time (all threads), which
+a machine shared with other work disturbs far less.
+"""
+import argparse
+import time
+
+import torch
+import torch.nn as nn
+
+from mlp_training_torch import sgemm_library
+
+
+def network(name):
+    if name == "mlp":
+        return nn.Sequential(
+            nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)
+        )
+    width = {"cnn": (16, 32), "wide": (32, 64)}[name]
+    return nn.Sequential(
+        nn.Conv2d(1, width[0], 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(width[0], width[1], 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(width[1] * 5 * 5, 10),
+    )
+
+
+def conv_library(model, x):
+    """The aten kernel that runs the first convolution's forward, as the profiler records it."""
+    if not isinstance(model[0], nn.Conv2d):
+        return "none"
+    with torch.autograd.profiler.profile() as prof:
+        model(x)
+    names = [e.name for e in prof.function_events]
+    for n in ("aten::mkldnn_convolution", "aten::_slow_conv2d_forward", "aten::thnn_conv2d"):
+        if n in names:
+            return n + (" (oneDNN)" if "mkldnn" in n else " (im2col + BLAS)")
+    return ",".join(n for n in names if "conv" in n) or "unknown"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--net", choices=["mlp", "cnn", "wide"], required=True)
+    p.add_argument("--batch", type=int, required=True)
+    p.add_argument("--steps", type=int, default=100)
+    p.add_argument("--warmup", type=int, default=20)
+    p.add_argument("--reps", type=int, default=3)
+    a = p.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = network(a.net)
+    shape = (a.batch, 784) if a.net == "mlp" else (a.batch, 1, 28, 28)
+    xs = [torch.rand(shape) for _ in range(4)]
+    ys = [torch.randint(0, 10, (a.batch,)) for _ in range(4)]
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    pos = [0]
+
+    def step():
+        i = pos[0] % len(xs)
+        pos[0] += 1
+        opt.zero_grad()
+        loss_fn(model(xs[i]), ys[i]).backward()
+        opt.step()
+
+    def timed():
+        """Samples per second of wall time and of this process's CPU time over a.steps steps."""
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(a.steps):
+            step()
+        n = a.steps * a.batch
+        return n / (time.perf_counter() - t0), n / (time.process_time() - c0)
+
+    wall, cpu = timed()
+    print("COLD samples_per_s=%.1f cpu_samples_per_s=%.1f steps=%d" % (wall, cpu, a.steps),
+          flush=True)
+    for _ in range(a.warmup):
+        step()
+    runs = [timed() for _ in range(a.reps)]
+    print("WARM samples_per_s=%.1f cpu_samples_per_s=%.1f steps=%d reps=%d"
+          % (max(r[0] for r in runs), max(r[1] for r in runs), a.steps, a.reps), flush=True)
+    print("LIBS gemm=%s conv=%s torch=%s" % (sgemm_library(), conv_library(model, xs[0]),
+                                             torch.__version__), flush=True)
+
+
+if __name__ == "__main__":
+    main()
