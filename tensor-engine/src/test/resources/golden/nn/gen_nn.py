@@ -95,11 +95,8 @@ mlp = nn.Sequential(nn.Linear(6, 5), nn.LayerNorm(5), nn.GELU(), nn.Dropout(0.3)
 randomize(mlp[1])
 module_case("mlp_eval", mlp, torch.randn(4, 6), train=False)
 
-# BatchNorm1d: two training steps, then evaluation.
-for name, bn, shape in [
-    ("batch_norm", nn.BatchNorm1d(3), (6, 3)),
-    ("batch_norm_3d_cumulative", nn.BatchNorm1d(3, momentum=None), (4, 3, 5)),
-]:
+# BatchNorm1d and BatchNorm2d: two training steps, then evaluation.
+def batch_norm_case(name, bn, shape):
     randomize(bn)
     for k, v in bn.state_dict().items():
         put("%s.state.%s" % (name, k), v)
@@ -128,6 +125,10 @@ for name, bn, shape in [
     put("%s.eval.out" % name, out)
     put("%s.eval.grad.in" % name, x.grad)
     put_repr(name + ".keys", "\n".join(bn.state_dict().keys()))
+
+
+batch_norm_case("batch_norm", nn.BatchNorm1d(3), (6, 3))
+batch_norm_case("batch_norm_3d_cumulative", nn.BatchNorm1d(3, momentum=None), (4, 3, 5))
 
 
 # ------------------------------------------------------------------ losses
@@ -214,6 +215,18 @@ put_repr("bn_keys", "\n".join(nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)).
 for loss in (nn.CrossEntropyLoss(), nn.NLLLoss(), nn.MSELoss(), nn.L1Loss(), nn.HuberLoss(), nn.BCELoss(),
              nn.BCEWithLogitsLoss()):
     put_repr("loss." + type(loss).__name__, repr(loss))
+
+# ------------------------------------------------------------------ added later
+# (after every earlier case, so that the seeded draws of the cases above stay as they were)
+module_case("avgpool", nn.AvgPool2d(2), torch.randn(2, 3, 4, 6))
+module_case("avgpool_pad", nn.AvgPool2d(3, 2, 1), torch.randn(1, 2, 5, 7))
+module_case("avgpool_overlap", nn.AvgPool2d(3, 1), torch.randn(2, 1, 5, 5))
+batch_norm_case("batch_norm2d", nn.BatchNorm2d(3), (4, 3, 5, 6))
+batch_norm_case("batch_norm2d_cumulative", nn.BatchNorm2d(2, eps=1e-3, momentum=None), (3, 2, 4, 4))
+# A spec's CNN with batch norm, as nn.Sequential names its state dict (the estimators' spec tests).
+put_repr("cnn_bn_keys", "\n".join(nn.Sequential(
+    nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.AvgPool2d(2), nn.Flatten(),
+    nn.Linear(36, 5), nn.BatchNorm1d(5), nn.Linear(5, 2)).state_dict().keys()))
 
 with open("nn_golden.txt", "w") as f:
     f.write("\n".join(lines) + "\n")

@@ -73,7 +73,11 @@ final class SparkgradRun {
    * epoch adds a point to the curve.
    */
   static Result fit(Dataset<Row> df, RaceOptions o, String testCol, String name, int epochs) {
-    NeuralNetClassifier c = classifier(o).setMaxEpochs(epochs);
+    return fit(classifier(o).setMaxEpochs(epochs), df, testCol, name);
+  }
+
+  /** As {@link #fit(Dataset, RaceOptions, String, String, int)}, with the classifier {@code c}. */
+  static Result fit(NeuralNetClassifier c, Dataset<Row> df, String testCol, String name) {
     if (testCol != null) {
       c.setValidationIndicatorCol(testCol);
     }

@@ -26,6 +26,14 @@ final class TorchRace {
 
   static Curve run(RaceOptions o, Path preload, String name)
       throws IOException, InterruptedException {
+    return run(o, preload, name, "mlp");
+  }
+
+  /**
+   * As {@link #run(RaceOptions, Path, String)}, training {@code model}: {@code mlp} or {@code cnn}.
+   */
+  static Curve run(RaceOptions o, Path preload, String name, String model)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("sparkgrad-race-");
     try {
       for (String s : SCRIPTS) {
@@ -49,7 +57,9 @@ final class TorchRace {
               "--lr",
               Double.toString(o.lr),
               "--seed",
-              Long.toString(o.seed));
+              Long.toString(o.seed),
+              "--model",
+              model);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().put("OMP_NUM_THREADS", "1");
       pb.environment().put("OPENBLAS_NUM_THREADS", "1");

@@ -77,6 +77,14 @@ class NnGoldenTest {
   }
 
   @Test
+  void avgPool2d() {
+    moduleCase("avgpool", new AvgPool2d(2), true);
+    // padded positions count as zeros in the average (count_include_pad=True)
+    moduleCase("avgpool_pad", new AvgPool2d(3, 2, 1), true);
+    moduleCase("avgpool_overlap", new AvgPool2d(3, 1, 0), true);
+  }
+
+  @Test
   void sequentialInEvalMode() {
     Sequential mlp =
         new Sequential(
@@ -90,7 +98,7 @@ class NnGoldenTest {
   }
 
   /** Two training steps (outputs, gradients, running statistics), then evaluation. */
-  private static void batchNormCase(String c, BatchNorm1d bn) {
+  private static void batchNormCase(String c, BatchNormBase bn) {
     assertThat(new ArrayList<>(bn.stateDict().keySet())).isEqualTo(G.keys(c));
     bn.loadStateDict(G.withPrefix(c + ".state."));
     bn.train();
@@ -120,6 +128,12 @@ class NnGoldenTest {
   void batchNorm1dTrainingAndEvaluation() {
     batchNormCase("batch_norm", new BatchNorm1d(3));
     batchNormCase("batch_norm_3d_cumulative", new BatchNorm1d(3, 1e-5, null, true, true));
+  }
+
+  @Test
+  void batchNorm2dTrainingAndEvaluation() {
+    batchNormCase("batch_norm2d", new BatchNorm2d(3));
+    batchNormCase("batch_norm2d_cumulative", new BatchNorm2d(2, 1e-3, null, true, true));
   }
 
   @Test

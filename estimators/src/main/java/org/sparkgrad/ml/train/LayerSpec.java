@@ -15,9 +15,9 @@ import org.sparkgrad.tensor.Generator;
 
 /**
  * One layer of a {@link NetworkSpec}: its JSON form, the module it builds, and how it changes the
- * shape of a row. Only layers that treat every row on its own are offered, so that a minibatch
- * split over partitions computes what the whole minibatch would ({@code BatchNorm1d} mixes rows and
- * is therefore not a layer here).
+ * shape of a row. Every layer but {@link BatchNormSpec} treats each row on its own, so that a
+ * minibatch split over partitions computes what the whole minibatch would; batch normalisation
+ * mixes the rows of a batch (docs/NETWORKS.md says what a fit does with it).
  *
  * <p>Shapes here are per row, without the batch dimension: {@code [C, H, W]} for an image.
  */
@@ -30,7 +30,8 @@ public sealed interface LayerSpec extends Serializable
         Conv2dSpec,
         PoolSpec,
         FlattenSpec,
-        EmbeddingSpec {
+        EmbeddingSpec,
+        BatchNormSpec {
   /** The {@code "type"} of the layer's JSON object. */
   String type();
 

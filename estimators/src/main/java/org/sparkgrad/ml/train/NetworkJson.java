@@ -27,7 +27,9 @@ final class NetworkJson {
           "max_pool2d",
           "avg_pool2d",
           "flatten",
-          "embedding");
+          "embedding",
+          "batch_norm1d",
+          "batch_norm2d");
 
   private NetworkJson() {}
 
@@ -137,6 +139,19 @@ final class NetworkJson {
           yield new EmbeddingSpec(
               intKey(o, "num_embeddings", what), intKey(o, "embedding_dim", what));
         }
+        case "batch_norm1d", "batch_norm2d" -> {
+          checkKeys(
+              o,
+              Set.of("type", "num_features", "eps", "momentum", "affine", "track_running_stats"),
+              what);
+          yield new BatchNormSpec(
+              type,
+              intKey(o, "num_features", what),
+              doubleKey(o, "eps", 1e-5, what),
+              nullableDoubleKey(o, "momentum", 0.1, what),
+              boolKey(o, "affine", true, what),
+              boolKey(o, "track_running_stats", true, what));
+        }
         default ->
             throw new IllegalArgumentException(
                 "unknown type '" + type + "'; expected one of " + TYPES);
@@ -182,6 +197,12 @@ final class NetworkJson {
       throw new IllegalArgumentException(what + " needs a number \"" + key + "\", got " + v);
     }
     return n.doubleValue();
+  }
+
+  /** As {@link #doubleKey}, but an explicit JSON {@code null} is Java null (PyTorch's None). */
+  private static Double nullableDoubleKey(
+      Map<String, Object> o, String key, double dflt, String what) {
+    return o.containsKey(key) && o.get(key) == null ? null : doubleKey(o, key, dflt, what);
   }
 
   private static boolean boolKey(Map<String, Object> o, String key, boolean dflt, String what) {

@@ -29,15 +29,15 @@ import org.sparkgrad.util.StrictJson;
  *
  * <p>Layer types: {@code linear}, {@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu}, {@code
  * leaky_relu}, {@code dropout}, {@code layer_norm}, {@code conv2d}, {@code max_pool2d}, {@code
- * avg_pool2d}, {@code flatten} and {@code embedding} (see docs/NETWORKS.md). Each row's flat
- * features are reshaped to {@code input_shape} (the {@code inputShape} param) before the first
- * layer; without it a row is a vector whose width the first sized layer ({@code linear}, {@code
- * layer_norm}) gives. Each layer's input shape must be what the layer before it outputs, and the
- * last layer must output a vector (one value per output). The network needs at least one {@code
- * linear}. Built with a seed, the parameters are drawn in layer order from one generator, so the
- * same spec and seed give the same initial weights; the state-dict names are those of PyTorch's
- * {@code nn.Sequential} of the same layers ({@code 0.weight}, ...), since the reshape to {@code
- * input_shape} is not a layer.
+ * avg_pool2d}, {@code flatten}, {@code embedding}, {@code batch_norm1d} and {@code batch_norm2d}
+ * (see docs/NETWORKS.md). Each row's flat features are reshaped to {@code input_shape} (the {@code
+ * inputShape} param) before the first layer; without it a row is a vector whose width the first
+ * sized layer ({@code linear}, {@code layer_norm}) gives. Each layer's input shape must be what the
+ * layer before it outputs, and the last layer must output a vector (one value per output). The
+ * network needs at least one {@code linear}. Built with a seed, the parameters are drawn in layer
+ * order from one generator, so the same spec and seed give the same initial weights; the state-dict
+ * names are those of PyTorch's {@code nn.Sequential} of the same layers ({@code 0.weight}, ...),
+ * since the reshape to {@code input_shape} is not a layer.
  *
  * <p>A spec can instead hold a user's own module ({@link #ofModule}): its builder makes the module,
  * whose state-dict names are its own; the sizes are those the fit measured with a forward pass.
@@ -264,6 +264,29 @@ public final class NetworkSpec implements Serializable {
   /** The width of an output row. */
   public int outputSize() {
     return outputSize;
+  }
+
+  /**
+   * Fails, naming the layer, if a layer mixes the rows of a batch ({@code batch_norm1d}, {@code
+   * batch_norm2d}): the distributed trainer computes each partition's share of a minibatch on its
+   * own, so such a layer's batch statistics would depend on the partitioning.
+   *
+   * @throws IllegalArgumentException naming the layer's index and type and the alternatives
+   */
+  public void checkRowsIndependent() {
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) instanceof BatchNormSpec b) {
+        throw new IllegalArgumentException(
+            "network layer "
+                + i
+                + " ("
+                + b.type()
+                + ") cannot be trained on Spark yet: its batch statistics would be those of each"
+                + " partition's rows of a minibatch, so the model would depend on the"
+                + " partitioning (docs/NETWORKS.md); use layer_norm, or build the network with"
+                + " NetworkSpec.build and train it without Spark");
+      }
+    }
   }
 
   /** The embedding's {@code num_embeddings} when the first layer is one, else 0. */

@@ -115,7 +115,7 @@ class NetworkLayersTest {
   }
 
   /** Central differences against autograd through the spec's network, input and parameters. */
-  private static void gradcheck(Module net, Tensor input) {
+  static void gradcheck(Module net, Tensor input) {
     net.to(DType.FLOAT64);
     Map<String, Tensor> params = net.namedParameters();
     String[] names = params.keySet().toArray(new String[0]);
