@@ -67,6 +67,18 @@ inline void emulation_trampoline() {
   _longjmp(emulation_scheduler_jump, 1);
 }
 
+// The bit casts of CUDA's device library.
+inline unsigned int __float_as_uint(float f) {
+  unsigned int u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+inline float __uint_as_float(unsigned int u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
 inline float atomicAdd(float* p, float v) {
   float old = *p;
   *p = old + v;

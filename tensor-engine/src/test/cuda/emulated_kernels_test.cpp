@@ -3,10 +3,13 @@
 // backend's). Build and run: run-emulated-kernels.sh. Exit status 0 when everything matches.
 #include "cuda_emulation.h"
 
+#include "../../main/cuda/amp.cu"
 #include "../../main/cuda/elementwise.cu"
 #include "../../main/cuda/gemm.cu"
 #include "../../main/cuda/index.cu"
 #include "../../main/cuda/reduce.cu"
+
+#include "amp_golden.h"
 
 #include <cstdio>
 #include <limits>
@@ -497,6 +500,80 @@ static void test_gemm() {
 }
 
 #include <chrono>
+// Mixed precision: each conversion bit for bit as PyTorch rounds (amp_golden.h), the round trips,
+// and the unscale-and-check of dynamic loss scaling.
+static void test_amp() {
+  const int n = (int)AMP_GOLDEN_N;
+  std::vector<float> x(n);
+  for (int i = 0; i < n; i++) x[i] = __uint_as_float(AMP_GOLDEN_F32[i]);
+  std::vector<unsigned short> bf(n), hf(n);
+  std::vector<float> back(n), rounded(n);
+  emulate_launch(blocks_for(n), T256, [&] { f32_to_bf16(x.data(), bf.data(), n); });
+  emulate_launch(blocks_for(n), T256, [&] { f32_to_f16(x.data(), hf.data(), n); });
+  for (int i = 0; i < n; i++) {
+    char what[160];
+    std::snprintf(what, sizeof what, "bf16 of %.9g (0x%08x): got 0x%04x, torch 0x%04x", x[i],
+                  AMP_GOLDEN_F32[i], bf[i], AMP_GOLDEN_BF16[i]);
+    expect(bf[i] == AMP_GOLDEN_BF16[i], what);
+    std::snprintf(what, sizeof what, "f16 of %.9g (0x%08x): got 0x%04x, torch 0x%04x", x[i],
+                  AMP_GOLDEN_F32[i], hf[i], AMP_GOLDEN_F16[i]);
+    expect(hf[i] == AMP_GOLDEN_F16[i], what);
+  }
+  // Every 16-bit pattern converts to float and back to itself (NaNs stay NaN).
+  const int all = 65536;
+  std::vector<unsigned short> bits(all), again(all);
+  std::vector<float> wide(all);
+  for (int i = 0; i < all; i++) bits[i] = (unsigned short)i;
+  for (int fmt = 0; fmt < 2; fmt++) {
+    emulate_launch(blocks_for(all, 8), T256, [&] {
+      if (fmt == 0) bf16_to_f32(bits.data(), wide.data(), all);
+      else f16_to_f32(bits.data(), wide.data(), all);
+    });
+    emulate_launch(blocks_for(all, 8), T256, [&] {
+      if (fmt == 0) f32_to_bf16(wide.data(), again.data(), all);
+      else f32_to_f16(wide.data(), again.data(), all);
+    });
+    int bad = 0;
+    for (int i = 0; i < all; i++) {
+      bool nan = std::isnan(wide[i]);
+      if (nan ? !std::isnan(fmt == 0 ? bf16_value(again[i]) : f16_value(again[i]))
+              : again[i] != bits[i]) {
+        bad++;
+      }
+    }
+    expect(bad == 0, std::string(fmt == 0 ? "bf16" : "f16") + " round trips: " +
+                         std::to_string(bad) + " patterns changed");
+  }
+  // round_f32_* is the conversion there and back.
+  emulate_launch(blocks_for(n), T256, [&] { round_f32_bf16(x.data(), rounded.data(), n); });
+  emulate_launch(blocks_for(n), T256, [&] { bf16_to_f32(bf.data(), back.data(), n); });
+  for (int i = 0; i < n; i++) {
+    expect(close_to(rounded[i], back[i], 0), "round_f32_bf16 of " + std::to_string(x[i]));
+  }
+  emulate_launch(blocks_for(n), T256, [&] { round_f32_f16(x.data(), rounded.data(), n); });
+  emulate_launch(blocks_for(n), T256, [&] { f16_to_f32(hf.data(), back.data(), n); });
+  for (int i = 0; i < n; i++) {
+    expect(close_to(rounded[i], back[i], 0), "round_f32_f16 of " + std::to_string(x[i]));
+  }
+  // Unscale: finite gradients are multiplied and the flag stays clear; one inf or NaN sets it.
+  for (float poison : {0.0f, std::numeric_limits<float>::infinity(), std::nanf("")}) {
+    std::vector<float> g = gaussian(1000);
+    std::vector<float> want = g;
+    for (auto& v : want) v *= 0.125f;
+    if (poison != 0.0f) g[777] = poison;
+    int found = 0;
+    emulate_launch(blocks_for(1000), T256, [&] { unscale_check_f32(g.data(), 1000, 0.125f, &found); });
+    expect(found == (poison != 0.0f ? 1 : 0), "unscale_check_f32 flag with " +
+                                                  std::to_string(poison));
+    expect(close_to(g[3], want[3], 0), "unscale_check_f32 multiplies by the inverse scale");
+  }
+  // A finite gradient that overflows when unscaled (a scale below 1) is reported too.
+  std::vector<float> big = {3.0e38f, 1.0f};
+  int found = 0;
+  emulate_launch(blocks_for(2), T256, [&] { unscale_check_f32(big.data(), 2, 4.0f, &found); });
+  expect(found == 1, "unscale_check_f32 flags an overflow of the product");
+}
+
 static void timed(const char* name, void (*test)()) {
   auto t0 = std::chrono::steady_clock::now();
   test();
@@ -513,6 +590,7 @@ int main() {
   timed("reductions, softmax", test_reductions);
   timed("indexing", test_indexing);
   timed("gemm", test_gemm);
+  timed("mixed precision", test_amp);
   std::printf("%d checks, %d failures\n", checks, failures);
   return failures == 0 ? 0 : 1;
 }

@@ -5,6 +5,7 @@
 // Built by build-emulated-libcuda.sh, which generates kernel_registry.inc from the PTX entries.
 #include "cuda_emulation.h"
 
+#include "../../main/cuda/amp.cu"
 #include "../../main/cuda/elementwise.cu"
 #include "../../main/cuda/gemm.cu"
 #include "../../main/cuda/index.cu"

@@ -16,6 +16,7 @@ import org.sparkgrad.ml.train.SparkGradientSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
 import org.sparkgrad.spark.ConfEntry;
+import org.sparkgrad.spark.GpuTrainingStage;
 import org.sparkgrad.spark.SparkgradConf;
 
 /**
@@ -213,7 +214,7 @@ final class Fitting {
               FitCheckpoints.open(p, config, spec, objective, data, start, hadoop);
           SparkGradientSource source =
               new SparkGradientSource(
-                  data.partitions(),
+                  GpuTrainingStage.apply(data.partitions(), p.getDevice()),
                   step,
                   setting(df, SparkgradConf.FIT_TRANSPORT),
                   Duration.ofSeconds(setting(df, SparkgradConf.FIT_CHANNEL_WAIT_SECONDS)))) {

@@ -35,9 +35,9 @@ public record DeviceChoice(Device device, String reason) {
    *   <tr><td>gpu</td><td>none, cluster</td><td>fails: Spark gave this executor no GPU</td></tr>
    * </table>
    *
-   * <p>With several addresses the executor uses the first one: one model replica runs per executor,
-   * so the others would stay idle, and the reason says so. Spark's addresses are CUDA device
-   * ordinals, as {@code conf/gpu-discovery.sh} prints them.
+   * <p>With several addresses the first one is used, and the reason says how to use them all: tasks
+   * that each get their own GPU ({@link #forTask}) train a replica per GPU. Spark's addresses are
+   * CUDA device ordinals, as {@code conf/gpu-discovery.sh} prints them.
    *
    * @param configured {@code spark.sparkgrad.device}
    * @param gpuAddresses the {@code gpu} addresses Spark assigned to this executor (in local mode,
@@ -57,15 +57,60 @@ public record DeviceChoice(Device device, String reason) {
         gpuAddresses.isEmpty()
             ? "Spark assigned no GPU"
             : "Spark assigned GPU" + (gpuAddresses.size() == 1 ? " " : "s ") + gpuAddresses;
+    String advice =
+        isLocalMode
+            ? "local mode has a single executor, so run on a cluster with one executor per GPU"
+            : "set spark.task.resource.gpu.amount=1 (a task, and so a replica, per GPU) or run"
+                + " one executor per GPU";
+    return decide(configured, gpuAddresses, assigned, isLocalMode, cudaUsable, advice);
+  }
+
+  /**
+   * Chooses the device of one task, by the rules of {@link #choose}: among the GPU addresses Spark
+   * gave the task itself ({@code TaskContext.resources()}: a stage that requests GPUs per task,
+   * through {@code spark.task.resource.gpu.amount} or a {@code ResourceProfile}) when it gave some,
+   * else among the executor's. So on an executor with several GPUs and one GPU per task, each task
+   * trains its replica on its own GPU.
+   *
+   * @param taskAddresses the {@code gpu} addresses of the task, possibly none
+   * @param executorAddresses the {@code gpu} addresses of the executor (in local mode, the
+   *     driver's), used when the task has none
+   * @throws IllegalArgumentException if an address is not a CUDA device ordinal
+   * @throws IllegalStateException for {@code gpu} on a cluster executor without a GPU
+   */
+  public static DeviceChoice forTask(
+      DeviceSetting configured,
+      List<String> taskAddresses,
+      List<String> executorAddresses,
+      boolean isLocalMode,
+      Predicate<Device> cudaUsable) {
+    if (taskAddresses.isEmpty()) {
+      return choose(configured, executorAddresses, isLocalMode, cudaUsable);
+    }
+    String assigned =
+        "Spark assigned this task GPU" + (taskAddresses.size() == 1 ? " " : "s ") + taskAddresses;
+    String advice = "request one GPU per task (spark.task.resource.gpu.amount=1)";
+    return decide(configured, taskAddresses, assigned, isLocalMode, cudaUsable, advice);
+  }
+
+  @SuppressWarnings("TooManyParameters") // the rule's inputs and the two texts of its reason
+  private static DeviceChoice decide(
+      DeviceSetting configured,
+      List<String> gpuAddresses,
+      String assigned,
+      boolean isLocalMode,
+      Predicate<Device> cudaUsable,
+      String advice) {
+    String unused = unused(gpuAddresses, advice);
     return switch (configured) {
       case CPU -> new DeviceChoice(Device.CPU, "spark.sparkgrad.device=cpu (" + assigned + ")");
-      case AUTO -> auto(gpuAddresses, assigned, isLocalMode, cudaUsable);
-      case GPU -> gpu(gpuAddresses, assigned, isLocalMode);
+      case AUTO -> auto(gpuAddresses, assigned, unused, cudaUsable);
+      case GPU -> gpu(gpuAddresses, assigned, unused, isLocalMode);
     };
   }
 
   private static DeviceChoice auto(
-      List<String> gpuAddresses, String assigned, boolean local, Predicate<Device> cudaUsable) {
+      List<String> gpuAddresses, String assigned, String unused, Predicate<Device> cudaUsable) {
     if (gpuAddresses.isEmpty()) {
       return new DeviceChoice(Device.CPU, "spark.sparkgrad.device=auto and " + assigned);
     }
@@ -79,15 +124,15 @@ public record DeviceChoice(Device device, String reason) {
               + candidate
               + " here; using the CPU");
     }
-    return new DeviceChoice(
-        candidate, "spark.sparkgrad.device=auto and " + assigned + unused(gpuAddresses, local));
+    return new DeviceChoice(candidate, "spark.sparkgrad.device=auto and " + assigned + unused);
   }
 
-  private static DeviceChoice gpu(List<String> gpuAddresses, String assigned, boolean local) {
+  private static DeviceChoice gpu(
+      List<String> gpuAddresses, String assigned, String unused, boolean local) {
     if (!gpuAddresses.isEmpty()) {
       return new DeviceChoice(
           Device.cuda(ordinal(gpuAddresses.get(0))),
-          "spark.sparkgrad.device=gpu and " + assigned + unused(gpuAddresses, local));
+          "spark.sparkgrad.device=gpu and " + assigned + unused);
     }
     if (local) {
       return new DeviceChoice(
@@ -118,16 +163,14 @@ public record DeviceChoice(Device device, String reason) {
             + "--query-gpu=index");
   }
 
-  private static String unused(List<String> gpuAddresses, boolean local) {
-    if (gpuAddresses.size() == 1) {
+  private static String unused(List<String> gpuAddresses, String advice) {
+    if (gpuAddresses.size() <= 1) {
       return "";
     }
     return "; using only "
         + gpuAddresses.get(0)
-        + " (one replica per executor): "
-        + (local
-            ? "local mode has a single executor, so run on a cluster with one executor per GPU"
-            : "set spark.executor.resource.gpu.amount=1 and run one executor per GPU")
+        + " (one replica per task): "
+        + advice
         + " to use them all";
   }
 }

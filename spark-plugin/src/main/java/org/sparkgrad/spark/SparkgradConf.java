@@ -30,7 +30,10 @@ public final class SparkgradConf {
               "Where executors compute. `auto`: the GPU that Spark assigned to the executor "
                   + "(`spark.executor.resource.gpu.amount`) when CUDA can run there, else the CPU. "
                   + "`cpu`: always the CPU. `gpu`: the assigned GPU, and the executor fails to "
-                  + "start, saying what is missing, when it cannot use it."));
+                  + "start, saying what is missing, when it cannot use it. A task that Spark "
+                  + "gave GPUs of its own (`spark.task.resource.gpu.amount`, or the training "
+                  + "stage's resource profile) computes on its own, so an executor with several "
+                  + "GPUs trains a replica on each."));
 
   /** The CPU backend's BLAS. */
   public static final ConfEntry<BlasLibrary> BLAS =

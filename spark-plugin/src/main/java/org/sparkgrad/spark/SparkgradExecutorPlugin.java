@@ -60,7 +60,8 @@ final class SparkgradExecutorPlugin implements ExecutorPlugin {
     }
     Backend backend = openBackend(choice);
     SparkgradExecutorState s =
-        new SparkgradExecutorState(ctx.executorID(), choice, backend, addresses);
+        new SparkgradExecutorState(
+            ctx.executorID(), choice, backend, addresses, conf.device(), local);
     if (conf.get(SparkgradConf.METRICS_ENABLED)) {
       s.registerMetrics(ctx.metricRegistry());
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.sparkgrad.backend.Backend;
 import org.sparkgrad.tensor.Device;
 
@@ -35,13 +36,21 @@ public final class SparkgradExecutorState implements AutoCloseable {
   private final DeviceChoice choice;
   private final Backend backend;
   private final List<String> gpuAddresses;
+  private final DeviceSetting configured;
+  private final boolean localMode;
   private final Counter steps = new Counter();
   private final Counter samples = new Counter();
   private final AtomicLong deviceMemoryBytes = new AtomicLong();
   private MetricRegistry registry;
 
+  @SuppressWarnings("TooManyParameters") // what the plugin chose, and what it chose from
   SparkgradExecutorState(
-      String executorId, DeviceChoice choice, Backend backend, List<String> gpuAddresses) {
+      String executorId,
+      DeviceChoice choice,
+      Backend backend,
+      List<String> gpuAddresses,
+      DeviceSetting configured,
+      boolean localMode) {
     if (!backend.device().equals(choice.device())) {
       throw new IllegalArgumentException(
           "backend is for " + backend.device() + " but the chosen device is " + choice.device());
@@ -50,6 +59,8 @@ public final class SparkgradExecutorState implements AutoCloseable {
     this.choice = choice;
     this.backend = backend;
     this.gpuAddresses = List.copyOf(gpuAddresses);
+    this.configured = configured;
+    this.localMode = localMode;
   }
 
   /** The state of this executor, when the Sparkgrad plugin runs here. */
@@ -106,6 +117,30 @@ public final class SparkgradExecutorState implements AutoCloseable {
   /** The GPU addresses Spark assigned to this executor (in local mode, the driver's). */
   public List<String> gpuAddresses() {
     return gpuAddresses;
+  }
+
+  /** {@code spark.sparkgrad.device}, as the plugin read it. */
+  public DeviceSetting configured() {
+    return configured;
+  }
+
+  /** Whether the executor runs inside the driver ({@code local[*]}). */
+  public boolean localMode() {
+    return localMode;
+  }
+
+  /**
+   * The device of a task on this executor ({@link DeviceChoice#forTask}): its own GPU when Spark
+   * gave it one, else the executor's, under {@code spark.sparkgrad.device}.
+   *
+   * @param taskAddresses the task's {@code gpu} addresses, possibly none
+   * @param cudaUsable whether CUDA can run on a device here (consulted for {@code auto})
+   */
+  public DeviceChoice deviceForTask(List<String> taskAddresses, Predicate<Device> cudaUsable) {
+    if (taskAddresses.isEmpty()) {
+      return choice;
+    }
+    return DeviceChoice.forTask(configured, taskAddresses, gpuAddresses, localMode, cudaUsable);
   }
 
   /**

@@ -88,7 +88,7 @@ class DeviceChoiceTest {
           .contains(
               local
                   ? "local mode has a single executor"
-                  : "set spark.executor.resource.gpu.amount=1 and run one executor per GPU");
+                  : "set spark.task.resource.gpu.amount=1 (a task, and so a replica, per GPU)");
     }
   }
 
@@ -132,5 +132,67 @@ class DeviceChoiceTest {
           .hasMessageContaining("'" + bad + "'")
           .hasMessageContaining("nvidia-smi --query-gpu=index");
     }
+  }
+
+  @Test
+  void tasksOfOneExecutorWithSeveralGpusEachUseTheirOwn() {
+    // An executor with GPUs 0-3 running a stage of one GPU per task: a replica per GPU.
+    List<String> executor = List.of("0", "1", "2", "3");
+    for (DeviceSetting s : List.of(DeviceSetting.AUTO, DeviceSetting.GPU)) {
+      List<Device> chosen = new ArrayList<>();
+      for (String task : List.of("2", "0", "3", "1")) {
+        DeviceChoice c =
+            DeviceChoice.forTask(s, List.of(task), executor, false, DeviceChoiceTest::cuda);
+        assertThat(c.reason()).contains("Spark assigned this task GPU [" + task + "]");
+        assertThat(c.reason()).doesNotContain("using only");
+        chosen.add(c.device());
+      }
+      assertThat(chosen)
+          .containsExactly(Device.cuda(2), Device.cuda(0), Device.cuda(3), Device.cuda(1));
+    }
+  }
+
+  @Test
+  void aTaskWithoutGpusFallsBackToTheExecutorsFirst() {
+    DeviceChoice c =
+        DeviceChoice.forTask(
+            DeviceSetting.AUTO, List.of(), List.of("1", "0"), false, DeviceChoiceTest::cuda);
+    assertThat(c.device()).isEqualTo(Device.cuda(1));
+    assertThat(c.reason()).contains("Spark assigned GPUs [1, 0]").contains("using only 1");
+    assertThat(
+            DeviceChoice.forTask(
+                    DeviceSetting.AUTO, List.of(), List.of(), true, DeviceChoiceTest::cuda)
+                .device())
+        .isEqualTo(Device.CPU);
+  }
+
+  @Test
+  void aTaskOnAGpuWhereCudaCannotRunTrainsOnTheCpuUnderAuto() {
+    // The standalone cluster test's case: fake GPUs that the scheduler hands out, no CUDA.
+    List<Device> probed = new ArrayList<>();
+    DeviceChoice c =
+        DeviceChoice.forTask(
+            DeviceSetting.AUTO, List.of("1"), List.of("0", "1"), false, recording(probed, false));
+    assertThat(c.device()).isEqualTo(Device.CPU);
+    assertThat(probed).containsExactly(Device.cuda(1));
+    assertThat(c.reason()).contains("this task GPU [1]").contains("CUDA cannot run on cuda:1");
+  }
+
+  @Test
+  void aTaskWithTwoGpusUsesTheFirstAndSaysToRequestOne() {
+    DeviceChoice c =
+        DeviceChoice.forTask(
+            DeviceSetting.GPU, List.of("3", "2"), List.of("0"), false, DeviceChoiceTest::noCuda);
+    assertThat(c.device()).isEqualTo(Device.cuda(3));
+    assertThat(c.reason()).contains("using only 3").contains("spark.task.resource.gpu.amount=1");
+  }
+
+  @Test
+  void cpuIgnoresTheTasksGpus() {
+    assertThat(
+            DeviceChoice.forTask(
+                    DeviceSetting.CPU, List.of("0"), List.of("0"), false, DeviceChoiceTest::cuda)
+                .device())
+        .isEqualTo(Device.CPU);
   }
 }

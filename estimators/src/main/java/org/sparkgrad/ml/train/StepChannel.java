@@ -16,6 +16,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.resource.ResourceProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.data.PartitionData;
@@ -66,7 +67,7 @@ final class StepChannel implements AutoCloseable {
     SparkContext sc = data.context();
     int n = data.getNumPartitions();
     String app = sc.applicationId();
-    if (!reserve(sc, app, n, checkSlots)) {
+    if (!reserve(sc, data.rdd().getResourceProfile(), app, n, checkSlots)) {
       return null;
     }
     SparkConf conf = sc.getConf();
@@ -135,9 +136,9 @@ final class StepChannel implements AutoCloseable {
    * is false).
    */
   private static synchronized boolean reserve(
-      SparkContext sc, String app, int partitions, boolean check) {
+      SparkContext sc, ResourceProfile profile, String app, int partitions, boolean check) {
     int held = HELD.getOrDefault(app, 0);
-    if (check && held + partitions > slots(sc)) {
+    if (check && held + partitions > slots(sc, profile)) {
       return false;
     }
     HELD.put(app, held + partitions);
@@ -154,13 +155,15 @@ final class StepChannel implements AutoCloseable {
   }
 
   /**
-   * The number of tasks the application can run at once, as Spark's barrier scheduling counts it
-   * (executor cores over {@code spark.task.cpus}, or the {@code N} of {@code local[N]}); the
+   * The number of tasks of {@code profile} (null: the default profile) the application can run at
+   * once, as Spark's barrier scheduling counts it (executor cores over {@code spark.task.cpus},
+   * fewer where a training stage takes a GPU per task, or the {@code N} of {@code local[N]}); the
    * default parallelism where that internal method is missing.
    */
-  static int slots(SparkContext sc) {
+  static int slots(SparkContext sc, ResourceProfile profile) {
     try {
-      return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+      return sc.maxNumConcurrentTasks(
+          profile == null ? sc.resourceProfileManager().defaultResourceProfile() : profile);
     } catch (LinkageError e) {
       return sc.defaultParallelism();
     }
