@@ -47,6 +47,25 @@ public abstract class Module {
   /** Computes the module's output; every layer defines it. */
   public abstract Tensor forward(Tensor input);
 
+  /**
+   * Computes the module's output from several inputs, as PyTorch's {@code forward(*args)}: a module
+   * whose forward takes several tensors (a dense vector and category indices, say) overrides this
+   * method, most simply by extending {@link MultiInputModule}. A call with one input is {@link
+   * #forward(Tensor)}, so every one-input module takes this call too.
+   *
+   * @throws IllegalArgumentException if this module takes one input and is given another number
+   */
+  public Tensor forward(Tensor... inputs) {
+    if (inputs.length != 1) {
+      throw new IllegalArgumentException(
+          moduleName()
+              + " takes one input, got "
+              + inputs.length
+              + "; a module of several inputs overrides forward(Tensor...)");
+    }
+    return forward(inputs[0]);
+  }
+
   // ---------------------------------------------------------------- registration
 
   /**
