@@ -115,11 +115,9 @@ class DistributedTrainingTest {
       spark.conf().unset("spark.sparkgrad.fit.transport");
     }
     assertThat(jobs)
-        .contains(
-            "sparkgrad fit: epoch 1/3, step 1/3",
-            "sparkgrad fit: epoch 1/3, step 3/3",
-            "sparkgrad fit: epoch 3/3, step 3/3",
-            "sparkgrad fit: validation")
+        .contains("sparkgrad fit: epoch 1/3, step 1/3", "sparkgrad fit: validation")
+        .anyMatch(d -> d.startsWith("sparkgrad fit: epoch 1/3, step 3/3, loss "))
+        .anyMatch(d -> d.startsWith("sparkgrad fit: epoch 3/3, step 3/3, loss "))
         .noneMatch(d -> d.contains("step channel"));
     assertThat(EngineLoop.relativeError(models[0].weights(), models[1].weights())).isLessThan(1e-6);
     double[] viaChannel = models[0].summary().validationLoss();

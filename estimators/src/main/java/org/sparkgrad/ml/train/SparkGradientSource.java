@@ -52,6 +52,9 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
   private StepChannel channel;
   private boolean channelOff;
 
+  /** The mean loss of the last step taken, for the next step job's description; NaN before. */
+  private double lastStepLoss = Double.NaN;
+
   /**
    * A source over the cached {@code data}, each partition computed by {@code step}, its steps
    * travelling as {@link StepTransport#AUTO} says.
@@ -104,13 +107,38 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
                   transport == StepTransport.AUTO);
         }
         if (channel != null) {
-          return channel.step(weights, epoch, s);
+          return taken(channel.step(weights, epoch, s));
         }
       } catch (StepServer.ChannelLost e) {
         giveUpChannel(e, "one Spark job per step");
       }
     }
-    return stepJob(weights, epoch, s, stepsPerEpoch, maxEpochs);
+    return taken(stepJob(weights, epoch, s, stepsPerEpoch, maxEpochs));
+  }
+
+  private StepResult taken(StepResult r) {
+    lastStepLoss = r.weightSum() > 0 ? r.lossSum() / r.weightSum() : Double.NaN;
+    return r;
+  }
+
+  /**
+   * What the Spark UI shows for a step's job: {@code sparkgrad fit: epoch 3/10, step 120/469, loss
+   * 0.4123}, the loss being the mean of the step before (a job's description is fixed when it
+   * starts, before its own loss exists); without a loss on the fit's first step.
+   */
+  private String stepDescription(int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+    String d =
+        "sparkgrad fit: epoch "
+            + (epoch + 1)
+            + "/"
+            + maxEpochs
+            + ", step "
+            + (s + 1)
+            + "/"
+            + stepsPerEpoch;
+    return Double.isNaN(lastStepLoss)
+        ? d
+        : d + String.format(java.util.Locale.ROOT, ", loss %.4g", lastStepLoss);
   }
 
   /**
@@ -169,15 +197,7 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
   }
 
   private StepResult stepJob(float[] weights, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
-    jsc.setJobDescription(
-        "sparkgrad fit: epoch "
-            + (epoch + 1)
-            + "/"
-            + maxEpochs
-            + ", step "
-            + (s + 1)
-            + "/"
-            + stepsPerEpoch);
+    jsc.setJobDescription(stepDescription(epoch, s, stepsPerEpoch, maxEpochs));
     Broadcast<float[]> w = jsc.broadcast(weights);
     GradientStep g = step;
     try {
