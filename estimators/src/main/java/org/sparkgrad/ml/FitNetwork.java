@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.sparkgrad.ml.data.DataPreparation;
+import org.sparkgrad.ml.data.InputColumn;
 import org.sparkgrad.ml.train.EmbeddingSpec;
 import org.sparkgrad.ml.train.LayerSpec;
+import org.sparkgrad.ml.train.NetworkInput;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.UserModule;
 
@@ -69,6 +71,9 @@ final class FitNetwork {
    */
   static NetworkSpec given(NeuralNetParams p, DataPreparation.Inspection ins) {
     String source = source(p);
+    if (p.getFeaturesCols().length > 0) {
+      return severalInputs(p, ins, source);
+    }
     int[] shape = p.getInputShape();
     if (source == null) {
       if (shape.length > 0) {
@@ -95,6 +100,9 @@ final class FitNetwork {
               + "; give one of them, or the same shape in both");
     }
     int[] rowShape = shape.length > 0 ? shape : own;
+    if (rowShape == null && isImage(ins) && needsShape(layers)) {
+      rowShape = ins.featuresShape();
+    }
     if (rowShape != null) {
       checkShape(
           rowShape, shape.length > 0 ? "inputShape " : "the network JSON's input_shape ", p, ins);
@@ -117,12 +125,83 @@ final class FitNetwork {
     int[] shape = p.getInputShape();
     if (shape.length > 0) {
       checkShape(shape, "inputShape ", p, ins);
+    } else if (isImage(ins)) {
+      shape = ins.featuresShape();
     }
     String what = source + " " + factory.getClass().getName();
     NetworkSpec spec =
         ModuleFactories.measure(UserModule.of(factory, source), shape, ins.numFeatures(), what);
     checkSizes(spec, p, ins, what);
     return spec;
+  }
+
+  /**
+   * The user's module of {@code source} over several feature columns, one input tensor each, sized
+   * by a forward pass, with the index limits of its index inputs.
+   */
+  private static NetworkSpec severalInputs(
+      NeuralNetParams p, DataPreparation.Inspection ins, String source) {
+    if (source == null || source.equals("network")) {
+      throw new IllegalArgumentException(
+          "featuresCols is set but "
+              + (source == null
+                  ? "the network is the simple one"
+                  : "the network param is a Sequential")
+              + ", which takes one features vector: give a module whose forward takes one tensor"
+              + " per column (moduleFactory or moduleClass), or use featuresCol");
+    }
+    if (p.getInputShape().length > 0) {
+      throw new IllegalArgumentException(
+          "inputShape is "
+              + Arrays.toString(p.getInputShape())
+              + " but featuresCols is set: each feature column keeps its own shape (a vector's"
+              + " [size], an image's [C, H, W]); clear inputShape");
+    }
+    ModuleFactory factory =
+        source.equals("moduleFactory")
+            ? p.getModuleFactory()
+            : ModuleFactories.instantiate(p.getModuleClass(), "moduleClass");
+    List<NetworkInput> inputs = new ArrayList<>();
+    for (InputColumn c : ins.inputs()) {
+      inputs.add(new NetworkInput(c.kind() == InputColumn.Kind.INDEX, c.shape(), 0));
+    }
+    String what = source + " " + factory.getClass().getName();
+    NetworkSpec spec = ModuleFactories.measureInputs(UserModule.of(factory, source), inputs, what);
+    checkSizes(spec, p, ins, what);
+    return spec;
+  }
+
+  /**
+   * {@code ins} with the index limits {@code spec}'s module sets on its index inputs, so that the
+   * data side rejects an index the module would refuse, naming its row and column.
+   */
+  static DataPreparation.Inspection withIndexLimits(
+      DataPreparation.Inspection ins, NetworkSpec spec) {
+    if (spec == null || spec.inputs().isEmpty()) {
+      return ins;
+    }
+    List<InputColumn> out = new ArrayList<>();
+    for (int i = 0; i < ins.inputs().size(); i++) {
+      InputColumn c = ins.inputs().get(i);
+      out.add(
+          new InputColumn(
+              c.column(), c.kind(), c.shape(), c.sizeOrigin(), spec.inputs().get(i).indexLimit()));
+    }
+    return ins.withInputs(out);
+  }
+
+  private static boolean isImage(DataPreparation.Inspection ins) {
+    return ins.inputs().size() == 1 && ins.inputs().get(0).kind() == InputColumn.Kind.IMAGE;
+  }
+
+  /** True if the first layer that cares about shapes needs a row shape (conv2d, pooling). */
+  private static boolean needsShape(List<LayerSpec> layers) {
+    for (LayerSpec l : layers) {
+      if (!l.anyShape()) {
+        return l.impliedInput() == null;
+      }
+    }
+    return false;
   }
 
   private static void checkShape(

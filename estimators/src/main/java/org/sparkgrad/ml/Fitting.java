@@ -88,7 +88,12 @@ final class Fitting {
 
   /** Checks the input columns a fit reads. */
   static void checkInputSchema(NeuralNetParams p, StructType schema, boolean classifier) {
-    Columns.requireFeatures(schema, p.getFeaturesCol(), "featuresCol");
+    if (p.getFeaturesCols().length == 0) {
+      Columns.requireFeatures(schema, p.getFeaturesCol(), "featuresCol");
+    }
+    for (String c : p.getFeaturesCols()) {
+      Columns.requireInput(schema, c, "featuresCols");
+    }
     Columns.requireNumeric(schema, p.getLabelCol(), "labelCol", !classifier);
     if (p.isNonEmpty(p.weightCol())) {
       Columns.requireNumeric(schema, p.getWeightCol(), "weightCol", false);
@@ -141,9 +146,11 @@ final class Fitting {
             p.isNonEmpty(p.validationIndicatorCol()) ? p.getValidationIndicatorCol() : null,
             classifier,
             p.getNumReplicas(),
-            FitNetwork.embeddingIndices(p));
-    DataPreparation.Inspection ins = DataPreparation.inspect(df, req);
-    NetworkSpec given = FitNetwork.given(p, ins);
+            FitNetwork.embeddingIndices(p),
+            java.util.List.of(p.getFeaturesCols()));
+    DataPreparation.Inspection inspected = DataPreparation.inspect(df, req);
+    NetworkSpec given = FitNetwork.given(p, inspected);
+    DataPreparation.Inspection ins = FitNetwork.withIndexLimits(inspected, given);
     int knownClasses = 0;
     String origin = "";
     if (classifier && ins.metadataClasses() > 0) {

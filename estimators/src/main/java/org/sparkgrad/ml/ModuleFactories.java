@@ -1,10 +1,15 @@
 package org.sparkgrad.ml;
 
 import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.sparkgrad.ml.train.IndexLimits;
+import org.sparkgrad.ml.train.NetworkInput;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.UserModule;
 import org.sparkgrad.nn.Module;
+import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
 
@@ -105,6 +110,59 @@ public final class ModuleFactories {
               + "; it must output [rows, outputs]");
     }
     return NetworkSpec.ofModule(module, inputShape, numFeatures, out[1]);
+  }
+
+  /**
+   * The spec of {@code module}, a module of several inputs ({@code forward(Tensor...)}), sized by a
+   * forward pass, in evaluation mode on the CPU, of one zero row of each input, with the index
+   * limits of its index inputs ({@link IndexLimits}).
+   *
+   * @param what the param that gave the module and its class, for messages
+   * @throws IllegalArgumentException if the forward pass fails or does not return {@code [1, n]}
+   */
+  public static NetworkSpec measureInputs(
+      UserModule module, List<NetworkInput> inputs, String what) {
+    NetworkSpec probe = NetworkSpec.ofModule(module, inputs, 0);
+    int[] out;
+    Module m;
+    try (NoGrad ng = NoGrad.enter()) {
+      m = probe.module(0);
+      m.eval();
+      Tensor[] x = NetworkInput.tensors(inputs, new float[probe.inputSize()], 1, Device.CPU);
+      out = m.forward(x).shape();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          what
+              + " builds a module that fails on one row of "
+              + inputs.size()
+              + " inputs of shapes "
+              + describe(inputs)
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    if (out.length != 2 || out[0] != 1 || out[1] < 1) {
+      throw new IllegalArgumentException(
+          what
+              + " builds a module that outputs shape "
+              + Arrays.toString(out)
+              + " for inputs of shapes "
+              + describe(inputs)
+              + "; it must output [rows, outputs]");
+    }
+    return NetworkSpec.ofModule(module, IndexLimits.probe(m, inputs), out[1]);
+  }
+
+  /** "[1, 4] float32, [1] int64". */
+  private static String describe(List<NetworkInput> inputs) {
+    List<String> parts = new ArrayList<>();
+    for (NetworkInput in : inputs) {
+      int[] s = new int[in.shape().length + 1];
+      s[0] = 1;
+      System.arraycopy(in.shape(), 0, s, 1, s.length - 1);
+      parts.add(Arrays.toString(s) + (in.index() ? " int64" : " float32"));
+    }
+    return String.join(", ", parts);
   }
 
   /** Why a factory of class {@code className} cannot be saved, and what to do instead. */

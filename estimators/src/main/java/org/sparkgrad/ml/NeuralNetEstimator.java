@@ -114,6 +114,15 @@ public abstract class NeuralNetEstimator<
     return self();
   }
 
+  /**
+   * Sets several feature columns, each its own input tensor of the module's {@code
+   * forward(Tensor...)}, in order (see {@link #featuresCols()}); empty to read {@code featuresCol}.
+   */
+  public E setFeaturesCols(String... value) {
+    set(featuresCols(), value.clone());
+    return self();
+  }
+
   /** Sets the label column. */
   public E setLabelCol(String value) {
     set(labelCol(), value);

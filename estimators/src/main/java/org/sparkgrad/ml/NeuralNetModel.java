@@ -10,7 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.sparkgrad.ml.data.Columns;
 import org.sparkgrad.ml.io.ModelWriter;
 import org.sparkgrad.ml.onnx.OnnxExporter;
 import org.sparkgrad.ml.onnx.OnnxFiles;
@@ -165,6 +164,12 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     return self();
   }
 
+  /** Sets the feature columns of a model of several inputs, one per input, in order. */
+  public M setFeaturesCols(String... value) {
+    set(featuresCols(), value.clone());
+    return self();
+  }
+
   /** Sets the prediction column; empty to leave it out. */
   public M setPredictionCol(String value) {
     set(predictionCol(), value);
@@ -186,7 +191,7 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   /** The output schema: the input columns, then the model's output columns. */
   @Override
   public StructType transformSchema(StructType schema) {
-    Columns.requireFeatures(schema, getFeaturesCol(), "featuresCol");
+    ScoringInputs.check(this, spec, schema);
     return outputSchema(schema);
   }
 
@@ -209,8 +214,7 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     return Scoring.transform(
         dataset,
         out,
-        getFeaturesCol(),
-        numFeatures,
+        ScoringInputs.reader(this, spec, dataset.schema()),
         spec,
         weights,
         outputs(),

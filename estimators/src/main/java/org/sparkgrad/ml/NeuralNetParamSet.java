@@ -9,6 +9,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 
 /**
  * The {@link Param} objects of one estimator or model. Spark requires every param to belong to the
@@ -41,6 +42,7 @@ public final class NeuralNetParamSet implements Serializable {
   static final List<String> REGRESSION_LOSSES = List.of("mse", "l1", "huber");
 
   final Param<String> featuresCol;
+  final StringArrayParam featuresCols;
   final Param<String> labelCol;
   final Param<String> weightCol;
   final Param<String> predictionCol;
@@ -92,7 +94,19 @@ public final class NeuralNetParamSet implements Serializable {
   NeuralNetParamSet(Params owner, boolean classifier) {
     this.classifier = classifier;
     featuresCol =
-        string(owner, "featuresCol", "features column: an ML Vector or an array<float|double>");
+        string(
+            owner,
+            "featuresCol",
+            "features column: an ML Vector, an array<float|double>, or the image column of Spark's"
+                + " image data source");
+    featuresCols =
+        new StringArrayParam(
+            owner,
+            "featuresCols",
+            "several feature columns, each its own input tensor of a module whose forward takes"
+                + " several (moduleFactory or moduleClass), in order: vectors, arrays, images, or"
+                + " integer columns (int64 indices, as an Embedding takes); empty: featuresCol",
+            ParamCheck.columnNames("featuresCols"));
     labelCol =
         string(
             owner,
@@ -313,6 +327,7 @@ public final class NeuralNetParamSet implements Serializable {
   /** Sets the defaults on {@code owner}, which must already return this set. */
   void setDefaults(Params owner) {
     owner.setDefault(featuresCol, "features");
+    owner.setDefault(featuresCols, new String[0]);
     owner.setDefault(labelCol, "label");
     owner.setDefault(predictionCol, "prediction");
     if (classifier) {

@@ -6,6 +6,7 @@ import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.StringArrayParam;
 
 /**
  * The params shared by {@link NeuralNetClassifier}, {@link NeuralNetRegressor} and their models.
@@ -40,6 +41,25 @@ public interface NeuralNetParams extends UserModuleParams {
   /** Returns the features column. */
   default String getFeaturesCol() {
     return getOrDefault(featuresCol());
+  }
+
+  /**
+   * Param for several feature columns, each its own input tensor of a module whose forward takes
+   * several ({@code forward(Tensor...)}); empty to read {@code featuresCol} alone.
+   */
+  default StringArrayParam featuresCols() {
+    return paramSet().featuresCols;
+  }
+
+  /** Returns the feature columns; empty when {@code featuresCol} is read alone. */
+  default String[] getFeaturesCols() {
+    return getOrDefault(featuresCols()).clone();
+  }
+
+  /** The feature columns read: {@code featuresCols}, or {@code featuresCol} alone. */
+  default java.util.List<String> featureColumns() {
+    String[] cols = getFeaturesCols();
+    return cols.length > 0 ? java.util.List.of(cols) : java.util.List.of(getFeaturesCol());
   }
 
   /** Param for the label column. */

@@ -101,6 +101,13 @@ final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serial
     return new ParamCheck<>(name, "a string (not null)", v -> true);
   }
 
+  static ParamCheck<String[]> columnNames(String name) {
+    return new ParamCheck<>(
+        name,
+        "an array of non-empty column names",
+        v -> Arrays.stream(v).allMatch(c -> c != null && !c.isEmpty()));
+  }
+
   /** Any value but null; {@code what} names the type for the message ("a ModuleFactory"). */
   static <T> ParamCheck<T> present(String name, String what) {
     return new ParamCheck<>(name, what + " (not null)", v -> true);

@@ -5,7 +5,6 @@ import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.NoGrad;
-import org.sparkgrad.tensor.Tensor;
 
 /**
  * Scores one features vector at a time for the models' {@code predict(Vector)} family (MLlib's
@@ -45,7 +44,7 @@ final class RowScorer {
     float[] x = read(features, spec.inputSize());
     try (NoGrad ng = NoGrad.enter()) {
       Replica r = replicas.get();
-      return r.forwardEval(Tensor.wrap(x, 1, x.length)).toFloatArray();
+      return r.forwardEval(r.inputs(x, 1, x.length)).toFloatArray();
     }
   }
 

@@ -46,8 +46,7 @@ final class Scoring {
   static org.apache.spark.sql.Dataset<Row> transform(
       Dataset<?> df,
       StructType outSchema,
-      String featuresCol,
-      int numFeatures,
+      FeatureReader reader,
       NetworkSpec spec,
       float[] weights,
       Outputs outputs,
@@ -55,10 +54,10 @@ final class Scoring {
       String device) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     Broadcast<float[]> w = jsc.broadcast(weights);
-    FeatureReader reader =
-        new FeatureReader(featuresCol, numFeatures, "the model's input size")
-            .withIndices(spec.embeddingIndices());
-    int featuresIndex = df.schema().fieldIndex(featuresCol);
+    int[] featuresIndex = new int[reader.inputs().size()];
+    for (int i = 0; i < featuresIndex.length; i++) {
+      featuresIndex[i] = df.schema().fieldIndex(reader.inputs().get(i).column());
+    }
     int inputCols = df.schema().size();
     MapPartitionsFunction<Row, Row> fn =
         rows ->
@@ -81,7 +80,7 @@ final class Scoring {
     private final NetworkSpec spec;
     private final Broadcast<float[]> weights;
     private final FeatureReader reader;
-    private final int featuresIndex;
+    private final int[] featuresIndex;
     private final int inputCols;
     private final Outputs outputs;
     private final int batchSize;
@@ -96,7 +95,7 @@ final class Scoring {
         NetworkSpec spec,
         Broadcast<float[]> weights,
         FeatureReader reader,
-        int featuresIndex,
+        int[] featuresIndex,
         int inputCols,
         Outputs outputs,
         int batchSize,
@@ -139,7 +138,7 @@ final class Scoring {
       float[] row = new float[d];
       while (pending.size() < batchSize && rows.hasNext()) {
         Row r = rows.next();
-        String problem = reader.read(r.get(featuresIndex), row);
+        String problem = reader.read(features(r), row);
         if (problem != null) {
           TaskContext tc = TaskContext.get();
           throw new BadRowException(
@@ -155,7 +154,7 @@ final class Scoring {
       int width;
       try (NoGrad ng = NoGrad.enter()) {
         float[] xs = m == batchSize ? x : java.util.Arrays.copyOf(x, m * d);
-        Tensor y = replica.forwardEval(Tensor.wrap(xs, m, d).to(replica.device()));
+        Tensor y = replica.forwardEval(replica.inputs(xs, m, d));
         width = y.size(1);
         out = y.toFloatArray();
       }
@@ -170,6 +169,18 @@ final class Scoring {
         done.add(RowFactory.create(vals));
       }
       return done.iterator();
+    }
+
+    /** Row {@code r}'s features value: its one column's, or a struct of its feature columns'. */
+    private Object features(Row r) {
+      if (!reader.isPacked()) {
+        return r.get(featuresIndex[0]);
+      }
+      Object[] v = new Object[featuresIndex.length];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = r.get(featuresIndex[i]);
+      }
+      return RowFactory.create(v);
     }
   }
 }

@@ -62,8 +62,8 @@ class BadInputTest {
   void mistypedFeaturesColumn() {
     assertFitFails(
         frame(0, null).withColumn("features", functions.lit("a")),
-        "featuresCol: column 'features' must be an ML Vector or an array<float> or"
-            + " array<double>, got string");
+        "featuresCol: column 'features' must be an ML Vector, an array<float> or array<double>,"
+            + " or the image column of Spark's image data source, got string");
   }
 
   @Test

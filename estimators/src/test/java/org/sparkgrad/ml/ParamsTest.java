@@ -24,6 +24,7 @@ class ParamsTest {
           "dropout",
           "earlyStoppingPatience",
           "featuresCol",
+          "featuresCols",
           "gradAccumulationSteps",
           "gradClipNorm",
           "hiddenLayers",

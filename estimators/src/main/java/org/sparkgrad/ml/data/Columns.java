@@ -33,23 +33,63 @@ public final class Columns {
     return t.equals(SQLDataTypes.VectorType());
   }
 
-  /** Checks that {@code column} holds ML vectors or arrays of floats or doubles. */
+  /**
+   * Checks that {@code column} holds ML vectors, arrays of floats or doubles, or Spark's image
+   * struct.
+   */
   public static StructField requireFeatures(StructType schema, String column, String param) {
     StructField f = field(schema, column, param);
-    DataType t = f.dataType();
-    boolean ok =
-        isVector(t)
-            || (t instanceof ArrayType a
-                && (a.elementType() instanceof FloatType || a.elementType() instanceof DoubleType));
-    if (!ok) {
+    InputColumn.Kind k = inputKind(f.dataType());
+    if (k == null || k == InputColumn.Kind.INDEX) {
       throw new IllegalArgumentException(
           param
               + ": column '"
               + column
-              + "' must be an ML Vector or an array<float> or array<double>, got "
-              + t.simpleString());
+              + "' must be an ML Vector, an array<float> or array<double>, or the image column of"
+              + " Spark's image data source, got "
+              + f.dataType().simpleString());
     }
     return f;
+  }
+
+  /**
+   * The kind of input column {@code column} is, one of several feature columns ({@code param}).
+   *
+   * @throws IllegalArgumentException naming the param and column when it is none of them
+   */
+  public static InputColumn.Kind requireInput(StructType schema, String column, String param) {
+    StructField f = field(schema, column, param);
+    InputColumn.Kind k = inputKind(f.dataType());
+    if (k == null) {
+      throw new IllegalArgumentException(
+          param
+              + ": column '"
+              + column
+              + "' must be an ML Vector, an array<float> or array<double>, Spark's image struct,"
+              + " or an integer column (byte, short, int, long: indices, as an Embedding takes),"
+              + " got "
+              + f.dataType().simpleString());
+    }
+    return k;
+  }
+
+  /** How a column of type {@code t} is read as an input, or null if it cannot be. */
+  public static InputColumn.Kind inputKind(DataType t) {
+    if (isVector(t)
+        || (t instanceof ArrayType a
+            && (a.elementType() instanceof FloatType || a.elementType() instanceof DoubleType))) {
+      return InputColumn.Kind.VECTOR;
+    }
+    if (ImageRows.isImage(t)) {
+      return InputColumn.Kind.IMAGE;
+    }
+    if (t instanceof org.apache.spark.sql.types.ByteType
+        || t instanceof org.apache.spark.sql.types.ShortType
+        || t instanceof org.apache.spark.sql.types.IntegerType
+        || t instanceof org.apache.spark.sql.types.LongType) {
+      return InputColumn.Kind.INDEX;
+    }
+    return null;
   }
 
   /**

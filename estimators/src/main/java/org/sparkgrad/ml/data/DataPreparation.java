@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.attribute.Attribute;
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.BinaryAttribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.Vector;
@@ -40,6 +39,8 @@ public final class DataPreparation {
    * @param numReplicas partitions to train on; 0 for the input's, at most the default parallelism
    * @param embeddingIndices when &gt; 0, every feature must be an integer index in {@code [0,
    *     embeddingIndices)} (the network starts with an embedding); 0 for any finite value
+   * @param featuresCols several feature columns, each its own input, read instead of {@code
+   *     featuresCol}; empty for {@code featuresCol} alone
    */
   public record Request(
       String featuresCol,
@@ -48,7 +49,28 @@ public final class DataPreparation {
       String validationCol,
       boolean classification,
       int numReplicas,
-      int embeddingIndices) {
+      int embeddingIndices,
+      List<String> featuresCols) {
+    /** A request of one features column. */
+    public Request(
+        String featuresCol,
+        String labelCol,
+        String weightCol,
+        String validationCol,
+        boolean classification,
+        int numReplicas,
+        int embeddingIndices) {
+      this(
+          featuresCol,
+          labelCol,
+          weightCol,
+          validationCol,
+          classification,
+          numReplicas,
+          embeddingIndices,
+          List.of());
+    }
+
     /** A request whose features may be any finite values. */
     public Request(
         String featuresCol,
@@ -59,6 +81,11 @@ public final class DataPreparation {
         int numReplicas) {
       this(featuresCol, labelCol, weightCol, validationCol, classification, numReplicas, 0);
     }
+
+    /** The feature columns read: {@code featuresCols}, or {@code featuresCol} alone. */
+    public List<String> featureColumns() {
+      return featuresCols.isEmpty() ? List.of(featuresCol) : featuresCols;
+    }
   }
 
   /**
@@ -68,9 +95,27 @@ public final class DataPreparation {
    * @param featuresOrigin where it comes from, for messages
    * @param labelDim label values per row (1 unless a regressor has vector labels)
    * @param metadataClasses the number of classes in the label column's ML metadata, or 0
+   * @param inputs the feature columns, in order; their widths add up to {@code numFeatures}
    */
   public record Inspection(
-      int numFeatures, String featuresOrigin, int labelDim, int metadataClasses) {}
+      int numFeatures,
+      String featuresOrigin,
+      int labelDim,
+      int metadataClasses,
+      List<InputColumn> inputs) {
+    /**
+     * This inspection with {@code inputs} (the same columns and shapes, with the index limits the
+     * network sets).
+     */
+    public Inspection withInputs(List<InputColumn> inputs) {
+      return new Inspection(numFeatures, featuresOrigin, labelDim, metadataClasses, inputs);
+    }
+
+    /** The shape of a row of the one feature column (an image's {@code [C, H, W]}). */
+    public int[] featuresShape() {
+      return inputs.get(0).shape();
+    }
+  }
 
   /**
    * Checks the schema and finds the sizes: from the columns' ML metadata where present, else from
@@ -81,7 +126,9 @@ public final class DataPreparation {
    */
   public static Inspection inspect(Dataset<?> df, Request req) {
     StructType schema = df.schema();
-    StructField f = Columns.requireFeatures(schema, req.featuresCol(), "featuresCol");
+    List<String> fcols = req.featureColumns();
+    List<InputColumn.Kind> kinds =
+        FeatureInputs.kinds(schema, fcols, !req.featuresCols().isEmpty());
     StructField l =
         Columns.requireNumeric(schema, req.labelCol(), "labelCol", !req.classification());
     if (req.weightCol() != null) {
@@ -90,38 +137,45 @@ public final class DataPreparation {
     if (req.validationCol() != null) {
       Columns.requireBoolean(schema, req.validationCol(), "validationIndicatorCol");
     }
-    List<Row> first = df.select(req.featuresCol(), req.labelCol()).limit(1).collectAsList();
+    List<Column> firstCols = new ArrayList<>();
+    for (String c : fcols) {
+      firstCols.add(functions.col(c));
+    }
+    firstCols.add(functions.col(req.labelCol()));
+    List<Row> first = df.select(firstCols.toArray(new Column[0])).limit(1).collectAsList();
     if (first.isEmpty()) {
       throw new IllegalArgumentException(
           "the input DataFrame is empty: there is nothing to train on");
     }
     Row row = first.get(0);
-    int numFeatures = -1;
-    String origin = "the size in the column's metadata";
-    if (Columns.isVector(f.dataType())) {
-      numFeatures = AttributeGroup.fromStructField(f).size();
+    List<InputColumn> inputs = FeatureInputs.inspect(schema, fcols, kinds, row);
+    int numFeatures = 0;
+    for (InputColumn in : inputs) {
+      numFeatures += in.width();
     }
-    if (numFeatures < 0) {
-      origin = "the size of the first row";
-      Object v = row.get(0);
-      if (v == null) {
-        throw new IllegalArgumentException("column '" + req.featuresCol() + "' is null in row 0");
-      }
-      numFeatures = v instanceof Vector vec ? vec.size() : row.getList(0).size();
-    }
-    if (numFeatures == 0) {
-      throw new IllegalArgumentException(
-          "column '" + req.featuresCol() + "' has vectors of size 0: there are no features");
-    }
+    String origin = inputs.get(0).sizeOrigin();
+    int labelAt = fcols.size();
     int labelDim = 1;
     if (Columns.isVector(l.dataType())) {
-      if (row.get(1) == null) {
+      if (row.get(labelAt) == null) {
         throw new IllegalArgumentException("column '" + req.labelCol() + "' is null in row 0");
       }
-      labelDim = ((Vector) row.get(1)).size();
+      labelDim = ((Vector) row.get(labelAt)).size();
     }
     return new Inspection(
-        numFeatures, origin, labelDim, req.classification() ? metadataClasses(l) : 0);
+        numFeatures, origin, labelDim, req.classification() ? metadataClasses(l) : 0, inputs);
+  }
+
+  /** The features as one column: {@code featuresCol}, or a struct of the {@code featuresCols}. */
+  private static Column featuresColumn(Request req) {
+    if (req.featuresCols().isEmpty()) {
+      return functions.col(req.featuresCol());
+    }
+    List<Column> parts = new ArrayList<>();
+    for (String c : req.featuresCols()) {
+      parts.add(functions.col(c));
+    }
+    return functions.struct(parts.toArray(new Column[0]));
   }
 
   /** The number of classes of a label column's nominal or binary ML attribute, or 0. */
@@ -148,7 +202,7 @@ public final class DataPreparation {
       Dataset<?> df, Request req, Inspection ins, int numClasses, String numClassesOrigin) {
     long start = System.nanoTime();
     List<Column> cols = new ArrayList<>();
-    cols.add(functions.col(req.featuresCol()));
+    cols.add(featuresColumn(req));
     cols.add(
         Columns.isVector(df.schema().apply(req.labelCol()).dataType())
             ? functions.col(req.labelCol())
@@ -175,8 +229,9 @@ public final class DataPreparation {
     }
     RowReader reader =
         new RowReader(
-            new FeatureReader(req.featuresCol(), ins.numFeatures(), ins.featuresOrigin())
-                .withIndices(req.embeddingIndices()),
+            req.featuresCols().isEmpty()
+                ? FeatureReader.of(ins.inputs().get(0)).withIndices(req.embeddingIndices())
+                : FeatureReader.packed(ins.inputs()),
             req.labelCol(),
             ins.labelDim(),
             req.classification(),

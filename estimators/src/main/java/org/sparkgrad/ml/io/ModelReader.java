@@ -12,6 +12,7 @@ import org.sparkgrad.io.StateDict;
 import org.sparkgrad.ml.ModuleFactories;
 import org.sparkgrad.ml.ModuleFactory;
 import org.sparkgrad.ml.NeuralNetModel;
+import org.sparkgrad.ml.train.NetworkInput;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.ml.train.UserModule;
@@ -113,11 +114,16 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
     }
     ModuleFactory factory = ModuleFactories.instantiate(name, what);
     NetworkSpec spec =
-        ModuleFactories.measure(
-            UserModule.of(factory, "module_class"),
-            shape,
-            inputSize.intValue(),
-            what + ": module_class " + name);
+        net.get("inputs") != null
+            ? ModuleFactories.measureInputs(
+                UserModule.of(factory, "module_class"),
+                NetworkInput.parseAll(net.get("inputs"), invalid),
+                what + ": module_class " + name)
+            : ModuleFactories.measure(
+                UserModule.of(factory, "module_class"),
+                shape,
+                inputSize.intValue(),
+                what + ": module_class " + name);
     if (spec.outputSize() != outputSize) {
       throw new IllegalArgumentException(
           what

@@ -165,7 +165,13 @@ public final class GradientStep implements Serializable {
   private StepMemory memory(Replica replica, DataBlock block) {
     StepMemory m = memory;
     if (m == null) {
-      m = StepMemory.of(replica.net(), block.numFeatures(), replica.inputShape());
+      m =
+          spec.inputs().isEmpty()
+              ? StepMemory.of(replica.net(), block.numFeatures(), replica.inputShape())
+              : StepMemory.ofInputs(
+                  replica.net(),
+                  block.numFeatures(),
+                  replica.inputs(new float[block.numFeatures()], 1, block.numFeatures()));
       memory = m;
     }
     return m;
@@ -175,7 +181,7 @@ public final class GradientStep implements Serializable {
   private void microBatch(Replica replica, DataBlock.Batch b, int epoch, int step, StepResult acc) {
     // On a GPU the micro-batch's activations go back to the allocator's cache at the end.
     try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
-      Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+      Tensor[] x = replica.inputs(b.x(), b.rows(), b.numFeatures());
       Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
       Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
       Tensor perRow = objective.perRowLoss(out, y);
@@ -207,7 +213,7 @@ public final class GradientStep implements Serializable {
       for (int from = 0; from < block.rows(); from += EVAL_CHUNK) {
         DataBlock.Batch b = block.gather(order, from, Math.min(block.rows(), from + EVAL_CHUNK));
         try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
-          Tensor x = Tensor.wrap(b.x(), b.rows(), b.numFeatures()).to(replica.device());
+          Tensor[] x = replica.inputs(b.x(), b.rows(), b.numFeatures());
           Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
           Tensor out = replica.forwardEval(x);
           Tensor loss = objective.perRowLoss(out, y);

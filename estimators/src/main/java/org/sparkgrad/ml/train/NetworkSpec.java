@@ -54,6 +54,8 @@ public final class NetworkSpec implements Serializable {
   private final int outputSize;
   // Null for a Sequential of layers.
   private final UserModule module;
+  // A user module's inputs when its forward takes several (featuresCols); empty for one flat input.
+  private final List<NetworkInput> inputs;
 
   /**
    * A network of {@code layers} taking flat rows.
@@ -119,14 +121,21 @@ public final class NetworkSpec implements Serializable {
     this.inputSize = product(first);
     this.outputSize = shape[0];
     this.module = null;
+    this.inputs = List.of();
   }
 
-  private NetworkSpec(UserModule module, int[] inputShape, int inputSize, int outputSize) {
+  private NetworkSpec(
+      UserModule module,
+      int[] inputShape,
+      int inputSize,
+      int outputSize,
+      List<NetworkInput> inputs) {
     this.layers = List.of();
     this.inputShape = inputShape == null || inputShape.length == 0 ? null : inputShape.clone();
     this.inputSize = inputSize;
     this.outputSize = outputSize;
     this.module = module;
+    this.inputs = List.copyOf(inputs);
   }
 
   /**
@@ -135,7 +144,25 @@ public final class NetworkSpec implements Serializable {
    */
   public static NetworkSpec ofModule(
       UserModule module, int[] inputShape, int inputSize, int outputSize) {
-    return new NetworkSpec(module, inputShape, inputSize, outputSize);
+    return new NetworkSpec(module, inputShape, inputSize, outputSize, List.of());
+  }
+
+  /**
+   * A user's own module whose forward takes one tensor per input of {@code inputs} ({@code
+   * forward(Tensor...)}), cut in order from each row's flat features, and outputs {@code
+   * outputSize} values per row.
+   */
+  public static NetworkSpec ofModule(UserModule module, List<NetworkInput> inputs, int outputSize) {
+    int size = 0;
+    for (NetworkInput in : inputs) {
+      size += in.width();
+    }
+    return new NetworkSpec(module, null, size, outputSize, inputs);
+  }
+
+  /** The inputs of a module whose forward takes several tensors; empty for one flat input. */
+  public List<NetworkInput> inputs() {
+    return inputs;
   }
 
   /** The user's own module, or null for a {@code Sequential} of layers. */
@@ -228,6 +255,13 @@ public final class NetworkSpec implements Serializable {
     if (module != null) {
       root.put("input_size", inputSize);
       root.put("output_size", outputSize);
+      if (!inputs.isEmpty()) {
+        List<Object> items = new ArrayList<>();
+        for (NetworkInput in : inputs) {
+          items.add(in.toJson());
+        }
+        root.put("inputs", items);
+      }
       return StrictJson.write(root);
     }
     List<Object> items = new ArrayList<>();
@@ -336,6 +370,7 @@ public final class NetworkSpec implements Serializable {
     return o instanceof NetworkSpec other
         && layers.equals(other.layers)
         && Arrays.equals(inputShape, other.inputShape)
+        && inputs.equals(other.inputs)
         && (module == null
             ? other.module == null
             : other.module != null

@@ -45,6 +45,8 @@ public final class Replica {
   private final List<Tensor> params;
   private final Device device;
   private final int[] inputShape;
+  // A module of several inputs: how each row's flat features split into its tensors.
+  private final List<NetworkInput> inputs;
 
   /** A replica of {@code spec} on {@code device}, with freshly initialised weights. */
   public Replica(NetworkSpec spec, Device device) {
@@ -66,6 +68,7 @@ public final class Replica {
     }
     this.device = device;
     this.inputShape = spec.inputShape();
+    this.inputs = spec.inputs();
   }
 
   /**
@@ -244,6 +247,18 @@ public final class Replica {
   }
 
   /**
+   * The input tensors of {@code rows} rows of {@code features} flat features {@code x} on this
+   * replica's device: one {@code [rows, features]} tensor, or, for a module of several inputs, one
+   * per input ({@link NetworkInput#tensors}).
+   */
+  public Tensor[] inputs(float[] x, int rows, int features) {
+    if (inputs.isEmpty()) {
+      return new Tensor[] {Tensor.wrap(x, rows, features).to(device)};
+    }
+    return NetworkInput.tensors(inputs, x, rows, device);
+  }
+
+  /**
    * The training-mode forward pass of rows {@code rowIds} in step {@code step} of epoch {@code
    * epoch}: the dropout layers of a {@code Sequential} use {@link KeyedDropout} with the key of
    * (seed, epoch, step, layer), so their masks do not depend on the partitioning.
@@ -253,15 +268,20 @@ public final class Replica {
    * their masks from generators seeded here from (seed, epoch, step, layer, the batch's first row
    * id): the fit is reproducible for a given partitioning, but, since such a mask covers the
    * partition's whole batch, not independent of the partitioning.
+   *
+   * @param x the input tensors of {@link #inputs}: one, or one per input of a module of several
    */
-  public Tensor forwardTrain(Tensor x, long[] rowIds, long seed, int epoch, int step) {
+  public Tensor forwardTrain(Tensor[] x, long[] rowIds, long seed, int epoch, int step) {
     net.train();
-    Tensor h = shaped(x);
     long first = rowIds.length == 0 ? 0 : rowIds[0];
     for (int i = 0; i < innerDropouts.size(); i++) {
       long key = KeyedDropout.key(seed, epoch, step, 1_000_000 + i);
       innerDropouts.get(i).setGenerator(new Generator(Generator.mix(key ^ Generator.mix(first))));
     }
+    if (!inputs.isEmpty()) {
+      return net.forward(x);
+    }
+    Tensor h = shaped(x[0]);
     if (!(net instanceof Sequential seq)) {
       return net.forward(h);
     }
@@ -276,10 +296,18 @@ public final class Replica {
     return h;
   }
 
-  /** The evaluation-mode forward pass (dropout off); call inside {@link NoGrad}. */
-  public Tensor forwardEval(Tensor x) {
+  /** {@link #forwardTrain(Tensor[], long[], long, int, int)} of one flat input. */
+  public Tensor forwardTrain(Tensor x, long[] rowIds, long seed, int epoch, int step) {
+    return forwardTrain(new Tensor[] {x}, rowIds, seed, epoch, step);
+  }
+
+  /**
+   * The evaluation-mode forward pass (dropout off) of the tensors of {@link #inputs}; call inside
+   * {@link NoGrad}.
+   */
+  public Tensor forwardEval(Tensor... x) {
     net.eval();
-    return net.forward(shaped(x));
+    return inputs.isEmpty() ? net.forward(shaped(x[0])) : net.forward(x);
   }
 
   /** The shape each row's flat features take before the first layer, or null (flat rows). */

@@ -71,6 +71,31 @@ final class StepMemory {
     return new StepMemory(2 * Float.BYTES * floatsPerRow, 3 * Float.BYTES * weights);
   }
 
+  /**
+   * The memory of steps of {@code net}, a module of several inputs, on rows of {@code numFeatures}
+   * features: measured, as a user module's, by its input and output, with a no-grad forward of
+   * {@code probe} (one row of each input).
+   */
+  static StepMemory ofInputs(Module net, int numFeatures, Tensor[] probe) {
+    long floatsPerRow = numFeatures;
+    try (NoGrad ng = NoGrad.enter()) {
+      boolean training = net.isTraining();
+      net.eval();
+      try {
+        floatsPerRow += net.forward(probe).numel();
+      } finally {
+        if (training) {
+          net.train();
+        }
+      }
+    }
+    long weights = 0;
+    for (Tensor p : net.parameters()) {
+      weights += p.numel();
+    }
+    return new StepMemory(2 * Float.BYTES * floatsPerRow, 3 * Float.BYTES * weights);
+  }
+
   /** The bytes a step over {@code rows} rows needs. */
   long bytes(long rows) {
     return rows * bytesPerRow + fixedBytes;
