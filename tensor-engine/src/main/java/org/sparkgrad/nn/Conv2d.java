@@ -5,8 +5,8 @@ import org.sparkgrad.tensor.Tensor;
 
 /**
  * A 2-D convolution over {@code [N, C, H, W]} images with a square kernel, as PyTorch's {@code
- * nn.Conv2d} (dilation 1, one group, zero padding), computed as one GEMM over {@link Tensor#im2col}
- * patches.
+ * nn.Conv2d} (dilation 1, one group, zero padding), computed by {@link Tensor#conv2d} as one GEMM
+ * over the whole batch's patches.
  *
  * <p>Parameters: {@code weight} {@code [outC, inC, k, k]} and {@code bias} {@code [outC]}, both
  * initialised as PyTorch does from {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} with {@code fanIn = inC

@@ -866,6 +866,18 @@ public final class Tensor {
     return ConvGemm.conv2d(x, weight, bias, stride, padding);
   }
 
+  /**
+   * 2-D max pooling over {@code kernel x kernel} windows, as {@code torch.max_pool2d(x, kernel,
+   * stride, padding)} (dilation 1, floor mode): padded positions never win, NaN wins, and the
+   * gradient goes to the first largest element of each window.
+   *
+   * <p>Shape: input {@code [N, C, H, W]}; output {@code [N, C, OH, OW]} with {@code OH = (H + 2
+   * padding - kernel) / stride + 1} (likewise OW).
+   */
+  public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+    return MaxPooling.maxPool2d(x, kernel, stride, padding);
+  }
+
   // ---------------------------------------------------------------- shape
 
   /** The same elements in a new shape; one size may be -1. Shares storage. */
