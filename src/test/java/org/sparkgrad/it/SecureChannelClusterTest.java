@@ -112,7 +112,8 @@ class SecureChannelClusterTest {
 
   @Test
   void speculationFallsBackToJobsWithTheSameModel() throws Exception {
-    ChildJvm fit = submit("secure-speculation", "model-speculation", List.of("spark.speculation=true"));
+    ChildJvm fit =
+        submit("secure-speculation", "model-speculation", List.of("spark.speculation=true"));
     assertThat(fit.waitFor(JOB_TIMEOUT_S)).as("log:\n%s", fit.tail(60)).isZero();
     assertThat(fit.logText())
         .contains("spark.speculation is on, so steps travel as Spark jobs")
@@ -155,7 +156,8 @@ class SecureChannelClusterTest {
         };
     try (TransportContext context = new TransportContext(conf, new NoOpRpcHandler());
         TransportClientFactory factory =
-            context.createClientFactory(List.of(new AuthClientBootstrap(conf, "intruder", wrong)))) {
+            context.createClientFactory(
+                List.of(new AuthClientBootstrap(conf, "intruder", wrong)))) {
       assertThatThrownBy(() -> factory.createUnmanagedClient("127.0.0.1", port))
           .as("a connection with a wrong secret to the channel's port %d", port)
           .isInstanceOf(Exception.class);
@@ -188,8 +190,21 @@ class SecureChannelClusterTest {
     args.add(DistJar.path().toString());
     args.addAll(
         List.of(
-            "--input", "generated", "--rows", "1000", "--partitions", "2", "--seed", "7",
-            "--epochs", "2", "--batch-size", "32", "--lr", "0.01", "--output",
+            "--input",
+            "generated",
+            "--rows",
+            "1000",
+            "--partitions",
+            "2",
+            "--seed",
+            "7",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "32",
+            "--lr",
+            "0.01",
+            "--output",
             work.resolve(model).toString()));
     return cluster.submit(logName, args);
   }
