@@ -3,6 +3,8 @@ package org.sparkgrad.ml.train;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.OneForOneStreamManager;
@@ -111,22 +113,27 @@ final class StepPeers extends RpcHandler {
     exchanging = false;
   }
 
-  /** Answers every waiting task with a stop; false if already stopped. */
-  boolean stop() {
+  /**
+   * Answers every waiting task with a stop; returns their connections, which the tasks close on
+   * reading it, or null if already stopped.
+   */
+  List<TransportClient> stop() {
     if (stopped) {
-      return false;
+      return null;
     }
     stopped = true;
     weights = null;
+    List<TransportClient> told = new ArrayList<>();
     for (int p = 0; p < peers.length; p++) {
       Peer c = peers[p];
       if (c != null && c.pending != null) {
         c.pending.onSuccess(StepServer.stop());
         c.pending = null;
+        told.add(c.client);
       }
       peers[p] = null;
     }
-    return true;
+    return told;
   }
 
   private void send(Peer c) {

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.TransportServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,17 +206,34 @@ final class StepServer implements AutoCloseable {
     lostSince[partition] = System.nanoTime();
   }
 
-  /** Tells every waiting task to stop, then closes the server; idempotent. */
+  /**
+   * Tells every waiting task to stop, gives them a moment to read it and hang up (closing the
+   * server at once would cut the stop off, and both ends would log the lost answer as an error),
+   * then closes the server; idempotent.
+   */
   @Override
   public void close() {
+    List<TransportClient> told;
     synchronized (this) {
-      if (!peers.stop()) {
+      told = peers.stop();
+      if (told == null) {
         return;
       }
       handOver.unregister(server.getPort());
     }
-    server.close();
-    context.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    try {
+      for (TransportClient c : told) {
+        while (c.isActive() && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      server.close();
+      context.close();
+    }
   }
 
   /** A stop command, the answer to a task's request once the channel is closing. */
