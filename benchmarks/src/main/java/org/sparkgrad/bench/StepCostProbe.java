@@ -27,12 +27,14 @@ import org.sparkgrad.ml.NeuralNetClassifier;
  * at batch 2 (almost no compute: the fixed cost) and at batch 128, on 1 and 2 partitions, with
  * steps through the step channel and as one Spark job each ({@code spark.sparkgrad.fit.transport}).
  * Part 3 (with {@code --fashion}) times epochs on Fashion-MNIST with the test set as validation
- * rows and reports the time to 85% test accuracy. Medians over repetitions; the load average is
- * printed.
+ * rows and reports the time to 85% test accuracy. With {@code --security}, it reports instead the
+ * step channel's cost per step with Spark's authentication and encryption beside without ({@link
+ * ChannelSecurityCost}). Medians over repetitions; the load average is printed.
  *
  * <pre>
  * java [the --add-opens of Spark 4] -cp 'benchmarks/target/*:benchmarks/target/lib/*' \
- *   org.sparkgrad.bench.StepCostProbe [--reps N] [--fashion DIR [--accum K] [--local K] [--epochs N]]
+ *   org.sparkgrad.bench.StepCostProbe [--reps N] [--security]
+ *     [--fashion DIR [--accum K] [--local K] [--epochs N]]
  * </pre>
  */
 public final class StepCostProbe {
@@ -47,6 +49,7 @@ public final class StepCostProbe {
     int accum = 1;
     int local = 1;
     int epochs = 3;
+    boolean security = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
@@ -54,8 +57,15 @@ public final class StepCostProbe {
         case "--accum" -> accum = Integer.parseInt(args[++i]);
         case "--local" -> local = Integer.parseInt(args[++i]);
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+        case "--security" -> security = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (security) {
+      System.out.println("machine: " + Machine.describe());
+      ChannelSecurityCost.run(reps);
+      System.out.println("machine at the end: " + Machine.describe());
+      return;
     }
     SparkSession spark =
         SparkSession.builder()
@@ -208,7 +218,7 @@ public final class StepCostProbe {
     return sb.toString().trim();
   }
 
-  private static Dataset<Row> synthetic(SparkSession spark, int rows) {
+  static Dataset<Row> synthetic(SparkSession spark, int rows) {
     org.sparkgrad.tensor.Generator g = new org.sparkgrad.tensor.Generator(7);
     List<Row> data = new ArrayList<>();
     for (int i = 0; i < rows; i++) {

@@ -93,6 +93,11 @@ public final class ConfEntry<T> {
     return new ConfEntry<>(key, doc, "boolean", defaultValue, parser, String::valueOf, false);
   }
 
+  /** A free-form string entry; {@code ""} as the default means "derived", as its doc says. */
+  static ConfEntry<String> ofString(String key, String defaultValue, String doc) {
+    return new ConfEntry<>(key, doc, "string", defaultValue, String::trim, v -> v, false);
+  }
+
   /**
    * A comma-separated list, passed from the driver plugin to the executor plugins only; not a user
    * setting and not in the documentation table.

@@ -90,17 +90,52 @@ public final class SparkgradConf {
               StepTransport.class,
               StepTransport.AUTO,
               "How a fit's synchronous steps (localSteps = 1) reach the partitions. `channel`: "
-                  + "one long-running task per partition for each epoch, connected to a socket on "
+                  + "one long-running task per partition for each epoch, connected to a port on "
                   + "the driver that sends the weights and sums the gradients each step (a few "
-                  + "milliseconds instead of a Spark job's tens); the connection presents a random "
-                  + "per-fit token but is not encrypted. `jobs`: one Spark job per step (a "
-                  + "broadcast and a `treeAggregate`), through Spark's own, possibly encrypted, "
-                  + "transport. `auto`: `channel` when all of the fit's partitions fit in the "
-                  + "cluster's task slots at once and `spark.network.crypto.enabled`, "
-                  + "`spark.ssl.rpc.enabled` and `spark.speculation` are off, else `jobs`. Either "
-                  + "way the model is the "
-                  + "same; a channel whose tasks do not all connect within "
-                  + "`spark.sparkgrad.fit.channelWaitSeconds` is given up for `jobs`."));
+                  + "milliseconds instead of a Spark job's tens). It is carried by Spark's own "
+                  + "network transport: authenticated with Spark's shared secret when "
+                  + "`spark.authenticate` is on, encrypted when `spark.network.crypto.enabled` or "
+                  + "`spark.ssl.rpc.enabled` is. `jobs`: one Spark job per step (a broadcast and a "
+                  + "`treeAggregate`). `auto`: `channel` when all of the fit's partitions fit in "
+                  + "the cluster's task slots at once and `spark.speculation` is off, else `jobs`. "
+                  + "Either way the model is the same; a channel whose tasks do not all connect "
+                  + "within `spark.sparkgrad.fit.channelWaitSeconds` (a driver the executors "
+                  + "cannot reach) is given up for `jobs`."));
+
+  /** The driver port of the step channel: the first of a range, as spark.driver.port is. */
+  public static final ConfEntry<Integer> FIT_CHANNEL_PORT =
+      register(
+          ConfEntry.ofInt(
+              PREFIX + "fit.channel.port",
+              0,
+              0,
+              "The driver port the step channel listens on, for firewalled clusters: `0` takes "
+                  + "any free port; a port `P` tries `P`, `P+1`, ... up to "
+                  + "`P+spark.port.maxRetries` (as `spark.driver.port` does), since each open "
+                  + "channel (one per concurrent fit) takes one port. Executors must be able to "
+                  + "connect to it."));
+
+  /** The address the step channel binds to on the driver. */
+  public static final ConfEntry<String> FIT_CHANNEL_BIND_ADDRESS =
+      register(
+          ConfEntry.ofString(
+              PREFIX + "fit.channel.bindAddress",
+              "",
+              "The driver address the step channel listens on; empty takes "
+                  + "`spark.driver.bindAddress`, else `spark.driver.host`. Executors connect to "
+                  + "`spark.driver.host`."));
+
+  /** Whether in-JVM tasks hand arrays over in memory (local mode). */
+  public static final ConfEntry<Boolean> FIT_CHANNEL_IN_MEMORY =
+      register(
+          ConfEntry.ofBoolean(
+              PREFIX + "fit.channel.inMemory",
+              true,
+              "Whether the step channel's tasks that run in the driver's JVM (local mode) hand "
+                  + "weights and gradients over in memory, sending only headers through the "
+                  + "connection. `false` sends the arrays through the connection (encrypted if "
+                  + "Spark's network encryption is on) as tasks in other JVMs do; for "
+                  + "measurements."));
 
   /** How long the step channel waits for a partition's task. */
   public static final ConfEntry<Integer> FIT_CHANNEL_WAIT_SECONDS =

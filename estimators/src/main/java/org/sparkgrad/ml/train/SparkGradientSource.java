@@ -22,7 +22,9 @@ import org.sparkgrad.spark.StepTransport;
  *       partition instead of a Spark job;
  *   <li>one Spark job per step, described below, where the channel is not wanted ({@link
  *       StepTransport#JOBS}), cannot run (the partitions do not fit in the task slots at once, or
- *       Spark's network encryption is on, under {@link StepTransport#AUTO}), or was lost.
+ *       {@code spark.speculation} is on, under {@link StepTransport#AUTO}), or was lost (its tasks
+ *       cannot reach the driver). The channel is as secure as Spark's own connections ({@link
+ *       StepNetwork}), so Spark's authentication and encryption do not turn it off.
  * </ul>
  *
  * <p>A job per step broadcasts the weights, every partition computes its {@link GradientStep} on
@@ -164,15 +166,6 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
       return false;
     }
     SparkConf conf = data.context().getConf();
-    if (transport == StepTransport.AUTO
-        && (conf.getBoolean("spark.network.crypto.enabled", false)
-            || conf.getBoolean("spark.ssl.rpc.enabled", false))) {
-      LOG.info(
-          "sparkgrad fit: Spark's network encryption is on, so steps travel as Spark jobs, not"
-              + " through the (unencrypted) step channel");
-      channelOff = true;
-      return false;
-    }
     if (transport == StepTransport.AUTO && conf.getBoolean("spark.speculation", false)) {
       // A speculative copy of a channel task would take over its partition's connection, and
       // whichever attempt Spark kills then leaves the partition without a task until the wait

@@ -1,6 +1,5 @@
 package org.sparkgrad.ml.train;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,6 +19,8 @@ import org.apache.spark.resource.ResourceProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.spark.ConfEntry;
+import org.sparkgrad.spark.SparkgradConf;
 
 /**
  * The Spark half of the step channel: one Spark job whose tasks, one per partition, each run a
@@ -76,18 +77,24 @@ final class StepChannel implements AutoCloseable {
     try {
       server =
           new StepServer(
-              InetAddress.getByName(conf.get("spark.driver.bindAddress", host)), n, wait);
-    } catch (IOException e) {
+              StepNetwork.ofSpark(n),
+              bindAddress(conf, host),
+              setting(conf, SparkgradConf.FIT_CHANNEL_PORT),
+              conf.getInt("spark.port.maxRetries", 16),
+              n,
+              wait);
+    } catch (RuntimeException e) {
       release(app, n);
       throw new StepServer.ChannelLost("step channel: cannot listen on the driver: " + e, e);
     }
+    boolean inMemory = setting(conf, SparkgradConf.FIT_CHANNEL_IN_MEMORY);
     String previous = sc.getLocalProperty(DESCRIPTION);
     String interrupt = sc.getLocalProperty(INTERRUPT);
     JavaFutureAction<Void> job;
     try {
       sc.setLocalProperty(DESCRIPTION, description);
       sc.setLocalProperty(INTERRUPT, "true");
-      job = data.foreachPartitionAsync(work(host, server.port(), server.token(), step));
+      job = data.foreachPartitionAsync(work(host, server.port(), server.token(), step, inMemory));
     } catch (RuntimeException e) {
       server.close();
       release(app, n);
@@ -116,9 +123,13 @@ final class StepChannel implements AutoCloseable {
     return server.evaluate(weights, tasks);
   }
 
-  /** The task function: serve the partition's steps until the driver says stop. */
+  /**
+   * The task function: serve the partition's steps until the driver says stop. Its closure holds
+   * the driver's address and, only where Spark's authentication is off, the fit's token; the
+   * connection is otherwise authenticated with the secret the executor already has from Spark.
+   */
   private static VoidFunction<Iterator<PartitionData>> work(
-      String host, int port, byte[] token, GradientStep step) {
+      String host, int port, byte[] token, GradientStep step, boolean inMemory) {
     return it -> {
       TaskContext task = TaskContext.get();
       if (!it.hasNext()) {
@@ -126,8 +137,29 @@ final class StepChannel implements AutoCloseable {
             "step channel: partition " + task.partitionId() + " has no cached rows block");
       }
       StepWorker.serve(
-          host, port, token, task.partitionId(), task.taskAttemptId(), it.next(), step, true);
+          StepNetwork.ofSpark(1),
+          host,
+          port,
+          token,
+          task.partitionId(),
+          task.taskAttemptId(),
+          it.next(),
+          step,
+          inMemory);
     };
+  }
+
+  /**
+   * The address to listen on: the channel's own setting, else the driver's bind address or host.
+   */
+  private static String bindAddress(SparkConf conf, String host) {
+    String own = setting(conf, SparkgradConf.FIT_CHANNEL_BIND_ADDRESS);
+    return own.isEmpty() ? conf.get("spark.driver.bindAddress", host) : own;
+  }
+
+  private static <T> T setting(SparkConf conf, ConfEntry<T> entry) {
+    String raw = conf.get(entry.key(), null);
+    return raw == null ? entry.defaultValue() : entry.parse(raw);
   }
 
   /**

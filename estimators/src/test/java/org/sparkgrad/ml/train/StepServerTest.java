@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.client.TransportClientFactory;
+import org.apache.spark.network.server.NoOpRpcHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,8 +28,11 @@ import org.sparkgrad.tensor.Generator;
 
 /**
  * The step channel without Spark: a {@link StepServer} and {@link StepWorker} threads on loopback
- * sum what the in-memory source sums, survive a worker replaced mid-fit, refuse strangers, and give
- * up (instead of hanging) when a partition stays away or the tasks' job ends.
+ * sum what the in-memory source sums (in memory, in plain connections, and authenticated and
+ * encrypted with a shared secret as Spark's {@code spark.authenticate} and {@code
+ * spark.network.crypto.enabled} set them up), survive a worker replaced mid-fit, refuse strangers
+ * and clients without the secret, move up a port range, and give up (instead of hanging) when a
+ * partition stays away or the tasks' job ends.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StepServerTest {
@@ -41,6 +47,12 @@ class StepServerTest {
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicReference<Throwable> workerError = new AtomicReference<>();
   private StepServer server;
+  private StepNetwork network = StepNetwork.plain();
+
+  /** A server for 2 partitions on loopback, any port, on {@link #network}. */
+  private StepServer server(Duration wait) {
+    return new StepServer(network, "127.0.0.1", 0, 0, 2, wait);
+  }
 
   /** 73 rows in partitions of the given sizes, with row ids, and 7 validation rows in each. */
   private static List<PartitionData> partitions(int... sizes) {
@@ -77,6 +89,7 @@ class StepServerTest {
             () -> {
               try {
                 StepWorker.serve(
+                    network,
                     "127.0.0.1",
                     port,
                     token,
@@ -130,7 +143,7 @@ class StepServerTest {
   @ValueSource(booleans = {true, false})
   void validationThroughTheChannelSumsWhatTheInMemorySourceSums(boolean inProcess)
       throws Exception {
-    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    server = server(Duration.ofSeconds(20));
     worker(0, inProcess);
     worker(1, inProcess);
     server.awaitConnected(RUNNING);
@@ -149,7 +162,7 @@ class StepServerTest {
   @ParameterizedTest(name = "arrays in memory: {0}")
   @ValueSource(booleans = {true, false})
   void stepsThroughTheChannelSumWhatTheInMemorySourceSums(boolean inProcess) throws Exception {
-    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    server = server(Duration.ofSeconds(20));
     worker(0, inProcess);
     worker(1, inProcess);
     server.awaitConnected(RUNNING);
@@ -167,7 +180,7 @@ class StepServerTest {
   @ValueSource(booleans = {true, false})
   void aTaskRunAgainReplacesItsLostConnectionAndTheStepIsUnchanged(boolean inProcess)
       throws Exception {
-    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    server = server(Duration.ofSeconds(20));
     worker(0, inProcess);
     Thread lost = worker(1, inProcess);
     server.awaitConnected(RUNNING);
@@ -182,27 +195,104 @@ class StepServerTest {
 
   @Test
   void aConnectionWithoutTheFitsTokenIsRefused() throws Exception {
-    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
-    try (SocketChannel stranger =
-        SocketChannel.open(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()))) {
-      ByteBuffer hello = StepProtocol.buffer(StepProtocol.HELLO_BYTES);
-      hello.putInt(StepProtocol.MAGIC).put(new byte[StepProtocol.TOKEN_BYTES]).putInt(0);
-      hello.putLong(7).putInt(0).flip();
-      stranger.write(hello);
+    server = server(Duration.ofSeconds(20));
+    try (TransportContext context = network.context(new NoOpRpcHandler());
+        TransportClientFactory factory = context.createClientFactory(network.clientBootstraps())) {
+      TransportClient stranger = factory.createUnmanagedClient("127.0.0.1", server.port());
+      ByteBuffer hello = StepProtocol.hello(new byte[StepProtocol.TOKEN_BYTES], 0, 7, false);
+      assertThatThrownBy(() -> stranger.sendRpcSync(hello, 10_000))
+          .hasMessageContaining("not a task of this fit");
       worker(0);
       worker(1);
       server.awaitConnected(RUNNING);
       assertSameAsLocal(server.step(weights, 0, 3, RUNNING), 0, 3);
-      assertThat(stranger.read(ByteBuffer.allocate(1)))
-          .as("the stranger was hung up on")
-          .isEqualTo(-1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (stranger.isActive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(stranger.isActive()).as("the stranger was hung up on").isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "encrypted: {0}")
+  @ValueSource(booleans = {true, false})
+  void withSparksSecretTheArraysCrossTheAuthenticatedConnectionUnchanged(boolean encrypted)
+      throws Exception {
+    network = StepNetwork.withSecret("the application's secret", encrypted);
+    assertThat(network.authenticates()).isTrue();
+    assertThat(network.encrypts()).isEqualTo(encrypted);
+    server = server(Duration.ofSeconds(20));
+    assertThat(server.token()).as("no token travels where Spark authenticates").isNull();
+    worker(0, false);
+    worker(1, false);
+    server.awaitConnected(RUNNING);
+    for (int s = 0; s < 3; s++) {
+      assertSameAsLocal(server.step(weights, 2, s, RUNNING), 2, s);
+    }
+    StepResult got = server.evaluate(weights, RUNNING);
+    assertThat(got.count()).isEqualTo(14);
+  }
+
+  @Test
+  void aClientWithoutSparksSecretIsRefusedAndTheStepsGoOn() throws Exception {
+    network = StepNetwork.withSecret("the application's secret", true);
+    server = server(Duration.ofSeconds(20));
+    worker(0, false);
+    worker(1, false);
+    server.awaitConnected(RUNNING);
+    assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
+    StepNetwork wrong = StepNetwork.withSecret("a guessed secret", true);
+    try (TransportContext context = wrong.context(new NoOpRpcHandler());
+        TransportClientFactory factory = context.createClientFactory(wrong.clientBootstraps())) {
+      assertThatThrownBy(() -> factory.createUnmanagedClient("127.0.0.1", server.port()))
+          .as("authentication with the wrong secret")
+          .isInstanceOf(Exception.class);
+    }
+    StepNetwork none = StepNetwork.plain();
+    try (TransportContext context = none.context(new NoOpRpcHandler());
+        TransportClientFactory factory = context.createClientFactory(none.clientBootstraps())) {
+      TransportClient plain = factory.createUnmanagedClient("127.0.0.1", server.port());
+      ByteBuffer hello = StepProtocol.hello(null, 1, 99, false);
+      assertThatThrownBy(() -> plain.sendRpcSync(hello, 10_000))
+          .as("a hello without authentication")
+          .isInstanceOf(RuntimeException.class);
+    }
+    assertSameAsLocal(server.step(weights, 0, 1, RUNNING), 0, 1);
+    assertThat(server.allConnected()).as("the fit's own tasks are still connected").isTrue();
+  }
+
+  @Test
+  void aWorkerThatCannotReachTheDriverEndsQuietly() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    long start = System.nanoTime();
+    StepWorker.serve(
+        network, "127.0.0.1", closedPort, new byte[16], 0, 1, parts.get(0), step, false);
+    assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(30));
+  }
+
+  @Test
+  void aTakenPortMovesTheServerUpItsRangeAndAFullRangeIsNamed() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int p = taken.getLocalPort();
+      server = new StepServer(network, "127.0.0.1", p, 3, 2, Duration.ofSeconds(20));
+      assertThat(server.port()).isBetween(p + 1, p + 3);
+      worker(0);
+      worker(1);
+      server.awaitConnected(RUNNING);
+      assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
+      assertThatThrownBy(() -> new StepServer(network, "127.0.0.1", p, 0, 2, Duration.ofSeconds(1)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("no free port on 127.0.0.1 in " + p + "-" + p)
+          .hasMessageContaining("spark.sparkgrad.fit.channel.port");
     }
   }
 
   @Test
   void aPartitionThatNeverConnectsLosesTheChannelInsteadOfHanging() throws Exception {
-    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofMillis(800));
+    server = server(Duration.ofMillis(800));
     worker(0);
     long start = System.nanoTime();
     assertThatThrownBy(() -> server.awaitConnected(RUNNING))
@@ -213,7 +303,7 @@ class StepServerTest {
 
   @Test
   void theTasksJobEndingLosesTheChannelWithItsError() throws Exception {
-    server = new StepServer(InetAddress.getLoopbackAddress(), 2, Duration.ofSeconds(20));
+    server = server(Duration.ofSeconds(20));
     worker(0);
     worker(1);
     server.awaitConnected(RUNNING);

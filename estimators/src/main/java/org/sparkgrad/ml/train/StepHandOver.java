@@ -1,0 +1,104 @@
+package org.sparkgrad.ml.train;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The step channel's in-memory path, for tasks that run in the driver's JVM (Spark's local mode):
+ * the server publishes each step's weights here and the tasks hand their gradients over here, so
+ * that the connection carries only the headers, which order the hand-overs ({@link StepProtocol}).
+ * A task finds its server's hand-over by the server's port, which no other server in the JVM has.
+ */
+final class StepHandOver {
+  private static final Map<Integer, StepHandOver> IN_THIS_JVM = new ConcurrentHashMap<>();
+
+  private final AtomicReferenceArray<Handed> handed;
+  private volatile float[] published;
+
+  /**
+   * A gradient handed over by the task attempt {@code attempt}: arrays that, end to end, are it.
+   */
+  private static final class Handed {
+    private final long attempt;
+    private final float[][] grad;
+
+    Handed(long attempt, float[][] grad) {
+      this.attempt = attempt;
+      this.grad = grad;
+    }
+
+    long attempt() {
+      return attempt;
+    }
+
+    float[][] grad() {
+      return grad;
+    }
+
+    int length() {
+      int n = 0;
+      for (float[] g : grad) {
+        n += g.length;
+      }
+      return n;
+    }
+  }
+
+  StepHandOver(int partitions) {
+    this.handed = new AtomicReferenceArray<>(partitions);
+  }
+
+  /** Makes this hand-over findable by tasks in this JVM under the server's {@code port}. */
+  void register(int port) {
+    IN_THIS_JVM.put(port, this);
+  }
+
+  /** Makes it unfindable and drops the arrays. */
+  void unregister(int port) {
+    IN_THIS_JVM.remove(port, this);
+    published = null;
+  }
+
+  /** The hand-over of the server on {@code port} if it runs in this JVM, else null. */
+  static StepHandOver inThisJvm(int port) {
+    return IN_THIS_JVM.get(port);
+  }
+
+  /** Publishes the weights of the current step (not to be modified until the step ends). */
+  void publish(float[] weights) {
+    published = weights;
+  }
+
+  /** The weights of the current step, for a task in this JVM (not to be modified). */
+  float[] published() {
+    return published;
+  }
+
+  /**
+   * Hands over partition {@code partition}'s gradient in memory: arrays that end to end are the
+   * flat gradient, read (not copied) before the task's next command.
+   */
+  void handOver(int partition, long attempt, float[][] grad) {
+    handed.set(partition, new Handed(attempt, grad));
+  }
+
+  /**
+   * Takes partition {@code partition}'s gradient of {@code n} values handed over by {@code
+   * attempt}: one flat array, or one array per parameter.
+   *
+   * @throws IllegalStateException if that attempt handed over no such gradient
+   */
+  Object take(int partition, long attempt, int n) {
+    Handed h = handed.getAndSet(partition, null);
+    if (h == null || h.attempt() != attempt || h.length() != n) {
+      throw new IllegalStateException(
+          "step channel: partition "
+              + partition
+              + " said it handed a gradient over, but not this one");
+    }
+    float[][] g = h.grad();
+    // one array of every weight (a replica off the CPU hands its gradient over flat)
+    return g.length == 1 && g[0].length == n ? g[0] : g;
+  }
+}

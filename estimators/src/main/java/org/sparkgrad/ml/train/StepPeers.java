@@ -1,0 +1,287 @@
+package org.sparkgrad.ml.train;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.server.OneForOneStreamManager;
+import org.apache.spark.network.server.RpcHandler;
+import org.apache.spark.network.server.StreamManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The step channel's connections as the driver's {@link StepServer} sees them: one {@link Peer} per
+ * partition, fed by the transport's threads, which call {@link #receive} with each task's request
+ * (a hello or a reply, {@link StepProtocol}). A request is answered with the next command only when
+ * the server has one ({@link #begin}), so a task waits for its next command inside its request.
+ * Every state change happens holding the server's lock, and wakes it up.
+ */
+final class StepPeers extends RpcHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(StepPeers.class);
+
+  private final Object lock;
+  private final StepServer server;
+  private final Peer[] peers;
+  private final byte[] token;
+  private final StreamManager streams = new OneForOneStreamManager();
+  private ByteBuffer command;
+  private ByteBuffer headerOnly;
+  private float[] weights;
+  private int op;
+  private int epoch;
+  private int step;
+  private boolean commandReady;
+  private boolean exchanging;
+  private boolean stopped;
+
+  /** One partition's connection and the state of the current exchange with it. */
+  static final class Peer {
+    final int partition;
+    final long attempt;
+    final boolean inProcess;
+    final TransportClient client;
+    RpcResponseCallback pending;
+    boolean done;
+    double lossSum;
+    double weightSum;
+    double metricSum;
+    long count;
+    int gradLength;
+    float[] grad;
+
+    Peer(int partition, long attempt, boolean inProcess, TransportClient client) {
+      this.partition = partition;
+      this.attempt = attempt;
+      this.inProcess = inProcess;
+      this.client = client;
+    }
+  }
+
+  /**
+   * @param token the token a hello must present, or null where Spark authenticates connections
+   */
+  StepPeers(StepServer server, int partitions, byte[] token) {
+    this.lock = server;
+    this.server = server;
+    this.peers = new Peer[partitions];
+    this.token = token;
+  }
+
+  Peer get(int partition) {
+    return peers[partition];
+  }
+
+  boolean allConnected() {
+    for (Peer c : peers) {
+      if (c == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  boolean allDone() {
+    for (Peer c : peers) {
+      if (c == null || !c.done) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Starts an exchange: every connected task waiting for a command is sent this one. */
+  void begin(int op, int epoch, int step, float[] weights) {
+    this.op = op;
+    this.epoch = epoch;
+    this.step = step;
+    this.weights = weights;
+    commandReady = false;
+    exchanging = true;
+    for (Peer c : peers) {
+      if (c != null) {
+        c.done = false;
+        send(c);
+      }
+    }
+  }
+
+  void end() {
+    exchanging = false;
+  }
+
+  /**
+   * Answers every waiting task with a stop; returns their connections, which the tasks close on
+   * reading it, or null if already stopped.
+   */
+  List<TransportClient> stop() {
+    if (stopped) {
+      return null;
+    }
+    stopped = true;
+    weights = null;
+    List<TransportClient> told = new ArrayList<>();
+    for (int p = 0; p < peers.length; p++) {
+      Peer c = peers[p];
+      if (c != null && c.pending != null) {
+        c.pending.onSuccess(StepServer.stop());
+        c.pending = null;
+        told.add(c.client);
+      }
+      peers[p] = null;
+    }
+    return told;
+  }
+
+  private void send(Peer c) {
+    if (c.pending == null) {
+      return; // still sending its reply to an earlier command; it is sent this one on arrival
+    }
+    RpcResponseCallback cb = c.pending;
+    c.pending = null;
+    c.gradLength = 0;
+    cb.onSuccess((c.inProcess ? header() : fullCommand()).duplicate());
+  }
+
+  private ByteBuffer header() {
+    headerOnly = StepProtocol.command(headerOnly, op, epoch, step, null);
+    return headerOnly;
+  }
+
+  /**
+   * The command with the weights in it, for tasks in other JVMs; filled at most once a step, and
+   * only when such a task is connected (in local mode none is).
+   */
+  private ByteBuffer fullCommand() {
+    if (!commandReady) {
+      command = StepProtocol.command(command, op, epoch, step, weights);
+      commandReady = true;
+    }
+    return command;
+  }
+
+  @Override
+  public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
+    ByteBuffer in = StepProtocol.littleEndian(message);
+    try {
+      int kind = in.remaining() >= 4 ? in.getInt() : -1;
+      if (kind == StepProtocol.HELLO && in.remaining() == StepProtocol.HELLO_BYTES - 4) {
+        hello(client, in, callback);
+      } else if (kind == StepProtocol.REPLY && in.remaining() >= StepProtocol.REPLY_HEADER - 4) {
+        reply(client, in, callback);
+      } else {
+        throw new IOException("not a step channel message");
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "step channel: refused a message from {}: {}", client.getSocketAddress(), e.toString());
+      callback.onFailure(e);
+      client.close();
+    }
+  }
+
+  private void hello(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
+      throws IOException {
+    int magic = in.getInt();
+    byte[] presented = new byte[StepProtocol.TOKEN_BYTES];
+    in.get(presented);
+    int partition = in.getInt();
+    long attempt = in.getLong();
+    boolean inProcess = in.getInt() == 1;
+    if (magic != StepProtocol.MAGIC
+        || (token != null && !MessageDigest.isEqual(presented, token))
+        || partition < 0
+        || partition >= peers.length) {
+      throw new IOException("not a task of this fit (partition " + partition + ")");
+    }
+    synchronized (lock) {
+      if (stopped) {
+        cb.onSuccess(StepServer.stop());
+        return;
+      }
+      Peer old = peers[partition];
+      if (old != null) {
+        LOG.info(
+            "step channel: partition {} reconnected (task attempt {}); replacing its old link",
+            partition,
+            attempt);
+        old.client.close();
+      } else {
+        LOG.debug("step channel: partition {} connected (task attempt {})", partition, attempt);
+      }
+      Peer c = new Peer(partition, attempt, inProcess, client);
+      c.pending = cb;
+      peers[partition] = c;
+      if (exchanging) {
+        send(c);
+      }
+      lock.notifyAll();
+    }
+  }
+
+  private void reply(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
+      throws IOException {
+    Peer c = null;
+    synchronized (lock) {
+      for (Peer p : peers) {
+        if (p != null && p.client == client) {
+          c = p;
+        }
+      }
+      if (stopped) {
+        cb.onSuccess(StepServer.stop());
+        return;
+      }
+      if (c == null || c.pending != null || c.done) {
+        throw new IOException("a reply nobody asked for");
+      }
+    }
+    in.getInt(); // the op it answers
+    double loss = in.getDouble();
+    double weight = in.getDouble();
+    double metric = in.getDouble();
+    long count = in.getLong();
+    int n = in.getInt();
+    if (n == StepProtocol.IN_PROCESS ? !c.inProcess : n < 0) {
+      throw new IOException("a reply with " + n + " values");
+    }
+    // Copied here, on the connection's own thread, outside the lock: partitions copy in parallel.
+    if (n > 0) {
+      c.grad = StepProtocol.floats(in, n, c.grad, "a gradient");
+    }
+    synchronized (lock) {
+      if (peers[c.partition] != c) {
+        return; // replaced by a new attempt meanwhile
+      }
+      c.lossSum = loss;
+      c.weightSum = weight;
+      c.metricSum = metric;
+      c.count = count;
+      c.gradLength = n;
+      c.done = true;
+      c.pending = cb;
+      lock.notifyAll();
+    }
+  }
+
+  @Override
+  public void channelInactive(TransportClient client) {
+    synchronized (lock) {
+      for (int p = 0; p < peers.length; p++) {
+        if (peers[p] != null && peers[p].client == client) {
+          peers[p] = null;
+          server.lost(p, "its connection closed");
+          lock.notifyAll();
+        }
+      }
+    }
+  }
+
+  @Override
+  public StreamManager getStreamManager() {
+    return streams;
+  }
+}
