@@ -254,7 +254,11 @@ public final class NeuralNetParamSet implements Serializable {
                 + " weights; 0: never stop early",
             ParamCheck.intAtLeast("earlyStoppingPatience", 0));
     device =
-        choice(owner, "device", "where executors compute: auto (GPU if any), cpu, gpu", DEVICES);
+        choice(
+            owner,
+            "device",
+            "where tasks compute: auto (a GPU Spark assigned, where CUDA runs), cpu, gpu",
+            DEVICES);
     numReplicas =
         intParam(
             owner,

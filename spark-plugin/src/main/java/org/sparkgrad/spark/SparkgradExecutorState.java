@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.sparkgrad.backend.Backend;
 import org.sparkgrad.tensor.Device;
 
@@ -127,20 +126,6 @@ public final class SparkgradExecutorState implements AutoCloseable {
   /** Whether the executor runs inside the driver ({@code local[*]}). */
   public boolean localMode() {
     return localMode;
-  }
-
-  /**
-   * The device of a task on this executor ({@link DeviceChoice#forTask}): its own GPU when Spark
-   * gave it one, else the executor's, under {@code spark.sparkgrad.device}.
-   *
-   * @param taskAddresses the task's {@code gpu} addresses, possibly none
-   * @param cudaUsable whether CUDA can run on a device here (consulted for {@code auto})
-   */
-  public DeviceChoice deviceForTask(List<String> taskAddresses, Predicate<Device> cudaUsable) {
-    if (taskAddresses.isEmpty()) {
-      return choice;
-    }
-    return DeviceChoice.forTask(configured, taskAddresses, gpuAddresses, localMode, cudaUsable);
   }
 
   /**
