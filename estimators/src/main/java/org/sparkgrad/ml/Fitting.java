@@ -38,6 +38,7 @@ final class Fitting {
     private final int numOutputs;
     private final boolean vectorOutput;
     private final TrainingSummary summary;
+    private final LabelScale labelScale;
 
     Outcome(
         String uid,
@@ -46,7 +47,8 @@ final class Fitting {
         int numFeatures,
         int numOutputs,
         boolean vectorOutput,
-        TrainingSummary summary) {
+        TrainingSummary summary,
+        LabelScale labelScale) {
       this.uid = uid;
       this.spec = spec;
       this.weights = weights;
@@ -54,6 +56,12 @@ final class Fitting {
       this.numOutputs = numOutputs;
       this.vectorOutput = vectorOutput;
       this.summary = summary;
+      this.labelScale = labelScale;
+    }
+
+    /** The label standardisation the regressor was trained with, or null. */
+    LabelScale labelScale() {
+      return labelScale;
     }
 
     String uid() {
@@ -88,7 +96,7 @@ final class Fitting {
   /** Checks the input columns a fit reads. */
   static void checkInputSchema(NeuralNetParams p, StructType schema, boolean classifier) {
     Columns.requireFeatures(schema, p.getFeaturesCol(), "featuresCol");
-    Columns.requireNumeric(schema, p.getLabelCol(), "labelCol", !classifier);
+    Columns.requireLabel(schema, p.getLabelCol(), "labelCol");
     if (p.isNonEmpty(p.weightCol())) {
       Columns.requireNumeric(schema, p.getWeightCol(), "weightCol", false);
     }
@@ -131,7 +139,7 @@ final class Fitting {
       TrainingListener listener,
       NeuralNetModel<?> initialModel) {
     TrainingConfig config = config(p);
-    Objective objective = Objective.of(p.getLoss());
+    Objective objective = FitTarget.objective(p, df.schema());
     DataPreparation.Request req =
         new DataPreparation.Request(
             p.getFeaturesCol(),
@@ -145,7 +153,10 @@ final class Fitting {
     NetworkSpec given = FitNetwork.given(p, ins);
     int knownClasses = 0;
     String origin = "";
-    if (classifier && ins.metadataClasses() > 0) {
+    if (objective.kind() == Objective.Kind.BCE_WITH_LOGITS) {
+      knownClasses = FitTarget.bceClasses(objective, ins, p.getLabelCol());
+      origin = "loss bce_with_logits";
+    } else if (classifier && ins.metadataClasses() > 0) {
       knownClasses = ins.metadataClasses();
       origin = "from the label column's metadata";
       if (given != null && given.outputSize() < knownClasses) {
@@ -174,6 +185,9 @@ final class Fitting {
           classifier
               ? (knownClasses > 0 ? knownClasses : inferClasses(data.maxLabel(), p.getLabelCol()))
               : ins.labelDim();
+      if (objective.kind() == Objective.Kind.BCE_WITH_LOGITS) {
+        outputs = ins.labelDim(); // one logit per label value
+      }
       NetworkSpec spec =
           given != null
               ? given
@@ -185,6 +199,13 @@ final class Fitting {
                   outputs);
       if (given != null) {
         outputs = given.outputSize();
+      }
+      if (classifier) {
+        FitTarget.checkClassWeights(objective, outputs);
+      }
+      LabelScale scale = classifier ? null : FitTarget.labelScale(p, data);
+      if (scale != null) {
+        objective = objective.withLabelScale(scale.meanFloats(), scale.stdFloats());
       }
       GradientStep step =
           new GradientStep(
@@ -220,7 +241,7 @@ final class Fitting {
         result = trainer.withCheckpoints(checkpoints).fit(source);
       }
       boolean vectorOutput =
-          !classifier && Columns.isVector(df.schema().apply(p.getLabelCol()).dataType());
+          !classifier && Columns.isMultiValued(df.schema().apply(p.getLabelCol()).dataType());
       return new Outcome(
           p.uid(),
           spec,
@@ -228,7 +249,8 @@ final class Fitting {
           ins.numFeatures(),
           outputs,
           vectorOutput,
-          result.summary());
+          result.summary(),
+          scale);
     } finally {
       data.unpersist();
     }

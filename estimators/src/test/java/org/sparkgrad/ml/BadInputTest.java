@@ -78,7 +78,8 @@ class BadInputTest {
   void mistypedLabelColumn() {
     assertFitFails(
         frame(0, null).withColumn("label", functions.lit("cat")),
-        "labelCol: Column label must be of type numeric but was actually of type string.");
+        "labelCol: Column label must be of type numeric but was actually of type string. An ML"
+            + " Vector or an array of numbers (several label values per row) is accepted too.");
   }
 
   @Test
