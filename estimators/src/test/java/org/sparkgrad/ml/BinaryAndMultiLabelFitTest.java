@@ -184,6 +184,20 @@ class BinaryAndMultiLabelFitTest {
   }
 
   @Test
+  void aNetworkParamGivesOneLogitPerLabelValue() {
+    String one = "{\"layers\": [{\"type\": \"linear\", \"in_features\": 4, \"out_features\": 1}]}";
+    NeuralNetClassificationModel m =
+        bce().setNetwork(one).setMaxEpochs(2).fit(twoBlobs(60, 2.0, 1));
+    assertThat(m.binaryLogit()).isTrue();
+    String two = one.replace("\"out_features\": 1", "\"out_features\": 2");
+    assertThatThrownBy(() -> bce().setNetwork(two).setMaxEpochs(1).fit(twoBlobs(60, 2.0, 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "network: the last layer outputs 2 values, but column 'label' has 1 label value(s)"
+                + " per row");
+  }
+
+  @Test
   void classWeightsOfTheWrongSizeAreNamed() {
     assertThatThrownBy(
             () ->
