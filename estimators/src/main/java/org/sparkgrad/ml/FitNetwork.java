@@ -248,7 +248,9 @@ final class FitNetwork {
               + ")");
     }
     boolean classifier = p instanceof NeuralNetClassifierParams;
-    if (ins.labelDim() != spec.outputSize() && !classifier) {
+    // bce_with_logits takes one logit per label value, as a regressor takes one output per value.
+    boolean perLabelValue = !classifier || p.getLoss().equals("bce_with_logits");
+    if (ins.labelDim() != spec.outputSize() && perLabelValue) {
       throw new IllegalArgumentException(
           what
               + ": "
@@ -261,7 +263,7 @@ final class FitNetwork {
               + ins.labelDim()
               + " label value(s) per row");
     }
-    if (classifier && spec.outputSize() < 2) {
+    if (classifier && !perLabelValue && spec.outputSize() < 2) {
       throw new IllegalArgumentException(
           what
               + ": a classifier's "

@@ -39,6 +39,7 @@ final class Fitting {
     private final int numOutputs;
     private final boolean vectorOutput;
     private final TrainingSummary summary;
+    private final LabelScale labelScale;
 
     Outcome(
         String uid,
@@ -47,7 +48,8 @@ final class Fitting {
         int numFeatures,
         int numOutputs,
         boolean vectorOutput,
-        TrainingSummary summary) {
+        TrainingSummary summary,
+        LabelScale labelScale) {
       this.uid = uid;
       this.spec = spec;
       this.weights = weights;
@@ -55,6 +57,12 @@ final class Fitting {
       this.numOutputs = numOutputs;
       this.vectorOutput = vectorOutput;
       this.summary = summary;
+      this.labelScale = labelScale;
+    }
+
+    /** The label standardisation the regressor was trained with, or null. */
+    LabelScale labelScale() {
+      return labelScale;
     }
 
     String uid() {
@@ -94,7 +102,7 @@ final class Fitting {
     for (String c : p.getFeaturesCols()) {
       Columns.requireInput(schema, c, "featuresCols");
     }
-    Columns.requireNumeric(schema, p.getLabelCol(), "labelCol", !classifier);
+    Columns.requireLabel(schema, p.getLabelCol(), "labelCol");
     if (p.isNonEmpty(p.weightCol())) {
       Columns.requireNumeric(schema, p.getWeightCol(), "weightCol", false);
     }
@@ -137,7 +145,7 @@ final class Fitting {
       TrainingListener listener,
       NeuralNetModel<?> initialModel) {
     TrainingConfig config = config(p);
-    Objective objective = Objective.of(p.getLoss());
+    Objective objective = FitTarget.objective(p, df.schema());
     DataPreparation.Request req =
         new DataPreparation.Request(
             p.getFeaturesCol(),
@@ -153,7 +161,10 @@ final class Fitting {
     DataPreparation.Inspection ins = FitNetwork.withIndexLimits(inspected, given);
     int knownClasses = 0;
     String origin = "";
-    if (classifier && ins.metadataClasses() > 0) {
+    if (objective.kind() == Objective.Kind.BCE_WITH_LOGITS) {
+      knownClasses = FitTarget.bceClasses(objective, ins, p.getLabelCol());
+      origin = "loss bce_with_logits";
+    } else if (classifier && ins.metadataClasses() > 0) {
       knownClasses = ins.metadataClasses();
       origin = "from the label column's metadata";
       if (given != null && given.outputSize() < knownClasses) {
@@ -182,6 +193,9 @@ final class Fitting {
           classifier
               ? (knownClasses > 0 ? knownClasses : inferClasses(data.maxLabel(), p.getLabelCol()))
               : ins.labelDim();
+      if (objective.kind() == Objective.Kind.BCE_WITH_LOGITS) {
+        outputs = ins.labelDim(); // one logit per label value
+      }
       NetworkSpec spec =
           given != null
               ? given
@@ -193,6 +207,13 @@ final class Fitting {
                   outputs);
       if (given != null) {
         outputs = given.outputSize();
+      }
+      if (classifier) {
+        FitTarget.checkClassWeights(objective, outputs);
+      }
+      LabelScale scale = classifier ? null : FitTarget.labelScale(p, data);
+      if (scale != null) {
+        objective = objective.withLabelScale(scale.meanFloats(), scale.stdFloats());
       }
       GradientStep step =
           new GradientStep(
@@ -228,7 +249,7 @@ final class Fitting {
         result = trainer.withCheckpoints(checkpoints).fit(source);
       }
       boolean vectorOutput =
-          !classifier && Columns.isVector(df.schema().apply(p.getLabelCol()).dataType());
+          !classifier && Columns.isMultiValued(df.schema().apply(p.getLabelCol()).dataType());
       return new Outcome(
           p.uid(),
           spec,
@@ -236,7 +257,8 @@ final class Fitting {
           ins.numFeatures(),
           outputs,
           vectorOutput,
-          result.summary());
+          result.summary(),
+          scale);
     } finally {
       data.unpersist();
     }

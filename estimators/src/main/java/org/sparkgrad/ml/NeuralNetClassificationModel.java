@@ -19,10 +19,6 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
     implements NeuralNetClassifierParams {
   private static final long serialVersionUID = 1L;
 
-  /** All three outputs of one row: raw prediction, probability, prediction. */
-  private static final Scoring.Outputs ROW_OUTPUTS =
-      OutputColumns.classifierValues(true, true, true);
-
   /** A model of {@code spec} with flat {@code weights} (in parameter order). */
   public NeuralNetClassificationModel(String uid, NetworkSpec spec, float[] weights) {
     super(uid, true, spec, weights);
@@ -33,9 +29,33 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
     return this;
   }
 
-  /** The number of classes. */
+  /** The number of classes: 2 for a binary {@code bce_with_logits} model of one logit. */
   public int numClasses() {
-    return numOutputs();
+    return binaryLogit() ? 2 : numOutputs();
+  }
+
+  /** True for a model trained with {@code bce_with_logits} on a 0/1 label: one logit. */
+  public boolean binaryLogit() {
+    return getLoss().equals("bce_with_logits") && numOutputs() == 1;
+  }
+
+  /**
+   * True for a model trained with {@code bce_with_logits} on a vector or array label of 0/1 per
+   * class: one logit per label, per-label probabilities, and a vector {@code prediction}.
+   */
+  public boolean isMultiLabel() {
+    return getLoss().equals("bce_with_logits") && numOutputs() > 1;
+  }
+
+  /** The output values of the model's kind, with the columns chosen. */
+  private Scoring.Outputs values(boolean raw, boolean probability, boolean prediction) {
+    if (binaryLogit()) {
+      return SigmoidOutputs.binary(raw, probability, prediction);
+    }
+    if (isMultiLabel()) {
+      return SigmoidOutputs.multiLabel(raw, probability, prediction);
+    }
+    return OutputColumns.classifierValues(raw, probability, prediction);
   }
 
   /**
@@ -47,7 +67,7 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
    *     #numFeatures()}, or not finite
    */
   public Vector predictRaw(Vector features) {
-    return (Vector) predictValues(features, ROW_OUTPUTS)[0];
+    return (Vector) predictValues(features, values(true, true, true))[0];
   }
 
   /**
@@ -57,7 +77,7 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
    * @throws IllegalArgumentException as {@link #predictRaw}
    */
   public Vector predictProbability(Vector features) {
-    return (Vector) predictValues(features, ROW_OUTPUTS)[1];
+    return (Vector) predictValues(features, values(true, true, true))[1];
   }
 
   /**
@@ -65,9 +85,32 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
    * #transform} (MLlib's {@code predict}).
    *
    * @throws IllegalArgumentException as {@link #predictRaw}
+   * @throws IllegalStateException for a multi-label model (use {@link #predictLabels})
    */
   public double predict(Vector features) {
-    return (Double) predictValues(features, ROW_OUTPUTS)[2];
+    if (isMultiLabel()) {
+      throw new IllegalStateException(
+          "this model is multi-label ("
+              + numOutputs()
+              + " labels, loss bce_with_logits): its prediction is a vector; use predictLabels");
+    }
+    return (Double) predictValues(features, values(true, true, true))[2];
+  }
+
+  /**
+   * The predicted 0/1 of each label for one features vector, as the {@code prediction} column of a
+   * multi-label model's {@link #transform} (1 where the label's probability is above 0.5).
+   *
+   * @throws IllegalArgumentException as {@link #predictRaw}
+   * @throws IllegalStateException if the model is not multi-label
+   */
+  public Vector predictLabels(Vector features) {
+    if (!isMultiLabel()) {
+      throw new IllegalStateException(
+          "this model predicts one class per row; use predict (predictLabels is for multi-label"
+              + " models trained with bce_with_logits on a vector or array label)");
+    }
+    return (Vector) predictValues(features, values(true, true, true))[2];
   }
 
   /** Sets the raw prediction column; empty to leave it out. */
@@ -92,12 +135,12 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
 
   @Override
   StructType outputSchema(StructType schema) {
-    return OutputColumns.classifier(this, schema, numClasses());
+    return OutputColumns.classifier(this, schema, numClasses(), isMultiLabel());
   }
 
   @Override
   Scoring.Outputs outputs() {
-    return OutputColumns.classifierValues(
+    return values(
         !getRawPredictionCol().isEmpty(),
         !getProbabilityCol().isEmpty(),
         !getPredictionCol().isEmpty());
@@ -105,6 +148,11 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
 
   @Override
   OnnxOutputs onnxOutputs() {
+    if (getLoss().equals("bce_with_logits")) {
+      throw new IllegalArgumentException(
+          "exportOnnx: a classifier trained with loss bce_with_logits does not export to ONNX yet"
+              + " (its outputs are sigmoid-based); cross_entropy classifiers and regressors do");
+    }
     return new OnnxOutputs.Classifier(
         getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
   }

@@ -5,6 +5,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
+import org.sparkgrad.ml.data.Columns;
 
 /**
  * A neural-network classifier trained data-parallel on Spark: every step, each partition computes
@@ -75,6 +76,26 @@ public final class NeuralNetClassifier
     return this;
   }
 
+  /**
+   * Sets the weight of each class in the loss, PyTorch's {@code CrossEntropyLoss(weight=...)}: one
+   * per class (for binary {@code bce_with_logits} the weights of labels 0 and 1; for multi-label
+   * one per label, PyTorch's per-class {@code weight} of {@code BCEWithLogitsLoss}); empty for
+   * none.
+   */
+  public NeuralNetClassifier setClassWeights(double[] value) {
+    set(classWeights(), value.clone());
+    return this;
+  }
+
+  /**
+   * Sets the label smoothing in [0, 1), PyTorch's {@code CrossEntropyLoss(label_smoothing=...)}; a
+   * {@code bce_with_logits} target becomes {@code y (1 - s) + s / 2}.
+   */
+  public NeuralNetClassifier setLabelSmoothing(double value) {
+    set(labelSmoothing(), value);
+    return this;
+  }
+
   @Override
   boolean isClassifier() {
     return true;
@@ -82,7 +103,11 @@ public final class NeuralNetClassifier
 
   @Override
   StructType outputSchema(StructType schema) {
-    return OutputColumns.classifier(this, schema, -1);
+    boolean multiLabel =
+        getLoss().equals("bce_with_logits")
+            && java.util.Arrays.asList(schema.fieldNames()).contains(getLabelCol())
+            && Columns.isMultiValued(schema.apply(getLabelCol()).dataType());
+    return OutputColumns.classifier(this, schema, -1, multiLabel);
   }
 
   @Override

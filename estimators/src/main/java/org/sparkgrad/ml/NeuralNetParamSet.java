@@ -3,6 +3,7 @@ package org.sparkgrad.ml;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -36,7 +37,7 @@ public final class NeuralNetParamSet implements Serializable {
   static final List<String> CHECKPOINT_UNITS = List.of("epoch", "step");
 
   /** The classifier's losses. */
-  static final List<String> CLASSIFICATION_LOSSES = List.of("cross_entropy");
+  static final List<String> CLASSIFICATION_LOSSES = List.of("cross_entropy", "bce_with_logits");
 
   /** The regressor's losses. */
   static final List<String> REGRESSION_LOSSES = List.of("mse", "l1", "huber");
@@ -83,6 +84,9 @@ public final class NeuralNetParamSet implements Serializable {
   final Param<String> initialWeightsPath;
   final IntParam gradAccumulationSteps;
   final IntParam localSteps;
+  final DoubleArrayParam classWeights;
+  final DoubleParam labelSmoothing;
+  final Param<String> labelScaling;
 
   private final boolean classifier;
 
@@ -326,6 +330,9 @@ public final class NeuralNetParamSet implements Serializable {
                 + " weighted by rows (one Spark job per k steps; not equal to synchronous"
                 + " training)",
             ParamCheck.intAtLeast("localSteps", 1));
+    classWeights = classifier ? TargetParamDocs.classWeights(owner) : null;
+    labelSmoothing = classifier ? TargetParamDocs.labelSmoothing(owner) : null;
+    labelScaling = classifier ? null : TargetParamDocs.labelScaling(owner);
   }
 
   /** Sets the defaults on {@code owner}, which must already return this set. */
@@ -338,8 +345,11 @@ public final class NeuralNetParamSet implements Serializable {
       owner.setDefault(rawPredictionCol, "rawPrediction");
       owner.setDefault(probabilityCol, "probability");
       owner.setDefault(loss, "cross_entropy");
+      owner.setDefault(classWeights, new double[0]);
+      owner.setDefault(labelSmoothing, 0.0);
     } else {
       owner.setDefault(loss, "mse");
+      owner.setDefault(labelScaling, "auto");
     }
     owner.setDefault(hiddenLayers, new int[] {64});
     owner.setDefault(activation, "relu");

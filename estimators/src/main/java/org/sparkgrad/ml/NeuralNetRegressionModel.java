@@ -1,6 +1,7 @@
 package org.sparkgrad.ml;
 
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
@@ -10,15 +11,18 @@ import org.sparkgrad.ml.train.NetworkSpec;
 
 /**
  * A fitted {@link NeuralNetRegressor}. {@code transform} adds {@code prediction}: a number, or an
- * ML vector if the model was trained on vector labels.
+ * ML vector if the model was trained on vector labels. If the fit standardised the label ({@code
+ * labelScaling=auto}), {@link #labelMean} and {@link #labelStd} hold its statistics and every
+ * prediction is the network's output times the std plus the mean; a model saved before label
+ * scaling existed loads with both empty and predicts the network's output as it did.
  */
-public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegressionModel> {
+public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegressionModel>
+    implements NeuralNetRegressorParams {
   private static final long serialVersionUID = 1L;
 
-  private static final Scoring.Outputs NUMBER_OUTPUT = OutputColumns.regressorValues(true, false);
-  private static final Scoring.Outputs VECTOR_OUTPUT = OutputColumns.regressorValues(true, true);
-
   private final boolean vectorOutput;
+  private final DoubleArrayParam labelMean = TargetParamDocs.labelMean(this);
+  private final DoubleArrayParam labelStd = TargetParamDocs.labelStd(this);
 
   /**
    * A model of {@code spec} with flat {@code weights} (in parameter order).
@@ -34,6 +38,63 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
               + spec.outputSize());
     }
     this.vectorOutput = vectorOutput;
+    setDefault(labelMean, new double[0]);
+    setDefault(labelStd, new double[0]);
+  }
+
+  /** Param for the mean of each label value subtracted in the fit; empty if not scaled. */
+  public DoubleArrayParam labelMean() {
+    return labelMean;
+  }
+
+  /** Returns the mean of each label value subtracted in the fit; empty if not scaled. */
+  public double[] getLabelMean() {
+    return getOrDefault(labelMean).clone();
+  }
+
+  /** Param for the standard deviation of each label value divided by in the fit; empty: none. */
+  public DoubleArrayParam labelStd() {
+    return labelStd;
+  }
+
+  /** Returns the standard deviation of each label value divided by in the fit; empty: none. */
+  public double[] getLabelStd() {
+    return getOrDefault(labelStd).clone();
+  }
+
+  /** Keeps the label standardisation of the fit (null: none). */
+  NeuralNetRegressionModel setLabelScale(LabelScale scale) {
+    if (scale != null) {
+      if (scale.mean().length != numOutputs()) {
+        throw new IllegalArgumentException(
+            "labelMean has "
+                + scale.mean().length
+                + " values but the network has "
+                + numOutputs()
+                + " outputs");
+      }
+      set(labelMean, scale.mean());
+      set(labelStd, scale.std());
+    }
+    return this;
+  }
+
+  /** The label standardisation predictions undo, or null. */
+  LabelScale labelScale() {
+    double[] mean = getOrDefault(labelMean);
+    double[] std = getOrDefault(labelStd);
+    if (mean.length == 0 && std.length == 0) {
+      return null;
+    }
+    if (mean.length != numOutputs()) {
+      throw new IllegalArgumentException(
+          "labelMean has "
+              + mean.length
+              + " values but the network has "
+              + numOutputs()
+              + " outputs; the model is damaged");
+    }
+    return new LabelScale(mean, std);
   }
 
   @Override
@@ -61,7 +122,8 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
               + numOutputs()
               + " outputs (it was trained on vector labels); use predictVector");
     }
-    return (Double) predictValues(features, NUMBER_OUTPUT)[0];
+    return (Double)
+        predictValues(features, OutputColumns.regressorValues(true, false, labelScale()))[0];
   }
 
   /**
@@ -71,7 +133,8 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
    * @throws IllegalArgumentException as {@link #predict}
    */
   public Vector predictVector(Vector features) {
-    return (Vector) predictValues(features, VECTOR_OUTPUT)[0];
+    return (Vector)
+        predictValues(features, OutputColumns.regressorValues(true, true, labelScale()))[0];
   }
 
   @Override
@@ -91,12 +154,25 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
 
   @Override
   Scoring.Outputs outputs() {
-    return OutputColumns.regressorValues(!getPredictionCol().isEmpty(), vectorOutput);
+    return OutputColumns.regressorValues(!getPredictionCol().isEmpty(), vectorOutput, labelScale());
   }
 
   @Override
   OnnxOutputs onnxOutputs() {
-    return new OnnxOutputs.Regressor(getPredictionCol(), vectorOutput);
+    LabelScale s = labelScale();
+    return new OnnxOutputs.Regressor(
+        getPredictionCol(),
+        vectorOutput,
+        s == null ? null : boxed(s.meanFloats()),
+        s == null ? null : boxed(s.stdFloats()));
+  }
+
+  private static java.util.List<Float> boxed(float[] v) {
+    java.util.List<Float> out = new java.util.ArrayList<>(v.length);
+    for (float f : v) {
+      out.add(f);
+    }
+    return out;
   }
 
   /** A reader of saved models. */

@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * one session share no state. See {@code docs/CHECKPOINTS.md}.
  */
 public final class NeuralNetRegressor
-    extends NeuralNetEstimator<NeuralNetRegressionModel, NeuralNetRegressor> {
+    extends NeuralNetEstimator<NeuralNetRegressionModel, NeuralNetRegressor>
+    implements NeuralNetRegressorParams {
   private static final long serialVersionUID = 1L;
 
   /** A regressor with a random uid. */
@@ -62,7 +63,20 @@ public final class NeuralNetRegressor
 
   @Override
   NeuralNetRegressionModel createModel(Fitting.Outcome o) {
-    return new NeuralNetRegressionModel(o.uid(), o.spec(), o.weights(), o.vectorOutput());
+    return new NeuralNetRegressionModel(o.uid(), o.spec(), o.weights(), o.vectorOutput())
+        .setLabelScale(o.labelScale());
+  }
+
+  /**
+   * Sets how the label is scaled for training: {@code auto} (the default) standardises each label
+   * value with the training rows' mean and standard deviation, trains on that, and the model undoes
+   * it in every prediction ({@code labelMean}, {@code labelStd}); {@code none} trains on the raw
+   * label. The loss in the training summary is then in standardised units; the rmse metric is in
+   * the label's units either way.
+   */
+  public NeuralNetRegressor setLabelScaling(String value) {
+    set(labelScaling(), value);
+    return this;
   }
 
   /** A reader of saved regressors (params only). */

@@ -24,6 +24,15 @@ final class OutputColumns {
    * columns' ML metadata.
    */
   static StructType classifier(NeuralNetClassifierParams p, StructType schema, int numClasses) {
+    return classifier(p, schema, numClasses, false);
+  }
+
+  /**
+   * As {@link #classifier(NeuralNetClassifierParams, StructType, int)}; a multi-label classifier's
+   * {@code prediction} is a vector of 0/1 per label rather than a class index.
+   */
+  static StructType classifier(
+      NeuralNetClassifierParams p, StructType schema, int numClasses, boolean multiLabel) {
     StructType out = schema;
     if (!p.getRawPredictionCol().isEmpty()) {
       out = add(out, vectorField(p.getRawPredictionCol(), numClasses), "rawPredictionCol");
@@ -31,7 +40,9 @@ final class OutputColumns {
     if (!p.getProbabilityCol().isEmpty()) {
       out = add(out, vectorField(p.getProbabilityCol(), numClasses), "probabilityCol");
     }
-    if (!p.getPredictionCol().isEmpty()) {
+    if (!p.getPredictionCol().isEmpty() && multiLabel) {
+      out = add(out, vectorField(p.getPredictionCol(), numClasses), "predictionCol");
+    } else if (!p.getPredictionCol().isEmpty()) {
       NominalAttribute a = NominalAttribute.defaultAttr().withName(p.getPredictionCol());
       if (numClasses > 0) {
         a = a.withNumValues(numClasses);
@@ -70,9 +81,12 @@ final class OutputColumns {
     return new ClassifierValues(raw, probability, prediction);
   }
 
-  /** A regressor's output value: the number, or the vector. */
-  static Scoring.Outputs regressorValues(boolean prediction, boolean vector) {
-    return new RegressorValues(prediction, vector);
+  /**
+   * A regressor's output value: the number, or the vector, each network output unscaled by {@code
+   * scale} (null: as it is).
+   */
+  static Scoring.Outputs regressorValues(boolean prediction, boolean vector, LabelScale scale) {
+    return new RegressorValues(prediction, vector, scale);
   }
 
   private record ClassifierValues(boolean raw, boolean probability, boolean prediction)
@@ -119,7 +133,8 @@ final class OutputColumns {
     }
   }
 
-  private record RegressorValues(boolean prediction, boolean vector) implements Scoring.Outputs {
+  private record RegressorValues(boolean prediction, boolean vector, LabelScale scale)
+      implements Scoring.Outputs {
     @Override
     public int count() {
       return prediction ? 1 : 0;
@@ -133,11 +148,11 @@ final class OutputColumns {
       if (vector) {
         double[] v = new double[width];
         for (int j = 0; j < width; j++) {
-          v[j] = out[from + j];
+          v[j] = scale == null ? out[from + j] : scale.unscale(out[from + j], j);
         }
         dst[at] = new DenseVector(v);
       } else {
-        dst[at] = (double) out[from];
+        dst[at] = scale == null ? (double) out[from] : scale.unscale(out[from], 0);
       }
     }
   }

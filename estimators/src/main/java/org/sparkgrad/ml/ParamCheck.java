@@ -48,6 +48,9 @@ final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serial
     if (value instanceof int[] a) {
       return Arrays.toString(a);
     }
+    if (value instanceof double[] a) {
+      return Arrays.toString(a);
+    }
     if (value instanceof String s) {
       return "'" + s + "'";
     }
@@ -90,6 +93,13 @@ final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serial
   static ParamCheck<int[]> allPositive(String name) {
     return new ParamCheck<>(
         name, "an array of sizes > 0", v -> Arrays.stream(v).allMatch(x -> x > 0));
+  }
+
+  static ParamCheck<double[]> allFiniteAtLeast(String name, double lower) {
+    return new ParamCheck<>(
+        name,
+        "an array of finite numbers >= " + num(lower),
+        v -> Arrays.stream(v).allMatch(x -> Double.isFinite(x) && x >= lower));
   }
 
   static ParamCheck<String> oneOf(String name, List<String> allowed) {

@@ -78,7 +78,8 @@ class BadInputTest {
   void mistypedLabelColumn() {
     assertFitFails(
         frame(0, null).withColumn("label", functions.lit("cat")),
-        "labelCol: Column label must be of type numeric but was actually of type string.");
+        "labelCol: Column label must be of type numeric but was actually of type string. An ML"
+            + " Vector or an array of numbers (several label values per row) is accepted too.");
   }
 
   @Test
@@ -274,7 +275,9 @@ class BadInputTest {
             .setOptimizer("sgd")
             .setLearningRate(1.0)
             .setBatchSize(10)
-            .setMaxEpochs(3);
+            .setMaxEpochs(3)
+            // Labels of 1e30 on the raw scale diverge; the default labelScaling would tame them.
+            .setLabelScaling("none");
     assertThatThrownBy(() -> r.fit(df))
         .isInstanceOf(TrainingDivergedException.class)
         .hasMessageMatching(

@@ -127,6 +127,7 @@ class MLlibKitTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "labelCol: Column label must be of type numeric but was actually of type string."
-                + " An ML Vector (one label per network output) is accepted too.");
+                + " An ML Vector or an array of numbers (several label values per row) is"
+                + " accepted too.");
   }
 }

@@ -64,6 +64,8 @@ class ParamsTest {
     List<String> expected = new java.util.ArrayList<>(SHARED);
     expected.add("probabilityCol");
     expected.add("rawPredictionCol");
+    expected.add("classWeights");
+    expected.add("labelSmoothing");
     assertThat(names(c.params())).containsExactlyElementsOf(expected.stream().sorted().toList());
     for (Param<?> p : c.params()) {
       assertThat(p.parent()).isEqualTo(c.uid());
@@ -76,7 +78,10 @@ class ParamsTest {
   @Test
   void sparkDiscoversEveryParamOfTheRegressor() {
     NeuralNetRegressor r = new NeuralNetRegressor();
-    assertThat(names(r.params())).containsExactlyElementsOf(SHARED);
+    List<String> expected = new java.util.ArrayList<>(SHARED);
+    expected.add("labelScaling");
+    assertThat(names(r.params())).containsExactlyElementsOf(expected.stream().sorted().toList());
+    assertThat(r.getLabelScaling()).isEqualTo("auto");
     assertThat(r.getLoss()).isEqualTo("mse");
     assertThat(r.hasParam("probabilityCol")).isFalse();
   }
@@ -198,7 +203,7 @@ class ParamsTest {
     assertThatThrownBy(() -> c.setOptimizer("lbfgs"))
         .hasMessage("optimizer must be one of [sgd, adam, adamw, rmsprop], got 'lbfgs'");
     assertThatThrownBy(() -> c.setLoss("mse"))
-        .hasMessage("loss must be one of [cross_entropy], got 'mse'");
+        .hasMessage("loss must be one of [cross_entropy, bce_with_logits], got 'mse'");
     assertThatThrownBy(() -> new NeuralNetRegressor().setLoss("cross_entropy"))
         .hasMessage("loss must be one of [mse, l1, huber], got 'cross_entropy'");
     assertThatThrownBy(() -> c.setLrSchedule("exponential"))

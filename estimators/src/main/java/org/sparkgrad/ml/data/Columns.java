@@ -114,6 +114,37 @@ public final class Columns {
     return f;
   }
 
+  /** True for an array of numbers. */
+  public static boolean isNumericArray(DataType t) {
+    return t instanceof ArrayType a && a.elementType() instanceof NumericType;
+  }
+
+  /** True for a label column that holds several values per row: an ML vector or numeric array. */
+  public static boolean isMultiValued(DataType t) {
+    return isVector(t) || isNumericArray(t);
+  }
+
+  /**
+   * Checks that a label column is numeric, an ML vector or an array of numbers (several label
+   * values per row: a regressor's outputs, or a multi-label classifier's 0/1 per class), with
+   * MLlib's wording as {@link #requireNumeric}.
+   */
+  public static StructField requireLabel(StructType schema, String column, String param) {
+    StructField f = field(schema, column, param);
+    DataType t = f.dataType();
+    if (!(t instanceof NumericType) && !isMultiValued(t)) {
+      throw new IllegalArgumentException(
+          param
+              + ": Column "
+              + column
+              + " must be of type numeric but was actually of type "
+              + t.catalogString()
+              + ". An ML Vector or an array of numbers (several label values per row) is"
+              + " accepted too.");
+    }
+    return f;
+  }
+
   /** Checks that {@code column} is boolean. */
   public static StructField requireBoolean(StructType schema, String column, String param) {
     StructField f = field(schema, column, param);

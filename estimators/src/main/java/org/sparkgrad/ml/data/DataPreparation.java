@@ -129,8 +129,7 @@ public final class DataPreparation {
     List<String> fcols = req.featureColumns();
     List<InputColumn.Kind> kinds =
         FeatureInputs.kinds(schema, fcols, !req.featuresCols().isEmpty());
-    StructField l =
-        Columns.requireNumeric(schema, req.labelCol(), "labelCol", !req.classification());
+    StructField l = Columns.requireLabel(schema, req.labelCol(), "labelCol");
     if (req.weightCol() != null) {
       Columns.requireNumeric(schema, req.weightCol(), "weightCol", false);
     }
@@ -156,14 +155,25 @@ public final class DataPreparation {
     String origin = inputs.get(0).sizeOrigin();
     int labelAt = fcols.size();
     int labelDim = 1;
-    if (Columns.isVector(l.dataType())) {
-      if (row.get(labelAt) == null) {
+    if (Columns.isMultiValued(l.dataType())) {
+      Object label = row.get(labelAt);
+      if (label == null) {
         throw new IllegalArgumentException("column '" + req.labelCol() + "' is null in row 0");
       }
-      labelDim = ((Vector) row.get(labelAt)).size();
+      labelDim = label instanceof Vector v ? v.size() : row.getList(labelAt).size();
+      if (labelDim == 0) {
+        throw new IllegalArgumentException(
+            "column '"
+                + req.labelCol()
+                + "' has an empty label in row 0: there is nothing to learn");
+      }
     }
     return new Inspection(
-        numFeatures, origin, labelDim, req.classification() ? metadataClasses(l) : 0, inputs);
+        numFeatures,
+        origin,
+        labelDim,
+        req.classification() && !Columns.isMultiValued(l.dataType()) ? metadataClasses(l) : 0,
+        inputs);
   }
 
   /** The features as one column: {@code featuresCol}, or a struct of the {@code featuresCols}. */
@@ -204,7 +214,7 @@ public final class DataPreparation {
     List<Column> cols = new ArrayList<>();
     cols.add(featuresColumn(req));
     cols.add(
-        Columns.isVector(df.schema().apply(req.labelCol()).dataType())
+        Columns.isMultiValued(df.schema().apply(req.labelCol()).dataType())
             ? functions.col(req.labelCol())
             : functions.col(req.labelCol()).cast("double"));
     if (req.weightCol() != null) {
@@ -256,11 +266,15 @@ public final class DataPreparation {
     long validation = 0;
     double maxLabel = 0;
     double trainWeight = 0;
+    double[] moments = new double[2 * ins.labelDim()];
     for (double[] s : stats) {
       train += (long) s[0];
       validation += (long) s[1];
       maxLabel = Math.max(maxLabel, s[2]);
       trainWeight += s[3];
+      for (int j = 0; j < moments.length; j++) {
+        moments[j] += s[4 + j];
+      }
     }
     try {
       checkCounts(req, train, validation);
@@ -281,7 +295,8 @@ public final class DataPreparation {
           ins.numFeatures(),
           target,
           String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
-      return new PreparedData(withIds, train, validation, maxLabel);
+      return new PreparedData(
+          withIds, train, validation, maxLabel, LabelStats.of(moments, trainWeight));
     } finally {
       converted.unpersist(false);
     }
@@ -295,11 +310,23 @@ public final class DataPreparation {
         max = Math.max(max, y[i * b.labelDim()]);
       }
     }
-    double weight = 0;
-    for (int r = 0; r < p.train().rows(); r++) {
-      weight += p.train().weight(r);
+    DataBlock t = p.train();
+    int dim = t.labelDim();
+    double[] s = new double[4 + 2 * dim];
+    s[0] = t.rows();
+    s[1] = p.validation().rows();
+    s[2] = max;
+    float[] y = t.labels();
+    for (int r = 0; r < t.rows(); r++) {
+      double w = t.weight(r);
+      s[3] += w;
+      for (int j = 0; j < dim; j++) {
+        double v = y[r * dim + j];
+        s[4 + 2 * j] += w * v;
+        s[5 + 2 * j] += w * v * v;
+      }
     }
-    return new double[] {p.train().rows(), p.validation().rows(), max, weight};
+    return s;
   }
 
   private static void checkCounts(Request req, long train, long validation) {

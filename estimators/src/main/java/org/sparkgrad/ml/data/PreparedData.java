@@ -10,9 +10,14 @@ import org.apache.spark.api.java.JavaRDD;
  * @param trainRows the number of training rows
  * @param validationRows the number of validation rows
  * @param maxLabel the largest label value of a classifier's rows (training and validation)
+ * @param labelStats each label value's mean and standard deviation over the training rows
  */
 public record PreparedData(
-    JavaRDD<PartitionData> partitions, long trainRows, long validationRows, double maxLabel) {
+    JavaRDD<PartitionData> partitions,
+    long trainRows,
+    long validationRows,
+    double maxLabel,
+    LabelStats labelStats) {
 
   /** Drops the cached blocks. */
   public void unpersist() {

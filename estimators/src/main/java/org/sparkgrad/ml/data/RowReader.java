@@ -2,6 +2,7 @@ package org.sparkgrad.ml.data;
 
 import java.io.Serializable;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
@@ -115,34 +116,11 @@ public final class RowReader implements Serializable {
     if (label == null) {
       return "column '" + labelCol + "' is null in row " + BadRowException.ROW;
     }
-    if (label instanceof Vector v) {
-      if (v.size() != labelDim) {
-        return "column '"
-            + labelCol
-            + "' has a vector of size "
-            + v.size()
-            + " in row "
-            + BadRowException.ROW
-            + ", expected "
-            + labelDim
-            + " (the size of the first row)";
-      }
-      for (int i = 0; i < labelDim; i++) {
-        double d = v.apply(i);
-        if (!Double.isFinite(d)) {
-          return "column '"
-              + labelCol
-              + "' has "
-              + d
-              + " at index "
-              + i
-              + " in row "
-              + BadRowException.ROW
-              + "; labels must be finite";
-        }
-        y[i] = (float) d;
-      }
-      return null;
+    if (label instanceof scala.collection.Seq<?> seq) {
+      label = scala.jdk.javaapi.CollectionConverters.asJava(seq);
+    }
+    if (label instanceof Vector || label instanceof List<?>) {
+      return decodeLabels(label, y);
     }
     double d = ((Number) label).doubleValue();
     if (!Double.isFinite(d)) {
@@ -190,6 +168,58 @@ public final class RowReader implements Serializable {
       }
     }
     y[0] = (float) d;
+    return null;
+  }
+
+  /** Decodes a vector or array label of {@code labelDim} values. */
+  private String decodeLabels(Object label, float[] y) {
+    int size = label instanceof Vector v ? v.size() : ((List<?>) label).size();
+    if (size != labelDim) {
+      return "column '"
+          + labelCol
+          + "' has a vector of size "
+          + size
+          + " in row "
+          + BadRowException.ROW
+          + ", expected "
+          + labelDim
+          + " (the size of the first row)";
+    }
+    for (int i = 0; i < labelDim; i++) {
+      Object e = label instanceof Vector v ? (Object) v.apply(i) : ((List<?>) label).get(i);
+      if (!(e instanceof Number n)) {
+        return "column '"
+            + labelCol
+            + "' has a null element at index "
+            + i
+            + " in row "
+            + BadRowException.ROW;
+      }
+      double d = n.doubleValue();
+      if (!Double.isFinite(d)) {
+        return "column '"
+            + labelCol
+            + "' has "
+            + d
+            + " at index "
+            + i
+            + " in row "
+            + BadRowException.ROW
+            + "; labels must be finite";
+      }
+      if (classification && d != 0 && d != 1) {
+        return "column '"
+            + labelCol
+            + "' has "
+            + d
+            + " at index "
+            + i
+            + " in row "
+            + BadRowException.ROW
+            + "; a multi-label classifier's labels are 0 or 1 per class";
+      }
+      y[i] = (float) d;
+    }
     return null;
   }
 

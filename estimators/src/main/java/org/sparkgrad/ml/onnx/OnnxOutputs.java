@@ -57,14 +57,36 @@ public sealed interface OnnxOutputs {
 
   /**
    * A regressor's {@code prediction}: {@code [N]} float for a number column, {@code [N, width]}
-   * float for a vector column.
+   * float for a vector column; the network's outputs times {@code labelStd} plus {@code labelMean}
+   * when the fit standardised the label (both null when it did not).
    */
-  record Regressor(String predictionCol, boolean vector) implements OnnxOutputs {
+  record Regressor(
+      String predictionCol, boolean vector, List<Float> labelMean, List<Float> labelStd)
+      implements OnnxOutputs {
+    /** A regressor whose label was not scaled. */
+    public Regressor(String predictionCol, boolean vector) {
+      this(predictionCol, vector, null, null);
+    }
+
+    private static float[] floats(List<Float> values) {
+      float[] f = new float[values.size()];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = values.get(i);
+      }
+      return f;
+    }
+
     @Override
     public void add(OnnxGraph graph, String network, int width) {
       if (predictionCol.isEmpty()) {
         throw new IllegalArgumentException(
             "the model has no output column to export: predictionCol is empty");
+      }
+      if (labelStd != null) {
+        String std = graph.floats("outputs/label_std", floats(labelStd), 1, width);
+        String mean = graph.floats("outputs/label_mean", floats(labelMean), 1, width);
+        String scaled = graph.node("Mul", "outputs/scaled", List.of(network, std));
+        network = graph.node("Add", "outputs/unscaled", List.of(scaled, mean));
       }
       int f = TensorProto.DataType.FLOAT_VALUE;
       if (vector) {

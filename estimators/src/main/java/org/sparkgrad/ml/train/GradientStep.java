@@ -188,12 +188,13 @@ public final class GradientStep implements Serializable {
       Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
       Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
       total.backward();
+      float[] counts = rowCounts(b);
       double metric;
       try (NoGrad ng = NoGrad.enter()) {
         Tensor m = objective.perRowMetric(out.detach(), y);
-        metric = (w == null ? m : m.mul(w)).sum().item();
+        metric = (counts == null ? m : m.mul(Tensor.of(counts).to(replica.device()))).sum().item();
       }
-      acc.merge(new StepResult(null, total.item(), weightSum(b), metric, b.rows()));
+      acc.merge(new StepResult(null, total.item(), sum(counts, b.rows()), metric, b.rows()));
     }
   }
 
@@ -219,24 +220,45 @@ public final class GradientStep implements Serializable {
           Tensor loss = objective.perRowLoss(out, y);
           Tensor metric = objective.perRowMetric(out, y);
           if (b.w() != null) {
-            Tensor w = Tensor.of(b.w(), b.rows()).to(replica.device());
-            loss = loss.mul(w);
-            metric = metric.mul(w);
+            loss = loss.mul(Tensor.of(b.w(), b.rows()).to(replica.device()));
+          }
+          float[] counts = rowCounts(b);
+          if (counts != null) {
+            metric = metric.mul(Tensor.of(counts).to(replica.device()));
           }
           acc.merge(
-              new StepResult(null, loss.sum().item(), weightSum(b), metric.sum().item(), b.rows()));
+              new StepResult(
+                  null, loss.sum().item(), sum(counts, b.rows()), metric.sum().item(), b.rows()));
         }
       }
     }
     return acc;
   }
 
-  private static double weightSum(DataBlock.Batch b) {
-    if (b.w() == null) {
-      return b.rows();
+  /**
+   * What each row counts for in the means of the loss and the metric: its {@code weightCol} weight
+   * times the objective's normaliser (its class weight, as PyTorch's weighted cross-entropy divides
+   * by); null when every row counts 1.
+   */
+  private float[] rowCounts(DataBlock.Batch b) {
+    float[] n = objective.rowNormalisers(b.y(), b.rows(), b.labelDim());
+    if (n == null) {
+      return b.w();
+    }
+    if (b.w() != null) {
+      for (int i = 0; i < n.length; i++) {
+        n[i] *= b.w()[i];
+      }
+    }
+    return n;
+  }
+
+  private static double sum(float[] counts, int rows) {
+    if (counts == null) {
+      return rows;
     }
     double s = 0;
-    for (float v : b.w()) {
+    for (float v : counts) {
       s += v;
     }
     return s;

@@ -44,7 +44,7 @@ public final class RunFingerprint {
       String dataHash) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("network", spec.toJson());
-    f.put("loss", objective.paramValue());
+    f.put("loss", objective.describe());
     f.put("trainRows", Long.toString(trainRows));
     f.put("validationRows", Long.toString(validationRows));
     if (dataHash != null) {
