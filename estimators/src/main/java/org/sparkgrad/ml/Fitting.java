@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.data.Columns;
 import org.sparkgrad.ml.data.DataPreparation;
+import org.sparkgrad.ml.data.DataStorage;
 import org.sparkgrad.ml.data.PreparedData;
 import org.sparkgrad.ml.io.Checkpointing;
 import org.sparkgrad.ml.train.GradientStep;
@@ -140,7 +141,8 @@ final class Fitting {
             p.isNonEmpty(p.validationIndicatorCol()) ? p.getValidationIndicatorCol() : null,
             classifier,
             p.getNumReplicas(),
-            FitNetwork.embeddingIndices(p));
+            FitNetwork.embeddingIndices(p),
+            DataStorage.of(p.getDataStorage()));
     DataPreparation.Inspection ins = DataPreparation.inspect(df, req);
     NetworkSpec given = FitNetwork.given(p, ins);
     int knownClasses = 0;

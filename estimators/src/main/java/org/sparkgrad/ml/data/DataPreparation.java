@@ -48,7 +48,28 @@ public final class DataPreparation {
       String validationCol,
       boolean classification,
       int numReplicas,
-      int embeddingIndices) {
+      int embeddingIndices,
+      DataStorage storage) {
+    /** A request whose storage is chosen by the data's size ({@link DataStorage#AUTO}). */
+    public Request(
+        String featuresCol,
+        String labelCol,
+        String weightCol,
+        String validationCol,
+        boolean classification,
+        int numReplicas,
+        int embeddingIndices) {
+      this(
+          featuresCol,
+          labelCol,
+          weightCol,
+          validationCol,
+          classification,
+          numReplicas,
+          embeddingIndices,
+          DataStorage.AUTO);
+    }
+
     /** A request whose features may be any finite values. */
     public Request(
         String featuresCol,
@@ -57,7 +78,15 @@ public final class DataPreparation {
         String validationCol,
         boolean classification,
         int numReplicas) {
-      this(featuresCol, labelCol, weightCol, validationCol, classification, numReplicas, 0);
+      this(
+          featuresCol,
+          labelCol,
+          weightCol,
+          validationCol,
+          classification,
+          numReplicas,
+          0,
+          DataStorage.AUTO);
     }
   }
 
@@ -184,6 +213,17 @@ public final class DataPreparation {
             numClassesOrigin,
             req.weightCol(),
             req.validationCol());
+    DataStorage storage =
+        DataStorage.choose(
+            req.storage(),
+            selected.queryExecution().optimizedPlan().stats().sizeInBytes().doubleValue(),
+            selected::count,
+            DataStorage.rowBytes(ins.numFeatures(), ins.labelDim(), req.weightCol() != null),
+            DataStorage.storageMemory(df.sparkSession().sparkContext()));
+    if (storage == DataStorage.STREAM) {
+      return StreamedPreparation.convert(
+          df.sparkSession(), rows, original, reader, req, ins, start);
+    }
     JavaRDD<PartitionData> converted =
         rows.mapPartitionsWithIndex(
                 (Integer p, Iterator<Row> it) ->
@@ -208,13 +248,7 @@ public final class DataPreparation {
       trainWeight += s[3];
     }
     try {
-      checkCounts(req, train, validation);
-      if (req.weightCol() != null && !(trainWeight > 0)) {
-        throw new IllegalArgumentException(
-            "weightCol: column '"
-                + req.weightCol()
-                + "' gives every training row weight 0; there is nothing to learn from");
-      }
+      checkTotals(req, train, validation, trainWeight);
       JavaRDD<PartitionData> withIds =
           RowIdAssigner.assign(converted, train).persist(StorageLevel.MEMORY_AND_DISK());
       withIds.count();
@@ -226,13 +260,14 @@ public final class DataPreparation {
           ins.numFeatures(),
           target,
           String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
-      return new PreparedData(withIds, train, validation, maxLabel);
+      return new PreparedData(withIds, withIds, train, validation, maxLabel, DataStorage.MEMORY);
     } finally {
       converted.unpersist(false);
     }
   }
 
-  private static double[] stats(PartitionData p) {
+  /** The training rows, validation rows, largest label and training weight of {@code p}. */
+  static double[] stats(PartitionData p) {
     double max = 0;
     for (DataBlock b : List.of(p.train(), p.validation())) {
       float[] y = b.labels();
@@ -245,6 +280,20 @@ public final class DataPreparation {
       weight += p.train().weight(r);
     }
     return new double[] {p.train().rows(), p.validation().rows(), max, weight};
+  }
+
+  /**
+   * Checks that there is something to train on: training rows of some weight, and validation rows
+   * when a validation column is given.
+   */
+  static void checkTotals(Request req, long train, long validation, double trainWeight) {
+    checkCounts(req, train, validation);
+    if (req.weightCol() != null && !(trainWeight > 0)) {
+      throw new IllegalArgumentException(
+          "weightCol: column '"
+              + req.weightCol()
+              + "' gives every training row weight 0; there is nothing to learn from");
+    }
   }
 
   private static void checkCounts(Request req, long train, long validation) {
@@ -268,7 +317,7 @@ public final class DataPreparation {
    * The error to throw for a failed conversion: the first invalid row of the input, located by
    * scanning it again in order, or the failure itself if it was not about a row.
    */
-  private static RuntimeException translate(Exception e, JavaRDD<Row> original, RowReader reader) {
+  static RuntimeException translate(Exception e, JavaRDD<Row> original, RowReader reader) {
     BadRowException bad = SparkErrors.find(e, BadRowException.class);
     if (bad == null) {
       return SparkErrors.unwrap(e);

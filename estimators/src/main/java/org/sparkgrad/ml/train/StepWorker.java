@@ -108,7 +108,7 @@ final class StepWorker {
         float[] grad = null;
         int m = 0;
         if (op == StepProtocol.EVALUATE) {
-          r = step.evaluate(data.validation(), weights);
+          r = step.evaluate(data, weights);
         } else if (local != null) {
           // The driver sums straight from the replica's gradient buffers, which this thread leaves
           // alone until the driver's next command, sent only once the sum is done.
