@@ -115,11 +115,13 @@ public final class SparkgradConf {
       register(
           ConfEntry.ofInt(
               PREFIX + "fit.streamChunkKiB",
-              4096,
+              256,
               1,
               "With dataStorage=stream, the size in KiB of the chunks that a partition's rows are"
-                  + " cached in (at MEMORY_AND_DISK_SER, so spilled to disk chunk by chunk): a"
-                  + " task holds one chunk at a time while it reads them."));
+                  + " cached in (at MEMORY_AND_DISK_SER, so spilled to disk chunk by chunk). Small,"
+                  + " because Spark's Java serializer keeps every object it wrote since its last"
+                  + " reset (spark.serializer.objectStreamReset, 100 objects) reachable: a task"
+                  + " caching chunks holds about 100 of them (Kryo holds one)."));
 
   /** The size of an epoch bucket of a streamed fit. */
   public static final ConfEntry<Integer> FIT_STREAM_BUCKET_KIB =
