@@ -62,7 +62,12 @@ public final class LargeDataBenchmark {
     Path data = dir.resolve(rows + "x" + features + ".parquet");
     if (!Files.isDirectory(data)) {
       long t = System.nanoTime();
-      generate(spark, rows, features).write().parquet(data.toString());
+      // Row groups of 16 MiB: Parquet reads a whole row group into the heap (128 MiB by
+      // default), which two tasks in a 512 MiB heap cannot afford.
+      generate(spark, rows, features)
+          .write()
+          .option("parquet.block.size", 16 << 20)
+          .parquet(data.toString());
       System.out.printf(
           Locale.ROOT, "large-data: generated %s in %.1f s%n", data, (System.nanoTime() - t) / 1e9);
     }
