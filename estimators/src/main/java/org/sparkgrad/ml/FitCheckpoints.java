@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.ml.data.PreparedData;
 import org.sparkgrad.ml.io.CheckpointStore;
 import org.sparkgrad.ml.io.Checkpointing;
@@ -11,7 +12,6 @@ import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
 import org.sparkgrad.ml.train.RunFingerprint;
 import org.sparkgrad.ml.train.TrainingConfig;
-import org.sparkgrad.tensor.Generator;
 
 /**
  * The checkpoints of a fit from the estimator's params: the folder, the policy, and the run's
@@ -79,18 +79,8 @@ final class FitCheckpoints {
   private static String contentHash(PreparedData data) {
     long[] sums =
         data.partitions()
-            .map(p -> new long[] {sum(p.train().hashes()), sum(p.validation().hashes())})
+            .map(PartitionData::hashSums)
             .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
     return String.format(Locale.ROOT, "%016x/%016x", sums[0], sums[1]);
-  }
-
-  private static long sum(long[] hashes) {
-    long s = 0;
-    if (hashes != null) {
-      for (long h : hashes) {
-        s += Generator.mix(h);
-      }
-    }
-    return s;
   }
 }

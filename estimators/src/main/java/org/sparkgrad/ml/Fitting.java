@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.data.Columns;
 import org.sparkgrad.ml.data.DataPreparation;
+import org.sparkgrad.ml.data.DataStorage;
 import org.sparkgrad.ml.data.PreparedData;
 import org.sparkgrad.ml.io.Checkpointing;
 import org.sparkgrad.ml.train.GradientStep;
@@ -155,7 +156,8 @@ final class Fitting {
             classifier,
             p.getNumReplicas(),
             FitNetwork.embeddingIndices(p),
-            java.util.List.of(p.getFeaturesCols()));
+            java.util.List.of(p.getFeaturesCols()),
+            DataStorage.of(p.getDataStorage()));
     DataPreparation.Inspection inspected = DataPreparation.inspect(df, req);
     NetworkSpec given = FitNetwork.given(p, inspected);
     DataPreparation.Inspection ins = FitNetwork.withIndexLimits(inspected, given);

@@ -308,6 +308,19 @@ public abstract class NeuralNetEstimator<
   }
 
   /**
+   * Sets how training rows are kept: {@code memory} (one block per partition, deserialized, the
+   * fastest while the data fits in the executors' memory), {@code stream} (chunks at {@code
+   * MEMORY_AND_DISK_SER}, streamed each epoch in the epoch's order through the executors' local
+   * disks, for data larger than their memory) or {@code auto} (the default: memory while the blocks
+   * take at most half of the executors' storage memory, else stream). The model is the same either
+   * way.
+   */
+  public E setDataStorage(String value) {
+    set(dataStorage(), value);
+    return self();
+  }
+
+  /**
    * Sets the micro-batches of {@code batchSize} rows per optimizer step (gradient accumulation):
    * one Spark job per optimizer step computes them one after another on each partition, so the
    * step's fixed cost is paid once per {@code batchSize * value} rows while memory holds the

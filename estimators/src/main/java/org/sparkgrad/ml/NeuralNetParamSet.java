@@ -33,6 +33,9 @@ public final class NeuralNetParamSet implements Serializable {
   /** The device choices. */
   static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
 
+  /** The ways to keep training data ({@link org.sparkgrad.ml.data.DataStorage}). */
+  static final List<String> DATA_STORAGES = List.of("auto", "memory", "stream");
+
   /** The units of {@code checkpointInterval}. */
   static final List<String> CHECKPOINT_UNITS = List.of("epoch", "step");
 
@@ -75,6 +78,7 @@ public final class NeuralNetParamSet implements Serializable {
   final IntParam earlyStoppingPatience;
   final Param<String> device;
   final IntParam numReplicas;
+  final Param<String> dataStorage;
   final IntParam inferBatchSize;
   final Param<String> checkpointDir;
   final IntParam checkpointInterval;
@@ -270,6 +274,15 @@ public final class NeuralNetParamSet implements Serializable {
             "partitions that train; 0: the input's partitions, at most the cluster's default"
                 + " parallelism",
             ParamCheck.intAtLeast("numReplicas", 0));
+    dataStorage =
+        choice(
+            owner,
+            "dataStorage",
+            "how training rows are kept: memory (one block per partition, deserialized), stream"
+                + " (chunks at MEMORY_AND_DISK_SER, streamed each epoch in the epoch's order),"
+                + " auto (memory while the blocks take at most half of the executors' storage"
+                + " memory, else stream); the same model either way",
+            DATA_STORAGES);
     inferBatchSize =
         intParam(
             owner,
@@ -374,6 +387,7 @@ public final class NeuralNetParamSet implements Serializable {
     owner.setDefault(earlyStoppingPatience, 0);
     owner.setDefault(device, "auto");
     owner.setDefault(numReplicas, 0);
+    owner.setDefault(dataStorage, "auto");
     owner.setDefault(inferBatchSize, 1024);
     owner.setDefault(checkpointDir, "");
     owner.setDefault(checkpointInterval, 1);

@@ -336,6 +336,16 @@ public interface NeuralNetParams extends UserModuleParams {
     return (Integer) getOrDefault(numReplicas());
   }
 
+  /** Param for how training rows are kept: auto, memory or stream. */
+  default Param<String> dataStorage() {
+    return paramSet().dataStorage;
+  }
+
+  /** Returns how training rows are kept: auto, memory or stream. */
+  default String getDataStorage() {
+    return getOrDefault(dataStorage());
+  }
+
   /** Param for the micro-batches per optimizer step (gradient accumulation); 1 for none. */
   default IntParam gradAccumulationSteps() {
     return paramSet().gradAccumulationSteps;

@@ -19,6 +19,7 @@ class ParamsTest {
           "checkpointInterval",
           "checkpointIntervalUnit",
           "checkpointOverwrite",
+          "dataStorage",
           "device",
           "dropLast",
           "dropout",

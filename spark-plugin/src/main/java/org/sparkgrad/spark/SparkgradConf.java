@@ -148,6 +148,31 @@ public final class SparkgradConf {
                   + "start of an epoch, and for a lost task (a killed executor) to connect again "
                   + "after Spark reruns it, before the fit goes on with one Spark job per step."));
 
+  /** The size of a chunk of a streamed fit's rows. */
+  public static final ConfEntry<Integer> FIT_STREAM_CHUNK_KIB =
+      register(
+          ConfEntry.ofInt(
+              PREFIX + "fit.streamChunkKiB",
+              256,
+              1,
+              "With dataStorage=stream, the size in KiB of the chunks that a partition's rows are"
+                  + " cached in (at MEMORY_AND_DISK_SER, so spilled to disk chunk by chunk). Small,"
+                  + " because Spark's Java serializer keeps every object it wrote since its last"
+                  + " reset (spark.serializer.objectStreamReset, 100 objects) reachable: a task"
+                  + " caching chunks holds about 100 of them (Kryo holds one)."));
+
+  /** The size of an epoch bucket of a streamed fit. */
+  public static final ConfEntry<Integer> FIT_STREAM_BUCKET_KIB =
+      register(
+          ConfEntry.ofInt(
+              PREFIX + "fit.streamBucketKiB",
+              0,
+              0,
+              "With dataStorage=stream, the size in KiB of the buckets that each epoch sorts a"
+                  + " partition's rows into on the executor's local disk (spark.local.dir); a task"
+                  + " holds one bucket in memory while it trains. 0: a sixteenth of the executor's"
+                  + " heap, between 4 and 64 MiB."));
+
   /** Set by the driver plugin: whether the application runs in local mode. */
   static final ConfEntry<Boolean> LOCAL_MODE =
       register(

@@ -2,6 +2,7 @@ package org.sparkgrad.ml.data;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The rows of one partition in columnar form, built once per fit so that training steps never
@@ -155,6 +156,37 @@ public final class DataBlock implements Serializable {
       this.y = y;
       this.w = w;
       this.rowIds = ids;
+    }
+
+    /**
+     * The rows of {@code parts} one after another (the part itself when there is one; an empty
+     * batch of the given widths when there is none).
+     */
+    static Batch concat(List<Batch> parts, int numFeatures, int labelDim) {
+      if (parts.size() == 1) {
+        return parts.get(0);
+      }
+      int m = 0;
+      boolean weighted = false;
+      for (Batch b : parts) {
+        m += b.rows;
+        weighted |= b.w != null;
+      }
+      float[] x = new float[m * numFeatures];
+      float[] y = new float[m * labelDim];
+      float[] w = weighted ? new float[m] : null;
+      long[] ids = new long[m];
+      int at = 0;
+      for (Batch b : parts) {
+        System.arraycopy(b.x, 0, x, at * numFeatures, b.rows * numFeatures);
+        System.arraycopy(b.y, 0, y, at * labelDim, b.rows * labelDim);
+        if (w != null) {
+          System.arraycopy(b.w, 0, w, at, b.rows);
+        }
+        System.arraycopy(b.rowIds, 0, ids, at, b.rows);
+        at += b.rows;
+      }
+      return new Batch(m, numFeatures, labelDim, x, y, w, ids);
     }
 
     /** The number of rows. */

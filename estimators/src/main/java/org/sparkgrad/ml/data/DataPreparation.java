@@ -41,6 +41,7 @@ public final class DataPreparation {
    *     embeddingIndices)} (the network starts with an embedding); 0 for any finite value
    * @param featuresCols several feature columns, each its own input, read instead of {@code
    *     featuresCol}; empty for {@code featuresCol} alone
+   * @param storage how the prepared rows are kept (memory, streamed, or chosen by size)
    */
   public record Request(
       String featuresCol,
@@ -50,8 +51,9 @@ public final class DataPreparation {
       boolean classification,
       int numReplicas,
       int embeddingIndices,
-      List<String> featuresCols) {
-    /** A request of one features column. */
+      List<String> featuresCols,
+      DataStorage storage) {
+    /** A request of one features column, whose storage is chosen by the data's size. */
     public Request(
         String featuresCol,
         String labelCol,
@@ -68,7 +70,8 @@ public final class DataPreparation {
           classification,
           numReplicas,
           embeddingIndices,
-          List.of());
+          List.of(),
+          DataStorage.AUTO);
     }
 
     /** A request whose features may be any finite values. */
@@ -249,6 +252,17 @@ public final class DataPreparation {
             numClassesOrigin,
             req.weightCol(),
             req.validationCol());
+    DataStorage storage =
+        DataStorage.choose(
+            req.storage(),
+            selected.queryExecution().optimizedPlan().stats().sizeInBytes().doubleValue(),
+            selected::count,
+            DataStorage.rowBytes(ins.numFeatures(), ins.labelDim(), req.weightCol() != null),
+            DataStorage.storageMemory(df.sparkSession().sparkContext()));
+    if (storage == DataStorage.STREAM) {
+      return StreamedPreparation.convert(
+          df.sparkSession(), rows, original, reader, req, ins, start);
+    }
     JavaRDD<PartitionData> converted =
         rows.mapPartitionsWithIndex(
                 (Integer p, Iterator<Row> it) ->
@@ -277,13 +291,7 @@ public final class DataPreparation {
       }
     }
     try {
-      checkCounts(req, train, validation);
-      if (req.weightCol() != null && !(trainWeight > 0)) {
-        throw new IllegalArgumentException(
-            "weightCol: column '"
-                + req.weightCol()
-                + "' gives every training row weight 0; there is nothing to learn from");
-      }
+      checkTotals(req, train, validation, trainWeight);
       JavaRDD<PartitionData> withIds =
           RowIdAssigner.assign(converted, train).persist(StorageLevel.MEMORY_AND_DISK());
       withIds.count();
@@ -296,13 +304,20 @@ public final class DataPreparation {
           target,
           String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
       return new PreparedData(
-          withIds, train, validation, maxLabel, LabelStats.of(moments, trainWeight));
+          withIds,
+          withIds,
+          train,
+          validation,
+          maxLabel,
+          LabelStats.of(moments, trainWeight),
+          DataStorage.MEMORY);
     } finally {
       converted.unpersist(false);
     }
   }
 
-  private static double[] stats(PartitionData p) {
+  /** The training rows, validation rows, largest label and training weight of {@code p}. */
+  static double[] stats(PartitionData p) {
     double max = 0;
     for (DataBlock b : List.of(p.train(), p.validation())) {
       float[] y = b.labels();
@@ -329,6 +344,20 @@ public final class DataPreparation {
     return s;
   }
 
+  /**
+   * Checks that there is something to train on: training rows of some weight, and validation rows
+   * when a validation column is given.
+   */
+  static void checkTotals(Request req, long train, long validation, double trainWeight) {
+    checkCounts(req, train, validation);
+    if (req.weightCol() != null && !(trainWeight > 0)) {
+      throw new IllegalArgumentException(
+          "weightCol: column '"
+              + req.weightCol()
+              + "' gives every training row weight 0; there is nothing to learn from");
+    }
+  }
+
   private static void checkCounts(Request req, long train, long validation) {
     if (req.validationCol() != null && validation == 0) {
       throw new IllegalArgumentException(
@@ -350,7 +379,7 @@ public final class DataPreparation {
    * The error to throw for a failed conversion: the first invalid row of the input, located by
    * scanning it again in order, or the failure itself if it was not about a row.
    */
-  private static RuntimeException translate(Exception e, JavaRDD<Row> original, RowReader reader) {
+  static RuntimeException translate(Exception e, JavaRDD<Row> original, RowReader reader) {
     BadRowException bad = SparkErrors.find(e, BadRowException.class);
     if (bad == null) {
       return SparkErrors.unwrap(e);

@@ -247,4 +247,45 @@ public final class RowReader implements Serializable {
     }
     return new PartitionData(partition, train.build(), validation.build());
   }
+
+  /**
+   * Converts partition {@code partition}'s rows lazily into chunks of at most {@code chunkRows}
+   * rows each (training and validation rows of a chunk apart), so that a partition larger than
+   * memory is never held whole: the chunks are built as the caller consumes them.
+   *
+   * @throws BadRowException (from the iterator) for the first invalid row, positioned within the
+   *     partition
+   */
+  public Iterator<PartitionData> buildChunks(int partition, Iterator<Row> rows, int chunkRows) {
+    boolean weighted = weightCol != null;
+    Decoded d = buffer();
+    return new Iterator<>() {
+      private long index;
+
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public PartitionData next() {
+        if (!rows.hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        BlockBuilder train = new BlockBuilder(features.size(), labelDim, weighted);
+        BlockBuilder validation = new BlockBuilder(features.size(), labelDim, weighted);
+        for (int n = 0; n < chunkRows && rows.hasNext(); n++) {
+          d.validation = false;
+          d.weight = 1f;
+          String problem = decode(rows.next(), d);
+          if (problem != null) {
+            throw new BadRowException(problem, index + " of partition " + partition);
+          }
+          (d.validation ? validation : train).add(d.x, d.y, d.weight);
+          index++;
+        }
+        return new PartitionData(partition, train.build(), validation.build());
+      }
+    };
+  }
 }

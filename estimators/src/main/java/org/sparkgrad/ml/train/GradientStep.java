@@ -1,8 +1,8 @@
 package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
+import java.util.Iterator;
 import org.sparkgrad.ml.data.DataBlock;
-import org.sparkgrad.ml.data.EpochOrder;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.tensor.DeviceScope;
 import org.sparkgrad.tensor.NoGrad;
@@ -85,7 +85,7 @@ public final class GradientStep implements Serializable {
 
   /** The sums of this partition's share of minibatch {@code step} of epoch {@code epoch}. */
   public StepResult train(PartitionData data, float[] weights, int epoch, int step) {
-    if (data.train().rows() == 0) {
+    if (data.trainRows() == 0) {
       return new StepResult();
     }
     Replica replica = replica();
@@ -105,7 +105,7 @@ public final class GradientStep implements Serializable {
    * of 0 means the partition had no rows in the minibatch.
    */
   StepResult trainInPlace(PartitionData data, float[] weights, int epoch, int step) {
-    if (data.train().rows() == 0) {
+    if (data.trainRows() == 0) {
       return new StepResult();
     }
     Replica replica = replica();
@@ -127,51 +127,57 @@ public final class GradientStep implements Serializable {
    */
   StepResult backwardInto(Replica replica, PartitionData data, int epoch, int step) {
     StepResult acc = new StepResult();
-    DataBlock block = data.train();
-    if (block.rows() == 0) {
+    if (data.trainRows() == 0) {
       return acc;
     }
-    EpochOrder order = data.order(trainRows, seed, epoch, shuffle);
     long first = (long) step * batchSize * accumulation;
     int rows = 0;
     try {
       for (int j = 0; j < accumulation; j++) {
-        int from = order.lowerBound(first + (long) j * batchSize);
-        int to = order.lowerBound(first + (long) (j + 1) * batchSize);
-        if (from == to) {
+        DataBlock.Batch b =
+            data.window(
+                trainRows,
+                seed,
+                epoch,
+                shuffle,
+                first + (long) j * batchSize,
+                first + (long) (j + 1) * batchSize);
+        if (b.rows() == 0) {
           continue;
         }
-        rows = to - from;
-        checkMemory(replica, block, rows);
+        rows = b.rows();
+        checkMemory(replica, data.numFeatures(), rows);
         StepFaults.beforeStep(data.partition(), epoch, step);
-        microBatch(replica, block.gather(order.rows(), from, to), epoch, step, acc);
+        microBatch(replica, b, epoch, step, acc);
       }
     } catch (OutOfMemoryError e) {
       // The micro-batch's tensors are unreachable here, so the heap is back for the message; an
       // error Spark does not treat as fatal fails the task, not the executor.
-      throw memory(replica, block)
+      throw memory(replica, data.numFeatures())
           .outOfMemory(e, rows, batchSize, Runtime.getRuntime().maxMemory());
     }
     return acc;
   }
 
-  /** Fails before allocating if a micro-batch of {@code rows} rows cannot fit in the heap. */
-  private void checkMemory(Replica replica, DataBlock block, int rows) {
+  /**
+   * Fails before its activations are allocated if a micro-batch of {@code rows} rows cannot fit.
+   */
+  private void checkMemory(Replica replica, int numFeatures, int rows) {
     if (!replica.device().isCuda()) { // activations on a GPU are not in the heap
-      memory(replica, block).check(rows, batchSize, Runtime.getRuntime().maxMemory());
+      memory(replica, numFeatures).check(rows, batchSize, Runtime.getRuntime().maxMemory());
     }
   }
 
-  private StepMemory memory(Replica replica, DataBlock block) {
+  private StepMemory memory(Replica replica, int numFeatures) {
     StepMemory m = memory;
     if (m == null) {
       m =
           spec.inputs().isEmpty()
-              ? StepMemory.of(replica.net(), block.numFeatures(), replica.inputShape())
+              ? StepMemory.of(replica.net(), numFeatures, replica.inputShape())
               : StepMemory.ofInputs(
                   replica.net(),
-                  block.numFeatures(),
-                  replica.inputs(new float[block.numFeatures()], 1, block.numFeatures()));
+                  numFeatures,
+                  replica.inputs(new float[numFeatures], 1, numFeatures));
       memory = m;
     }
     return m;
@@ -196,6 +202,18 @@ public final class GradientStep implements Serializable {
       }
       acc.merge(new StepResult(null, total.item(), sum(counts, b.rows()), metric, b.rows()));
     }
+  }
+
+  /**
+   * The loss and metric sums of {@code data}'s validation rows under {@code weights}, with no
+   * gradient, block by block (a streamed partition's chunk by chunk).
+   */
+  public StepResult evaluate(PartitionData data, float[] weights) {
+    StepResult acc = new StepResult();
+    for (Iterator<DataBlock> it = data.validationBlocks(); it.hasNext(); ) {
+      acc.merge(evaluate(it.next(), weights));
+    }
+    return acc;
   }
 
   /** The loss and metric sums of {@code block}'s rows under {@code weights}, with no gradient. */

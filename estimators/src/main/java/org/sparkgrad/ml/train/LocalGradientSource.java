@@ -49,7 +49,7 @@ public final class LocalGradientSource implements Trainer.LocalStepsSource {
   public StepResult validate(float[] weights) {
     StepResult acc = new StepResult();
     for (PartitionData p : partitions) {
-      acc.merge(step.evaluate(p.validation(), weights));
+      acc.merge(step.evaluate(p, weights));
     }
     return acc;
   }

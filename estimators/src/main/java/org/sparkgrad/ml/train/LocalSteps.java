@@ -40,7 +40,7 @@ public final class LocalSteps implements Serializable {
       int epoch,
       int firstStep,
       double[] lrs) {
-    if (data.train().rows() == 0) {
+    if (data.trainRows() == 0) {
       return new LocalStepsResult();
     }
     Replica replica = step.replica();

@@ -275,7 +275,7 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
     try {
       return data.treeAggregate(
           new StepResult(),
-          (acc, p) -> acc.merge(g.evaluate(p.validation(), w.value())),
+          (acc, p) -> acc.merge(g.evaluate(p, w.value())),
           StepResult::merge,
           depth);
     } catch (Exception e) { // as above

@@ -125,7 +125,7 @@ final class StepWorker {
         float[] grad = null;
         int m = 0;
         if (c.op() == StepProtocol.EVALUATE) {
-          r = step.evaluate(data.validation(), w);
+          r = step.evaluate(data, w);
         } else if (local != null) {
           // The driver sums straight from the replica's gradient buffers, which this thread leaves
           // alone until the driver's next command, sent only once the sum is done.

@@ -59,6 +59,43 @@ class DataPreparationTest {
   }
 
   @Test
+  void streamedChunksGetTheIdsOfBlocksInMemory() {
+    Dataset<Row> df = Data.blobsFrame(120, 14).repartition(3);
+    DataPreparation.Request req =
+        new DataPreparation.Request(
+            "features", "label", null, null, true, 3, 0, java.util.List.of(), DataStorage.STREAM);
+    TestSpark.session().conf().set("spark.sparkgrad.fit.streamChunkKiB", "1"); // 25 rows a chunk
+    PreparedData streamed;
+    try {
+      streamed = DataPreparation.convert(df, req, DataPreparation.inspect(df, req), 0, "");
+    } finally {
+      TestSpark.session().conf().unset("spark.sparkgrad.fit.streamChunkKiB");
+    }
+    PreparedData memory = prepare(df, 3);
+    try {
+      assertThat(streamed.storage()).isEqualTo(DataStorage.STREAM);
+      assertThat(memory.storage()).isEqualTo(DataStorage.MEMORY);
+      assertThat(streamed.trainRows()).isEqualTo(120);
+      assertThat(streamed.maxLabel()).isEqualTo(2.0);
+      Map<Long, Long> ids = new HashMap<>();
+      int chunks = 0;
+      for (PartitionData c : streamed.cached().collect()) {
+        chunks++;
+        for (int r = 0; r < c.train().rows(); r++) {
+          assertThat(ids.put(c.train().hashes()[r], c.train().rowIds()[r])).isNull();
+        }
+      }
+      assertThat(chunks).isGreaterThan(3);
+      assertThat(ids).isEqualTo(idsByHash(memory));
+      assertThat(streamed.partitions().map(PartitionData::trainRows).reduce(Long::sum))
+          .isEqualTo(120L);
+    } finally {
+      streamed.unpersist();
+      memory.unpersist();
+    }
+  }
+
+  @Test
   void rankingOnTheDriverGivesTheIdsOfTheDistributedRanking() {
     PreparedData three =
         prepare(Data.blobsFrame(200, 13).repartition(3), 3); // ranked on the driver
