@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -21,13 +19,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.sparkgrad.io.StateDict;
 import org.sparkgrad.it.support.ClusterSettings;
 import org.sparkgrad.it.support.DistJar;
 import org.sparkgrad.it.support.LocalSpark;
+import org.sparkgrad.it.support.TrainJobRuns;
 import org.sparkgrad.standalone.ChildJvm;
 import org.sparkgrad.standalone.StandaloneCluster;
-import org.sparkgrad.tensor.Tensor;
 
 /**
  * The example jobs submitted with the cluster jar to a Spark standalone cluster (a master and two
@@ -189,29 +186,14 @@ class ClusterJobsTest {
             "the driver saw the killed executor's task leave the step channel; log:\n%s",
             disturbed.tail(60))
         .isTrue();
-    float[] expected = weights(work.resolve("model-reference"));
-    float[] actual = weights(work.resolve("model-disturbed"));
+    float[] expected = TrainJobRuns.weights(work.resolve("model-reference"));
+    float[] actual = TrainJobRuns.weights(work.resolve("model-disturbed"));
     assertThat(actual).hasSameSizeAs(expected);
     for (int i = 0; i < expected.length; i++) {
       assertThat(actual[i])
           .as("weight %d", i)
           .isCloseTo(expected[i], within(1e-5f * Math.max(1f, Math.abs(expected[i]))));
     }
-  }
-
-  /** The saved model's weights, every tensor flattened in name order. */
-  private static float[] weights(Path model) throws IOException {
-    Map<String, Tensor> state =
-        new TreeMap<>(StateDict.load(model.resolve("data/weights.safetensors")));
-    int n = state.values().stream().mapToInt(Tensor::numel).sum();
-    float[] out = new float[n];
-    int off = 0;
-    for (Tensor t : state.values()) {
-      float[] v = t.toFloatArray();
-      System.arraycopy(v, 0, out, off, v.length);
-      off += v.length;
-    }
-    return out;
   }
 
   /** Starts TrainJob on the generated data set with {@code extra} options. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.it.support.ClusterSettings;
 import org.sparkgrad.it.support.DistJar;
+import org.sparkgrad.it.support.TrainJobRuns;
 import org.sparkgrad.standalone.ChildJvm;
 import org.sparkgrad.standalone.StandaloneCluster;
 
@@ -178,32 +179,28 @@ class GpuTrainingStageClusterTest {
    */
   private static ChildJvm submit(String logName, String model, List<String> conf)
       throws IOException {
-    List<String> args = new ArrayList<>(List.of("--class", "org.sparkgrad.examples.TrainJob"));
-    args.addAll(List.of("--conf", "spark.executor.memory=768m"));
-    for (String c : conf) {
-      args.addAll(List.of("--conf", c));
-    }
-    args.add(DistJar.path().toString());
-    args.addAll(
-        List.of(
-            "--input",
-            "generated",
-            "--rows",
-            "1000",
-            "--partitions",
-            "2",
-            "--seed",
-            "7",
-            "--epochs",
-            "1",
-            "--batch-size",
-            "64",
-            "--lr",
-            "0.01",
-            "--device",
-            "auto",
-            "--output",
-            work.resolve(model).toString()));
+    List<String> args =
+        TrainJobRuns.submitArgs(
+            conf,
+            List.of(
+                "--input",
+                "generated",
+                "--rows",
+                "1000",
+                "--partitions",
+                "2",
+                "--seed",
+                "7",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "64",
+                "--lr",
+                "0.01",
+                "--device",
+                "auto",
+                "--output",
+                work.resolve(model).toString()));
     return cluster.submit(logName, args);
   }
 

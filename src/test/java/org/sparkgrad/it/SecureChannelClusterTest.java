@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.network.TransportContext;
@@ -25,12 +24,11 @@ import org.apache.spark.network.util.TransportConf;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sparkgrad.io.StateDict;
 import org.sparkgrad.it.support.ClusterSettings;
 import org.sparkgrad.it.support.DistJar;
+import org.sparkgrad.it.support.TrainJobRuns;
 import org.sparkgrad.standalone.ChildJvm;
 import org.sparkgrad.standalone.StandaloneCluster;
-import org.sparkgrad.tensor.Tensor;
 
 /**
  * The step channel on a standalone cluster run with Spark's authentication ({@code
@@ -74,7 +72,7 @@ class SecureChannelClusterTest {
     ChildJvm plain = submit("secure-plain", "model-plain", List.of());
     assertThat(plain.waitFor(JOB_TIMEOUT_S)).as("log:\n%s", plain.tail(60)).isZero();
     assertUsedTheChannel(plain);
-    plainWeights = weights(work.resolve("model-plain"));
+    plainWeights = TrainJobRuns.weights(work.resolve("model-plain"));
   }
 
   @AfterAll
@@ -107,7 +105,7 @@ class SecureChannelClusterTest {
     attackWithAWrongSecret(port);
     assertThat(fit.waitFor(JOB_TIMEOUT_S)).as("log:\n%s", fit.tail(60)).isZero();
     assertUsedTheChannel(fit);
-    assertSameWeights(weights(work.resolve("model-encrypted")));
+    assertSameWeights(TrainJobRuns.weights(work.resolve("model-encrypted")));
   }
 
   @Test
@@ -118,7 +116,7 @@ class SecureChannelClusterTest {
     assertThat(fit.logText())
         .contains("spark.speculation is on, so steps travel as Spark jobs")
         .doesNotContain("foreachPartitionAsync at StepChannel");
-    assertSameWeights(weights(work.resolve("model-speculation")));
+    assertSameWeights(TrainJobRuns.weights(work.resolve("model-speculation")));
   }
 
   @Test
@@ -134,7 +132,7 @@ class SecureChannelClusterTest {
                 "spark.sparkgrad.fit.channel.bindAddress=127.0.0.2"));
     assertThat(fit.waitFor(JOB_TIMEOUT_S)).as("log:\n%s", fit.tail(60)).isZero();
     assertThat(fit.logText()).contains("this fit goes on with one Spark job per step");
-    assertSameWeights(weights(work.resolve("model-unreachable")));
+    assertSameWeights(TrainJobRuns.weights(work.resolve("model-unreachable")));
   }
 
   /** A client with a wrong secret cannot open a connection to the channel's port. */
@@ -182,44 +180,26 @@ class SecureChannelClusterTest {
   /** Submits TrainJob (1,000 generated rows, 2 partitions, 2 epochs) with {@code conf}. */
   private static ChildJvm submit(String logName, String model, List<String> conf)
       throws IOException {
-    List<String> args = new ArrayList<>(List.of("--class", "org.sparkgrad.examples.TrainJob"));
-    args.addAll(List.of("--conf", "spark.executor.memory=768m"));
-    for (String c : conf) {
-      args.addAll(List.of("--conf", c));
-    }
-    args.add(DistJar.path().toString());
-    args.addAll(
-        List.of(
-            "--input",
-            "generated",
-            "--rows",
-            "1000",
-            "--partitions",
-            "2",
-            "--seed",
-            "7",
-            "--epochs",
-            "2",
-            "--batch-size",
-            "32",
-            "--lr",
-            "0.01",
-            "--output",
-            work.resolve(model).toString()));
+    List<String> args =
+        TrainJobRuns.submitArgs(
+            conf,
+            List.of(
+                "--input",
+                "generated",
+                "--rows",
+                "1000",
+                "--partitions",
+                "2",
+                "--seed",
+                "7",
+                "--epochs",
+                "2",
+                "--batch-size",
+                "32",
+                "--lr",
+                "0.01",
+                "--output",
+                work.resolve(model).toString()));
     return cluster.submit(logName, args);
-  }
-
-  private static float[] weights(Path model) throws IOException {
-    Map<String, Tensor> state =
-        new TreeMap<>(StateDict.load(model.resolve("data/weights.safetensors")));
-    int n = state.values().stream().mapToInt(Tensor::numel).sum();
-    float[] out = new float[n];
-    int off = 0;
-    for (Tensor t : state.values()) {
-      float[] v = t.toFloatArray();
-      System.arraycopy(v, 0, out, off, v.length);
-      off += v.length;
-    }
-    return out;
   }
 }
