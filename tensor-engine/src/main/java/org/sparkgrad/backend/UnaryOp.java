@@ -80,6 +80,23 @@ public enum UnaryOp {
     public double apply(double x) {
       return SpecialFunctions.normalCdf(x) + x * SpecialFunctions.normalPdf(x);
     }
+  },
+  /**
+   * {@code x} rounded to float32, then to the nearest bfloat16, kept in a float: what an autocast
+   * region computes on ({@link HalfFloats#roundBf16}).
+   */
+  ROUND_BF16 {
+    @Override
+    public double apply(double x) {
+      return HalfFloats.roundBf16((float) x);
+    }
+  },
+  /** {@code x} rounded to float32, then to the nearest IEEE half ({@link HalfFloats#roundF16}). */
+  ROUND_F16 {
+    @Override
+    public double apply(double x) {
+      return HalfFloats.roundF16((float) x);
+    }
   };
 
   /** The value of this map at {@code x}. */

@@ -824,20 +824,22 @@ public final class Tensor {
 
   /**
    * Matrix product as {@code torch.matmul} (the {@code @} operator): 1-D and 2-D operands, and
-   * batched 3-D operands where the other is 3-D with the same batch or 2-D.
+   * batched 3-D operands where the other is 3-D with the same batch or 2-D. Inside an {@link
+   * Autocast} region the operands are rounded to its format first.
    */
   public Tensor matmul(Tensor other) {
-    return LinearAlgebra.matmul(this, other);
+    return LinearAlgebra.matmul(Autocast.cast(this), Autocast.cast(other));
   }
 
   /**
    * {@code x @ weight^T + bias} in one fused GEMM, as {@code torch.nn.functional.linear}.
    *
    * <p>Shape: {@code x} is {@code [*, in]}, {@code weight} {@code [out, in]}, {@code bias} {@code
-   * [out]} (or null); the result is {@code [*, out]}.
+   * [out]} (or null); the result is {@code [*, out]}. Inside an {@link Autocast} region the
+   * operands are rounded to its format first.
    */
   public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-    return LinearAlgebra.linear(x, weight, bias);
+    return LinearAlgebra.linear(Autocast.cast(x), Autocast.cast(weight), Autocast.cast(bias));
   }
 
   /**
@@ -860,10 +862,11 @@ public final class Tensor {
    *
    * <p>Shape: input {@code [N, C, H, W]}, weight {@code [outC, C, kH, kW]}, bias {@code [outC]};
    * output {@code [N, outC, OH, OW]} with {@code OH = (H + 2 padding - kH) / stride + 1} (likewise
-   * OW).
+   * OW). Inside an {@link Autocast} region the operands are rounded to its format first.
    */
   public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
-    return ConvGemm.conv2d(x, weight, bias, stride, padding);
+    return ConvGemm.conv2d(
+        Autocast.cast(x), Autocast.cast(weight), Autocast.cast(bias), stride, padding);
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.sparkgrad.backend.cpu;
 
 import org.sparkgrad.backend.BinaryOp;
+import org.sparkgrad.backend.HalfFloats;
 import org.sparkgrad.backend.UnaryOp;
 
 /**
@@ -41,6 +42,16 @@ final class FloatKernels {
         // Rounding the double square root to float is the correctly rounded float square root.
         for (int i = 0; i < n; i++) {
           out[i] = (float) Math.sqrt(x[i]);
+        }
+      }
+      case ROUND_BF16 -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = HalfFloats.roundBf16(x[i]);
+        }
+      }
+      case ROUND_F16 -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = HalfFloats.roundF16(x[i]);
         }
       }
       default -> {

@@ -196,8 +196,27 @@ public final class CudaBackend implements Backend {
     CudaStorage os = cuda(out);
     requireCovers("unary " + op, os, xs.size());
     requireSameDType("unary " + op, xs, os);
+    if (op == UnaryOp.ROUND_BF16 || op == UnaryOp.ROUND_F16) {
+      roundHalf(op, xs, os);
+      return;
+    }
     Launch.of(device.enter(), "unary_" + suffix(xs.dtype()))
         .i32(CudaOps.code(op))
+        .in(xs)
+        .out(os)
+        .i32(xs.size())
+        .over(xs.size());
+  }
+
+  /** Autocast's rounding to a 16-bit format, by {@code amp.cu}'s float32 kernels. */
+  private void roundHalf(UnaryOp op, CudaStorage xs, CudaStorage os) {
+    if (xs.dtype() != DType.FLOAT32) {
+      throw new IllegalArgumentException(op + " needs float32 storage, got " + xs.dtype());
+    }
+    if (xs.size() == 0) {
+      return;
+    }
+    Launch.of(device.enter(), op == UnaryOp.ROUND_BF16 ? "round_f32_bf16" : "round_f32_f16")
         .in(xs)
         .out(os)
         .i32(xs.size())

@@ -26,6 +26,8 @@ final class CudaOps {
       case TANH -> 9;
       case GELU -> 10;
       case GELU_GRAD -> 11;
+      case ROUND_BF16, ROUND_F16 ->
+          throw new IllegalArgumentException(op + " has its own kernel in amp.cu");
     };
   }
 

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole Java CUDA backend, JCuda included, against an emulated driver: {@code
  * src/test/cuda/emulated_libcuda.cpp}, built as a {@code libcuda.so.1} that runs the project's
  * kernels on CPU threads. A child JVM with that library on its loader path runs the GPU test
- * classes ({@link CudaBackendContractTest}, {@link CpuVsCudaTest}) as if on {@code cuda:0}. This
- * checks everything but the GPU itself (real concurrency of streams, the PTX JIT, speed); it needs
- * g++ and is skipped, saying so, without it or on a machine that has a real CUDA device.
+ * classes ({@link CudaBackendContractTest}, {@link CpuVsCudaTest}, {@link AutocastCudaTest}) as if
+ * on {@code cuda:0}. This checks everything but the GPU itself (real concurrency of streams, the
+ * PTX JIT, speed); it needs g++ and is skipped, saying so, without it or on a machine that has a
+ * real CUDA device.
  */
 class EmulatedDeviceTest {
   private static final Path BUILD = Paths.get("src/test/cuda/build-emulated-libcuda.sh");
@@ -39,7 +40,8 @@ class EmulatedDeviceTest {
                 System.getProperty("java.class.path"),
                 EmulatedDeviceRunner.class.getName(),
                 CudaBackendContractTest.class.getName(),
-                CpuVsCudaTest.class.getName()),
+                CpuVsCudaTest.class.getName(),
+                AutocastCudaTest.class.getName()),
             dir,
             900);
     assertThat(log).contains(" passed, 0 failed, 0 skipped");
