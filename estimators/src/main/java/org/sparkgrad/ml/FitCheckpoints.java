@@ -69,6 +69,9 @@ final class FitCheckpoints {
             contentHash(data));
     f.put("gradAccumulationSteps", Integer.toString(p.getGradAccumulationSteps()));
     f.put("localSteps", Integer.toString(p.getLocalSteps()));
+    if (!p.getPrecision().equals("float32")) { // float32 fits keep their earlier fingerprint
+      f.put("precision", p.getPrecision());
+    }
     return f;
   }
 

@@ -19,6 +19,7 @@ import org.sparkgrad.ml.train.TrainingConfig;
 import org.sparkgrad.spark.ConfEntry;
 import org.sparkgrad.spark.GpuTrainingStage;
 import org.sparkgrad.spark.SparkgradConf;
+import org.sparkgrad.tensor.Precision;
 
 /**
  * The fit shared by both estimators: check params and columns, prepare the data once ({@link
@@ -146,6 +147,7 @@ final class Fitting {
       TrainingListener listener,
       NeuralNetModel<?> initialModel) {
     TrainingConfig config = config(p);
+    Precision precision = FitPrecision.of(p);
     Objective objective = FitTarget.objective(p, df.schema());
     DataPreparation.Request req =
         new DataPreparation.Request(
@@ -219,14 +221,15 @@ final class Fitting {
       }
       GradientStep step =
           new GradientStep(
-              spec,
-              objective,
-              config.seed(),
-              data.trainRows(),
-              config.batchSize(),
-              config.shuffle(),
-              p.getDevice(),
-              p.getGradAccumulationSteps());
+                  spec,
+                  objective,
+                  config.seed(),
+                  data.trainRows(),
+                  config.batchSize(),
+                  config.shuffle(),
+                  p.getDevice(),
+                  p.getGradAccumulationSteps())
+              .withPrecision(precision);
       Configuration hadoop = df.sparkSession().sparkContext().hadoopConfiguration();
       float[] start = WarmStart.weights(p, initialModel, spec, hadoop);
       Trainer trainer =
@@ -238,7 +241,8 @@ final class Fitting {
                   data.validationRows() > 0,
                   listener,
                   new Parallelism(p.getGradAccumulationSteps(), p.getLocalSteps()))
-              .withInitialWeights(start);
+              .withInitialWeights(start)
+              .withLossScaler(FitPrecision.scaler(precision));
       Trainer.Result result;
       try (Checkpointing checkpoints =
               FitCheckpoints.open(p, config, spec, objective, data, start, hadoop);

@@ -321,6 +321,19 @@ public abstract class NeuralNetEstimator<
   }
 
   /**
+   * Sets the number format of the training step, as {@code torch.autocast}: {@code float32} (the
+   * default), {@code bf16} (the inputs of matrix products and convolutions rounded to bfloat16,
+   * computed in float32, on the CPU and on GPUs) or {@code fp16} (IEEE half, with dynamic loss
+   * scaling on the driver; GPUs only, as PyTorch's CPU autocast supports only bfloat16). The master
+   * weights and the optimizer stay float32; reductions, softmax, losses and normalisation run in
+   * float32. Validation in the fit uses the same format; {@code transform} scores in float32.
+   */
+  public E setPrecision(String value) {
+    set(precision(), value);
+    return self();
+  }
+
+  /**
    * Sets the micro-batches of {@code batchSize} rows per optimizer step (gradient accumulation):
    * one Spark job per optimizer step computes them one after another on each partition, so the
    * step's fixed cost is paid once per {@code batchSize * value} rows while memory holds the

@@ -36,6 +36,9 @@ public final class NeuralNetParamSet implements Serializable {
   /** The ways to keep training data ({@link org.sparkgrad.ml.data.DataStorage}). */
   static final List<String> DATA_STORAGES = List.of("auto", "memory", "stream");
 
+  /** The number formats of the training step ({@link org.sparkgrad.tensor.Precision}). */
+  static final List<String> PRECISIONS = List.of("float32", "bf16", "fp16");
+
   /** The units of {@code checkpointInterval}. */
   static final List<String> CHECKPOINT_UNITS = List.of("epoch", "step");
 
@@ -79,6 +82,7 @@ public final class NeuralNetParamSet implements Serializable {
   final Param<String> device;
   final IntParam numReplicas;
   final Param<String> dataStorage;
+  final Param<String> precision;
   final IntParam inferBatchSize;
   final Param<String> checkpointDir;
   final IntParam checkpointInterval;
@@ -283,6 +287,15 @@ public final class NeuralNetParamSet implements Serializable {
                 + " auto (memory while the blocks take at most half of the executors' storage"
                 + " memory, else stream); the same model either way",
             DATA_STORAGES);
+    precision =
+        choice(
+            owner,
+            "precision",
+            "the number format of the training step's matrix products and convolutions, as"
+                + " torch.autocast: float32, bf16 (inputs rounded to bfloat16, computed in float32,"
+                + " float32 master weights), fp16 (IEEE half, with dynamic loss scaling; needs a"
+                + " GPU); reductions, softmax, losses and normalisation stay float32",
+            PRECISIONS);
     inferBatchSize =
         intParam(
             owner,
@@ -388,6 +401,7 @@ public final class NeuralNetParamSet implements Serializable {
     owner.setDefault(device, "auto");
     owner.setDefault(numReplicas, 0);
     owner.setDefault(dataStorage, "auto");
+    owner.setDefault(precision, "float32");
     owner.setDefault(inferBatchSize, 1024);
     owner.setDefault(checkpointDir, "");
     owner.setDefault(checkpointInterval, 1);

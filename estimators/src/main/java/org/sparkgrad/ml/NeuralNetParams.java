@@ -346,6 +346,16 @@ public interface NeuralNetParams extends UserModuleParams {
     return getOrDefault(dataStorage());
   }
 
+  /** Param for the number format of the training step: float32, bf16 or fp16. */
+  default Param<String> precision() {
+    return paramSet().precision;
+  }
+
+  /** Returns the number format of the training step: float32, bf16 or fp16. */
+  default String getPrecision() {
+    return getOrDefault(precision());
+  }
+
   /** Param for the micro-batches per optimizer step (gradient accumulation); 1 for none. */
   default IntParam gradAccumulationSteps() {
     return paramSet().gradAccumulationSteps;

@@ -47,6 +47,7 @@ class ParamsTest {
           "network",
           "numReplicas",
           "optimizer",
+          "precision",
           "predictionCol",
           "seed",
           "shuffle",
@@ -114,6 +115,7 @@ class ParamsTest {
     assertThat(c.getCheckpointOverwrite()).isFalse();
     assertThat(c.getInitialWeightsPath()).isEmpty();
     assertThat(c.getInitialModel()).isNull();
+    assertThat(c.getPrecision()).isEqualTo("float32");
   }
 
   @Test
@@ -212,6 +214,8 @@ class ParamsTest {
             "lrSchedule must be one of [constant, step, cosine, linear], got 'exponential'");
     assertThatThrownBy(() -> c.setDevice("tpu"))
         .hasMessage("device must be one of [auto, cpu, gpu], got 'tpu'");
+    assertThatThrownBy(() -> c.setPrecision("float16"))
+        .hasMessage("precision must be one of [float32, bf16, fp16], got 'float16'");
     assertThatThrownBy(() -> c.setCheckpointIntervalUnit("hour"))
         .hasMessage("checkpointIntervalUnit must be one of [epoch, step], got 'hour'");
     assertThatThrownBy(() -> c.setFeaturesCol(null))

@@ -141,13 +141,15 @@ class PersistenceTest {
             .setGradAccumulationSteps(3)
             .setLocalSteps(2)
             .setWeightCol("w")
-            .setDevice("cpu");
+            .setDevice("cpu")
+            .setPrecision("bf16");
     String path = tmp.resolve("est").toString();
     c.write().save(path);
     NeuralNetClassifier loaded = NeuralNetClassifier.load(path);
     assertSameParams(c, loaded);
     assertThat(loaded.getGradAccumulationSteps()).isEqualTo(3);
     assertThat(loaded.getLocalSteps()).isEqualTo(2);
+    assertThat(loaded.getPrecision()).isEqualTo("bf16");
     NeuralNetRegressor r = new NeuralNetRegressor().setLoss("l1").setMaxEpochs(4);
     r.write().save(tmp.resolve("reg-est").toString());
     assertSameParams(r, NeuralNetRegressor.load(tmp.resolve("reg-est").toString()));

@@ -25,8 +25,9 @@ import org.sparkgrad.util.StrictJson;
  *   <li>{@code best.safetensors} (only with early stopping, when the best epoch is not the last):
  *       the best weights so far;
  *   <li>{@code state.json}: the format version, the run's fingerprint, the sampler position (epoch,
- *       step, global step), the partial sums of the current epoch, the history, and the
- *       early-stopping state: a {@link CheckpointState} record, written and read by Jackson.
+ *       step, global step), the partial sums of the current epoch, the history, the early-stopping
+ *       state, and with precision fp16 the loss scaler's state: a {@link CheckpointState} record,
+ *       written and read by Jackson.
  * </ul>
  */
 public final class CheckpointCodec {
@@ -66,7 +67,10 @@ public final class CheckpointCodec {
                 c.partialSeconds()),
             c.history(),
             new CheckpointState.EarlyStopping(
-                c.bestLoss(), c.bestEpoch(), c.sinceBest(), c.stopped()));
+                c.bestLoss(), c.bestEpoch(), c.sinceBest(), c.stopped()),
+            c.hasLossScale()
+                ? new CheckpointState.LossScale(c.lossScale(), c.lossScaleTracker())
+                : null);
     files.put(STATE, StrictJson.write(s).getBytes(StandardCharsets.UTF_8));
     return files;
   }
@@ -94,21 +98,24 @@ public final class CheckpointCodec {
     CheckpointState s = state(files);
     CheckpointState.Partial partial = present(s.partial(), "partial");
     CheckpointState.EarlyStopping early = present(s.earlyStopping(), "earlyStopping");
-    return new TrainingCheckpoint(
-        weights(files, WEIGHTS, spec),
-        StateDict.read(require(files, OPTIMIZER), OPTIMIZER),
-        s.epoch(),
-        s.step(),
-        s.globalStep(),
-        new StepResult(
-            null, partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
-        partial.seconds(),
-        present(s.history(), "history"),
-        files.containsKey(BEST) ? weights(files, BEST, spec) : null,
-        early.bestLoss(),
-        early.bestEpoch(),
-        early.sinceBest(),
-        early.stopped());
+    TrainingCheckpoint c =
+        new TrainingCheckpoint(
+            weights(files, WEIGHTS, spec),
+            StateDict.read(require(files, OPTIMIZER), OPTIMIZER),
+            s.epoch(),
+            s.step(),
+            s.globalStep(),
+            new StepResult(
+                null, partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
+            partial.seconds(),
+            present(s.history(), "history"),
+            files.containsKey(BEST) ? weights(files, BEST, spec) : null,
+            early.bestLoss(),
+            early.bestEpoch(),
+            early.sinceBest(),
+            early.stopped());
+    CheckpointState.LossScale ls = s.lossScale();
+    return ls == null ? c : c.withLossScale(ls.scale(), ls.growthTracker());
   }
 
   /**

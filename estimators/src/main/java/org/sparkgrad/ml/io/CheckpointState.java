@@ -1,5 +1,6 @@
 package org.sparkgrad.ml.io;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import org.sparkgrad.ml.EpochStats;
@@ -17,6 +18,8 @@ import org.sparkgrad.ml.EpochStats;
  * @param partial the sums of the current epoch's steps so far
  * @param history the finished epochs
  * @param earlyStopping the early-stopping state
+ * @param lossScale fp16's dynamic loss scaling state; absent (null) when the fit has none, so that
+ *     the checkpoints of other fits are as before
  */
 record CheckpointState(
     int formatVersion,
@@ -26,11 +29,15 @@ record CheckpointState(
     long globalStep,
     Partial partial,
     List<EpochStats> history,
-    EarlyStopping earlyStopping) {
+    EarlyStopping earlyStopping,
+    @JsonInclude(JsonInclude.Include.NON_NULL) LossScale lossScale) {
 
   /** The current epoch's sums: the {@code StepResult} so far and its wall-clock seconds. */
   record Partial(double lossSum, double weightSum, double metricSum, long count, double seconds) {}
 
   /** The best validation loss so far, its epoch, the epochs since, and whether the fit stopped. */
   record EarlyStopping(double bestLoss, int bestEpoch, int sinceBest, boolean stopped) {}
+
+  /** The loss scaler's scale and its successful steps since the scale last changed. */
+  record LossScale(float scale, int growthTracker) {}
 }

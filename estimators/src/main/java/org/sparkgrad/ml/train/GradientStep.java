@@ -4,8 +4,11 @@ import java.io.Serializable;
 import java.util.Iterator;
 import org.sparkgrad.ml.data.DataBlock;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.tensor.Autocast;
+import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.DeviceScope;
 import org.sparkgrad.tensor.NoGrad;
+import org.sparkgrad.tensor.Precision;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -30,6 +33,7 @@ public final class GradientStep implements Serializable {
   private final boolean shuffle;
   private final String device;
   private final int accumulation;
+  private Precision precision = Precision.FLOAT32;
   private transient volatile StepMemory memory;
 
   /**
@@ -83,6 +87,20 @@ public final class GradientStep implements Serializable {
     this.device = device;
   }
 
+  /**
+   * This step with its forward passes (training and validation) in an {@link Autocast} region of
+   * {@code precision} (the estimators' {@code precision} param); float32 by default.
+   *
+   * @return a copy; this step is unchanged
+   */
+  public GradientStep withPrecision(Precision precision) {
+    GradientStep s =
+        new GradientStep(
+            spec, objective, seed, trainRows, batchSize, shuffle, device, accumulation);
+    s.precision = java.util.Objects.requireNonNull(precision, "precision");
+    return s;
+  }
+
   /** The sums of this partition's share of minibatch {@code step} of epoch {@code epoch}. */
   public StepResult train(PartitionData data, float[] weights, int epoch, int step) {
     if (data.trainRows() == 0) {
@@ -116,7 +134,24 @@ public final class GradientStep implements Serializable {
 
   /** This thread's cached replica of the network on the fit's device. */
   Replica replica() {
-    return Replica.cached(spec, Devices.resolve(device));
+    return Replica.cached(spec, resolveDevice());
+  }
+
+  /**
+   * The device of this task; float16 is refused on the CPU, as PyTorch's CPU autocast supports only
+   * bfloat16.
+   */
+  private Device resolveDevice() {
+    Device d = Devices.resolve(device);
+    if (precision == Precision.FP16 && !d.isCuda()) {
+      throw new IllegalArgumentException(
+          "precision fp16 needs a GPU, but this task computes on "
+              + d
+              + " (device="
+              + device
+              + "); use precision bf16 or float32 on CPUs");
+    }
+    return d;
   }
 
   /**
@@ -189,10 +224,16 @@ public final class GradientStep implements Serializable {
     try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
       Tensor[] x = replica.inputs(b.x(), b.rows(), b.numFeatures());
       Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
-      Tensor out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
-      Tensor perRow = objective.perRowLoss(out, y);
-      Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
-      Tensor total = (w == null ? perRow : perRow.mul(w)).sum();
+      Tensor out;
+      Tensor total;
+      // The forward pass and the loss in the precision's region, backward outside, as PyTorch
+      // recommends: the backward ops follow the forward's formats.
+      try (Autocast ac = Autocast.enter(replica.device(), precision)) {
+        out = replica.forwardTrain(x, b.rowIds(), seed, epoch, step);
+        Tensor perRow = objective.perRowLoss(out, y);
+        Tensor w = b.w() == null ? null : Tensor.of(b.w(), b.rows()).to(replica.device());
+        total = (w == null ? perRow : perRow.mul(w)).sum();
+      }
       total.backward();
       float[] counts = rowCounts(b);
       double metric;
@@ -222,7 +263,7 @@ public final class GradientStep implements Serializable {
     if (block.rows() == 0) {
       return acc;
     }
-    Replica replica = Replica.cached(spec, Devices.resolve(device));
+    Replica replica = Replica.cached(spec, resolveDevice());
     replica.setWeights(weights);
     int[] order = new int[block.rows()];
     for (int i = 0; i < order.length; i++) {
@@ -234,7 +275,10 @@ public final class GradientStep implements Serializable {
         try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
           Tensor[] x = replica.inputs(b.x(), b.rows(), b.numFeatures());
           Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
-          Tensor out = replica.forwardEval(x);
+          Tensor out;
+          try (Autocast ac = Autocast.enter(replica.device(), precision)) {
+            out = replica.forwardEval(x);
+          }
           Tensor loss = objective.perRowLoss(out, y);
           Tensor metric = objective.perRowMetric(out, y);
           if (b.w() != null) {

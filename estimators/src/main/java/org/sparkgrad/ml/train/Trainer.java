@@ -10,6 +10,7 @@ import org.sparkgrad.ml.TrainingListener;
 import org.sparkgrad.ml.TrainingSummary;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.optim.ClipGrad;
+import org.sparkgrad.optim.LossScaler;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.optim.ParamGroup;
 import org.sparkgrad.tensor.HostArrays;
@@ -99,6 +100,7 @@ public final class Trainer {
   private final Parallelism parallelism;
   private CheckpointHook checkpoints;
   private float[] startWeights;
+  private LossScaler scaler;
 
   /**
    * A trainer of {@code spec} on {@code trainRows} training rows.
@@ -144,6 +146,18 @@ public final class Trainer {
    */
   public Trainer withCheckpoints(CheckpointHook hook) {
     this.checkpoints = hook;
+    return this;
+  }
+
+  /**
+   * Applies dynamic loss scaling (precision fp16): each step's summed gradient is scaled by {@code
+   * scaler}'s scale, checked, unscaled, and the optimizer step skipped and the scale backed off
+   * when a value is infinite or NaN ({@link #scaledGrads}); the scaler's state is checkpointed.
+   *
+   * @return this trainer
+   */
+  public Trainer withLossScaler(LossScaler scaler) {
+    this.scaler = scaler;
     return this;
   }
 
@@ -219,6 +233,9 @@ public final class Trainer {
                   && best.sinceBest >= config.earlyStoppingPatience()
                   && resumed.epoch() < config.maxEpochs());
       global = resumed.globalStep();
+      if (scaler != null && resumed.hasLossScale()) {
+        scaler.load(resumed.lossScale(), resumed.lossScaleTracker());
+      }
     }
     for (int epoch = resumed == null ? 0 : resumed.epoch();
         epoch < config.maxEpochs() && !stopped;
@@ -252,15 +269,16 @@ public final class Trainer {
         global += k;
         if (checkpoints != null && s < steps && dueWithin(global - k, global)) {
           checkpoints.save(
-              best.checkpoint(
-                  weights,
-                  optimizer,
-                  new Position(epoch, s, global),
-                  sums,
-                  before + (System.nanoTime() - start) / 1e9,
-                  history,
-                  early,
-                  false));
+              scaled(
+                  best.checkpoint(
+                      weights,
+                      optimizer,
+                      new Position(epoch, s, global),
+                      sums,
+                      before + (System.nanoTime() - start) / 1e9,
+                      history,
+                      early,
+                      false)));
         }
       }
       for (int s = first; s < steps && parallelism.localSteps() == 1; s++, global++) {
@@ -270,10 +288,7 @@ public final class Trainer {
         }
         StepResult r = source.step(weights, epoch, s, steps, config.maxEpochs());
         checkFinite(r, false, epoch, s, steps, lr);
-        if (r.hasGrad() && r.weightSum() > 0) {
-          if (!setGrads(params, r, r.weightSum())) {
-            checkFinite(r, true, epoch, s, steps, lr);
-          }
+        if (r.hasGrad() && r.weightSum() > 0 && scaledGrads(params, r, epoch, s, steps, lr)) {
           if (config.gradClipNorm() > 0) {
             ClipGrad.clipGradNorm(params, config.gradClipNorm());
           }
@@ -287,15 +302,16 @@ public final class Trainer {
         sums.merge(new StepResult(null, r.lossSum(), r.weightSum(), r.metricSum(), r.count()));
         if (checkpoints != null && s + 1 < steps && checkpoints.dueAfterStep(global + 1)) {
           checkpoints.save(
-              best.checkpoint(
-                  weights,
-                  optimizer,
-                  new Position(epoch, s + 1, global + 1),
-                  sums,
-                  before + (System.nanoTime() - start) / 1e9,
-                  history,
-                  early,
-                  false));
+              scaled(
+                  best.checkpoint(
+                      weights,
+                      optimizer,
+                      new Position(epoch, s + 1, global + 1),
+                      sums,
+                      before + (System.nanoTime() - start) / 1e9,
+                      history,
+                      early,
+                      false)));
         }
       }
       StepResult val = hasValidation ? source.validate(weights) : null;
@@ -331,15 +347,16 @@ public final class Trainer {
       boolean last = stopped || epoch + 1 == config.maxEpochs();
       if (checkpoints != null && checkpoints.dueAfterEpoch(epoch + 1, global, last)) {
         checkpoints.save(
-            best.checkpoint(
-                weights,
-                optimizer,
-                new Position(epoch + 1, 0, global),
-                new StepResult(),
-                0,
-                history,
-                early,
-                stopped));
+            scaled(
+                best.checkpoint(
+                    weights,
+                    optimizer,
+                    new Position(epoch + 1, 0, global),
+                    new StepResult(),
+                    0,
+                    history,
+                    early,
+                    stopped)));
       }
       if (early && best.sinceBest >= config.earlyStoppingPatience()) {
         break;
@@ -357,6 +374,46 @@ public final class Trainer {
           keptEpoch);
     }
     return new Result(weights, new TrainingSummary(history, stopped, keptEpoch));
+  }
+
+  /**
+   * Sets the parameters' gradients from {@code r} (the summed gradient over the minibatch's weight
+   * sum) and says whether the optimizer should step. Without loss scaling a non-finite gradient
+   * ends the fit ({@link TrainingDivergedException}). With it (fp16), the gradient is scaled by the
+   * scaler's scale as it is written (rounded once to float32, so a value past float32's range
+   * becomes infinite), unscaled by the scale's float32 reciprocal and checked, as GradScaler's
+   * {@code unscale_}; an infinite or NaN value skips the step and halves the scale, else the scaler
+   * counts towards growth. With a power-of-two scale a finite gradient is the unscaled one bit for
+   * bit (docs/CUDA.md says why the scale is applied here rather than on the executors).
+   */
+  private boolean scaledGrads(
+      List<Tensor> params, StepResult r, int epoch, int step, int steps, double lr) {
+    if (scaler == null) {
+      if (!setGrads(params, r, r.weightSum())) {
+        checkFinite(r, true, epoch, step, steps, lr);
+      }
+      return true;
+    }
+    boolean finite = setGrads(params, r, r.weightSum() / scaler.scale());
+    for (Tensor p : params) {
+      finite &= scaler.unscale(HostArrays.sharedFloats(p.grad()));
+    }
+    float scale = scaler.scale();
+    if (!scaler.update(!finite)) {
+      LOG.info(
+          "sparkgrad fit: loss scale {} overflowed at epoch {}, step {}: step skipped, scale now {}",
+          scale,
+          epoch + 1,
+          step + 1,
+          scaler.scale());
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code c} with the loss scaler's state, when the fit scales its loss. */
+  private TrainingCheckpoint scaled(TrainingCheckpoint c) {
+    return scaler == null ? c : c.withLossScale(scaler.scale(), scaler.growthTracker());
   }
 
   /**

@@ -31,6 +31,9 @@ public final class TrainingCheckpoint {
   private final int bestEpoch;
   private final int sinceBest;
   private final boolean stopped;
+  // fp16's dynamic loss scale and its growth tracker (LossScaler); NaN when the fit has none.
+  private float lossScale = Float.NaN;
+  private int lossScaleTracker;
 
   /** A checkpoint of the given state; the history and the optimizer map are copied. */
   public TrainingCheckpoint(
@@ -125,6 +128,49 @@ public final class TrainingCheckpoint {
   /** Whether early stopping has ended the fit. */
   public boolean stopped() {
     return stopped;
+  }
+
+  /**
+   * This checkpoint with the state of fp16's dynamic loss scaling ({@link
+   * org.sparkgrad.optim.LossScaler#scale()} and {@link
+   * org.sparkgrad.optim.LossScaler#growthTracker()}).
+   *
+   * @return a copy; this checkpoint is unchanged
+   */
+  public TrainingCheckpoint withLossScale(float scale, int growthTracker) {
+    TrainingCheckpoint c =
+        new TrainingCheckpoint(
+            weights,
+            optimizerState,
+            epoch,
+            step,
+            globalStep,
+            partial,
+            partialSeconds,
+            history,
+            bestWeights,
+            bestLoss,
+            bestEpoch,
+            sinceBest,
+            stopped);
+    c.lossScale = scale;
+    c.lossScaleTracker = growthTracker;
+    return c;
+  }
+
+  /** Whether the checkpoint holds a loss scale ({@link #withLossScale}). */
+  public boolean hasLossScale() {
+    return !Float.isNaN(lossScale);
+  }
+
+  /** The loss scale of fp16 training; NaN when the fit had none. */
+  public float lossScale() {
+    return lossScale;
+  }
+
+  /** The loss scaler's successful steps since its scale last changed. */
+  public int lossScaleTracker() {
+    return lossScaleTracker;
   }
 
   /** Loads the weights into {@code net} and the optimizer state into {@code optimizer}. */
