@@ -83,12 +83,13 @@ fi
   "$java" -version 2>&1
 } > "$OUT/machine.log"
 
-echo "== tests: backend contract on cuda:0, CPU vs CUDA training, CPU contract (bundle smoke)"
+echo "== tests: backend contract on cuda:0, CPU vs CUDA training, autocast, CPU contract (bundle smoke)"
 timeout 240 "$java" -Xmx6g --add-modules jdk.incubator.vector -jar "$console" execute \
   --class-path "$cp" --disable-banner --disable-ansi-colors --details=tree \
   --reports-dir "$OUT/junit" \
   --select-class org.sparkgrad.backend.cuda.CudaBackendContractTest \
   --select-class org.sparkgrad.backend.cuda.CpuVsCudaTest \
+  --select-class org.sparkgrad.backend.cuda.AutocastCudaTest \
   --select-class org.sparkgrad.backend.CpuBackendContractTest \
   > "$OUT/tests.log" 2>&1 || status=1
 tail -n 25 "$OUT/tests.log"

@@ -6,6 +6,8 @@
 #
 # Usage, from the repository root: scripts/gpu-fit-check.sh [rows] [epochs]
 #   DEVICES=cpu,cpu runs the same path without a GPU (to prove the bundle on the build machine).
+#   PRECISION=bf16 (or fp16, with DEVICES=gpu,gpu) sets the fits' precision param and the PyTorch
+#   peer's torch.autocast.
 set -u
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${OUT:-$root/out}"
@@ -37,15 +39,16 @@ opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.la
 --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
 --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED"
 status=0
-echo "== GpuFitCheck: fit and transform, device ${DEVICES:-cpu,gpu}, $rows rows, $epochs epochs"
+echo "== GpuFitCheck: fit and transform, device ${DEVICES:-cpu,gpu}, precision ${PRECISION:-float32}, $rows rows, $epochs epochs"
 # shellcheck disable=SC2086
 timeout "${FIT_TIMEOUT:-400}" "$java" $opens -Xmx8g --add-modules jdk.incubator.vector \
   -Dsparkgrad.cuda.gemm=own -cp "$unpacked/classes" org.sparkgrad.bench.GpuFitCheck \
-  --rows "$rows" --epochs "$epochs" --devices "${DEVICES:-cpu,gpu}" > "$OUT/fit-check.log" 2>&1 \
+  --rows "$rows" --epochs "$epochs" --devices "${DEVICES:-cpu,gpu}" \
+  --precision "${PRECISION:-float32}" > "$OUT/fit-check.log" 2>&1 \
   || status=1
-grep -E '^(mlp|cnn): |^GpuFitCheck|Exception|Error' "$OUT/fit-check.log" | head -20
+grep -E '^(mlp|cnn) |^GpuFitCheck|Exception|Error|overflowed' "$OUT/fit-check.log" | head -20
 echo "== the same fits in PyTorch on the same card"
 timeout 200 "${PYTHON:-python3}" "$unpacked/classes/org/sparkgrad/bench/gpu_fit_torch.py" \
-  "$rows" "$epochs" > "$OUT/fit-torch.log" 2>&1 || status=1
+  "$rows" "$epochs" "${PRECISION:-float32}" > "$OUT/fit-torch.log" 2>&1 || status=1
 cat "$OUT/fit-torch.log"
 exit $status

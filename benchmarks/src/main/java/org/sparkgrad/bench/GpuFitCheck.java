@@ -28,8 +28,11 @@ import org.sparkgrad.ml.NeuralNetClassifier;
  * probabilities 1e-3, predictions 99.5%), 0 when both networks pass.
  *
  * <p>Run: {@code java -cp ... org.sparkgrad.bench.GpuFitCheck [--rows 4096] [--epochs 3] [--devices
- * cpu,gpu]}; {@code --devices cpu,cpu} runs the whole path without a GPU (the bundle builder uses
- * it to find the classes a fit loads).
+ * cpu,gpu] [--precision float32]}; {@code --devices cpu,cpu} runs the whole path without a GPU (the
+ * bundle builder uses it to find the classes a fit loads). {@code --precision} sets both fits'
+ * {@code precision} param: with {@code bf16} the CPU and the GPU round alike, so the same
+ * tolerances hold; {@code fp16} is refused on the CPU, so it runs as {@code --devices gpu,gpu} (fit
+ * time, loss and the steps its loss scaling skipped, in the log).
  */
 public final class GpuFitCheck {
   static final double WEIGHT_TOLERANCE = 1e-3;
@@ -42,11 +45,13 @@ public final class GpuFitCheck {
     int rows = 4096;
     int epochs = 3;
     String[] devices = {"cpu", "gpu"};
+    String precision = "float32";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Integer.parseInt(args[++i]);
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
         case "--devices" -> devices = args[++i].split(",", -1);
+        case "--precision" -> precision = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -65,7 +70,7 @@ public final class GpuFitCheck {
       Dataset<Row> data = data(spark, rows, 11).repartition(2).cache();
       data.count();
       for (String net : List.of("mlp", "cnn")) {
-        pass &= compare(net, classifier(net, epochs), data, devices);
+        pass &= compare(net, classifier(net, epochs).setPrecision(precision), data, devices);
       }
     } finally {
       spark.stop();
@@ -105,10 +110,11 @@ public final class GpuFitCheck {
             && agreement >= AGREEMENT;
     System.out.printf(
         Locale.ROOT,
-        "%s: fit %s %.2f s, %s %.2f s; transform %s %.2f s, %s %.2f s; %d weights, max |dw| %.3g"
+        "%s (%s): fit %s %.2f s, %s %.2f s; transform %s %.2f s, %s %.2f s; %d weights, max |dw| %.3g"
             + " (largest |w| %.3g); max |dp| %.3g; predictions agree %d/%d; train loss %.4f vs"
             + " %.4f: %s%n",
         net,
+        c.getPrecision(),
         devices[0],
         a.fitSeconds,
         devices[1],

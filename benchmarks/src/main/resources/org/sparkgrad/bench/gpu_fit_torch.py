@@ -2,8 +2,10 @@
 pool, conv 16, pool, linear) trained for the same epochs on the same kind of data (10 classes of
 noisy 28x28 templates, ROWS rows) with plain SGD (lr 0.05, batch 128, shuffled each epoch), on
 cuda:0 when there is one. Prints one line per network: its fit seconds (data already on the
-device, as the estimator's cached blocks are) and its last epoch's mean loss.
-Usage: python3 gpu_fit_torch.py [rows] [epochs]"""
+device, as the estimator's cached blocks are) and its last epoch's mean loss. PRECISION bf16 or
+fp16 runs the forward pass and the loss under torch.autocast(device_type, dtype) (fp16 with
+torch.cuda.amp.GradScaler's default dynamic loss scaling), as the estimators' precision param.
+Usage: python3 gpu_fit_torch.py [rows] [epochs] [float32|bf16|fp16]"""
 import sys
 import time
 
@@ -12,6 +14,9 @@ from torch import nn
 
 rows = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+precision = sys.argv[3] if len(sys.argv) > 3 else "float32"
+if precision not in ("float32", "bf16", "fp16"):
+    sys.exit("precision must be float32, bf16 or fp16, got %r" % precision)
 device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
 gen = torch.Generator().manual_seed(11)
 templates = torch.rand(10, 784, generator=gen)
@@ -36,6 +41,8 @@ def fit(make):
     model = make().to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.05)
     loss_fn = nn.CrossEntropyLoss()
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision)
+    scaler = torch.cuda.amp.GradScaler(enabled=precision == "fp16")
     if device.type == "cuda":
         torch.cuda.synchronize()
     start = time.perf_counter()
@@ -46,9 +53,12 @@ def fit(make):
         for s in range(0, rows, 128):
             idx = order[s:s + 128]
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x[idx]), y[idx])
-            loss.backward()
-            opt.step()
+            with torch.autocast(device.type, dtype=dtype or torch.float32,
+                                enabled=dtype is not None):
+                loss = loss_fn(model(x[idx]), y[idx])
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
             total += loss.detach() * idx.numel()
         last = (total / rows).item()
     if device.type == "cuda":
@@ -60,5 +70,5 @@ name = torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu"
 for net, make in (("mlp", mlp), ("cnn", cnn)):
     fit(make)  # warm-up: cuDNN autotuning, the allocator's first blocks
     seconds, loss = fit(make)
-    print("torch %s on %s (%s): fit %.3f s for %d epochs of %d rows, last epoch loss %.4f"
-          % (net, device, name, seconds, epochs, rows, loss))
+    print("torch %s (%s) on %s (%s): fit %.3f s for %d epochs of %d rows, last epoch loss %.4f"
+          % (net, precision, device, name, seconds, epochs, rows, loss))
