@@ -160,6 +160,7 @@ class AutocastTest {
     float[] rx = Autocast.round(x.detach(), Precision.BF16).toFloatArray();
     float[] rw = Autocast.round(w.detach(), Precision.BF16).toFloatArray();
     float[] cv = c.toFloatArray();
+    float[] wv = w.detach().toFloatArray();
     float[] gx = x.grad().toFloatArray();
     float[] gw = w.grad().toFloatArray();
     float[] unroundedGx = new float[m * k];
@@ -169,7 +170,7 @@ class AutocastTest {
         double unrounded = 0;
         for (int o = 0; o < n; o++) {
           want += (double) cv[i * n + o] * rw[j * n + o];
-          unrounded += (double) cv[i * n + o] * w.detach().toFloatArray()[j * n + o];
+          unrounded += (double) cv[i * n + o] * wv[j * n + o];
         }
         assertThat((double) gx[i * k + j]).isCloseTo(want, within(1e-6 * (1 + Math.abs(want))));
         unroundedGx[i * k + j] = (float) unrounded;
