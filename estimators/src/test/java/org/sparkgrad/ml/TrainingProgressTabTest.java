@@ -19,6 +19,8 @@ import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.JobDescriptions;
 import org.sparkgrad.ml.support.TestSpark;
 import org.sparkgrad.spark.ui.SparkgradFitProgress;
+import org.sparkgrad.spark.ui.SparkgradUi;
+import org.sparkgrad.spark.ui.SparkgradUiListener;
 
 /**
  * Per-step progress in the Spark UI with the default step channel, which runs one Spark job per
@@ -165,5 +167,19 @@ class TrainingProgressTabTest {
     assertThat(steps.size()).isLessThanOrEqualTo(2 + (int) Math.ceil(seconds));
     assertThat(steps).extracting(SparkgradFitProgress::step).contains(10);
     assertThat(steps.get(steps.size() - 1).epoch()).isEqualTo(2);
+  }
+
+  @Test
+  void theTabAndItsListenerAreAttachedOncePerContext() throws Exception {
+    // A fit attaches; so does the next fit, here its call alone.
+    classifier().setMaxEpochs(1).fit(Data.blobsFrame(40, 33));
+    SparkContext sc = TestSpark.session().sparkContext();
+    SparkgradUi.attach(sc);
+    assertThat(sc.listenerBus().listeners())
+        .filteredOn(l -> l instanceof SparkgradUiListener)
+        .hasSize(1);
+    assertThat(scala.jdk.javaapi.CollectionConverters.asJava(sc.ui().get().getTabs()))
+        .filteredOn(t -> t.prefix().equals("sparkgrad"))
+        .hasSize(1);
   }
 }
