@@ -13,18 +13,22 @@ import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
 import org.sparkgrad.ml.train.Parallelism;
+import org.sparkgrad.ml.train.ProgressReportingSource;
 import org.sparkgrad.ml.train.SparkGradientSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
 import org.sparkgrad.spark.ConfEntry;
 import org.sparkgrad.spark.GpuTrainingStage;
 import org.sparkgrad.spark.SparkgradConf;
+import org.sparkgrad.spark.ui.FitProgressReporter;
+import org.sparkgrad.spark.ui.SparkgradUi;
 import org.sparkgrad.tensor.Precision;
 
 /**
  * The fit shared by both estimators: check params and columns, prepare the data once ({@link
  * DataPreparation}), size the network from the data, and train it with the distributed {@link
- * Trainer}. The cached data is dropped when the fit ends, successfully or not.
+ * Trainer}, reporting its steps to the Spark UI's Sparkgrad tab ({@link SparkgradUi}). The cached
+ * data is dropped when the fit ends, successfully or not.
  */
 final class Fitting {
   /** The most classes inferred from label values without metadata, as MLlib's classifiers. */
@@ -244,6 +248,12 @@ final class Fitting {
               .withInitialWeights(start)
               .withLossScaler(FitPrecision.scaler(precision));
       Trainer.Result result;
+      FitProgressReporter progress =
+          SparkgradUi.reporter(
+              df.sparkSession().sparkContext(),
+              p.getClass().getSimpleName(),
+              p.uid(),
+              setting(df, SparkgradConf.UI_PROGRESS_INTERVAL_MS));
       try (Checkpointing checkpoints =
               FitCheckpoints.open(p, config, spec, objective, data, start, hadoop);
           SparkGradientSource source =
@@ -252,8 +262,13 @@ final class Fitting {
                   step,
                   setting(df, SparkgradConf.FIT_TRANSPORT),
                   Duration.ofSeconds(setting(df, SparkgradConf.FIT_CHANNEL_WAIT_SECONDS)))) {
-        result = trainer.withCheckpoints(checkpoints).fit(source);
+        result =
+            trainer.withCheckpoints(checkpoints).fit(new ProgressReportingSource(source, progress));
+      } catch (RuntimeException | Error e) {
+        progress.ended(e);
+        throw e;
       }
+      progress.ended(null);
       boolean vectorOutput =
           !classifier && Columns.isMultiValued(df.schema().apply(p.getLabelCol()).dataType());
       return new Outcome(

@@ -173,6 +173,19 @@ public final class SparkgradConf {
                   + " holds one bucket in memory while it trains. 0: a sixteenth of the executor's"
                   + " heap, between 4 and 64 MiB."));
 
+  /** How often a fit posts its progress to the Spark UI. */
+  public static final ConfEntry<Integer> UI_PROGRESS_INTERVAL_MS =
+      register(
+          ConfEntry.ofInt(
+              PREFIX + "ui.progressIntervalMs",
+              1000,
+              0,
+              "The least time in milliseconds between two step progress events"
+                  + " (org.sparkgrad.spark.ui.SparkgradFitProgress) that a fit posts to Spark's"
+                  + " listener bus, which feed the Spark UI's Sparkgrad tab and land in the event"
+                  + " log. The end of each epoch and of the fit are always posted. 0: every step,"
+                  + " which floods the bus and the event log of a fast fit."));
+
   /** Set by the driver plugin: whether the application runs in local mode. */
   static final ConfEntry<Boolean> LOCAL_MODE =
       register(

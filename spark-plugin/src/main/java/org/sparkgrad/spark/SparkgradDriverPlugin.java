@@ -9,12 +9,14 @@ import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkgrad.spark.ui.SparkgradUi;
 import scala.Tuple2;
 
 /**
  * The driver part of {@link SparkgradPlugin}: validates the configuration when the {@code
  * SparkContext} starts, failing it with an actionable message, and hands the validated settings to
- * the executor plugins.
+ * the executor plugins; attaches the Spark UI's Sparkgrad tab ({@link SparkgradUi}), so that it
+ * shows from the start.
  */
 final class SparkgradDriverPlugin implements DriverPlugin {
   private static final Logger LOG = LoggerFactory.getLogger(SparkgradDriverPlugin.class);
@@ -28,6 +30,7 @@ final class SparkgradDriverPlugin implements DriverPlugin {
     Map<String, String> settings =
         settingsForExecutors(sparkConf, sc.isLocal(), ctx.resources(), classLoader());
     LOG.info("Sparkgrad plugin started on the driver: {}", settings);
+    SparkgradUi.attach(sc);
     return settings;
   }
 

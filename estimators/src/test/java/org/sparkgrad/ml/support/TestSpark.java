@@ -19,7 +19,9 @@ public final class TestSpark {
           SparkSession.builder()
               .master("local[2]")
               .appName("sparkgrad-estimators-tests")
-              .config("spark.ui.enabled", "false")
+              // The UI on a free port: TrainingProgressTabTest reads the Sparkgrad tab.
+              .config("spark.ui.enabled", "true")
+              .config("spark.ui.port", "0")
               .config("spark.driver.host", "127.0.0.1")
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.sql.shuffle.partitions", "4")
