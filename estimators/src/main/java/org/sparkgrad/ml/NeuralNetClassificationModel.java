@@ -24,6 +24,15 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
     super(uid, true, spec, weights);
   }
 
+  /**
+   * A model of {@code spec} with flat {@code weights} (in parameter order) and {@code buffers}
+   * (batch norm's running statistics, in state-dict order; null for a new network's).
+   */
+  public NeuralNetClassificationModel(
+      String uid, NetworkSpec spec, float[] weights, float[] buffers) {
+    super(uid, true, spec, weights, buffers);
+  }
+
   @Override
   protected NeuralNetClassificationModel self() {
     return this;
@@ -128,7 +137,10 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
   @Override
   public NeuralNetClassificationModel copy(ParamMap extra) {
     NeuralNetClassificationModel m =
-        copyValues(new NeuralNetClassificationModel(uid(), networkSpec(), weightsShared()), extra);
+        copyValues(
+            new NeuralNetClassificationModel(
+                uid(), networkSpec(), weightsShared(), buffersShared()),
+            extra);
     m.setSummary(hasSummary() ? summary() : null);
     return m.setParent(parent());
   }
@@ -161,7 +173,8 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
   public static MLReader<NeuralNetClassificationModel> read() {
     return new ModelReader<>(
         NeuralNetClassificationModel.class,
-        (uid, spec, weights, vectorOutput) -> new NeuralNetClassificationModel(uid, spec, weights));
+        (uid, spec, weights, buffers, vectorOutput) ->
+            new NeuralNetClassificationModel(uid, spec, weights, buffers));
   }
 
   /** Loads a model saved with {@code write().save(path)} (or in a saved pipeline). */

@@ -22,8 +22,8 @@ import org.sparkgrad.tensor.Tensor;
 import scala.Option;
 
 /**
- * What the two fitted models share: the network spec and its trained weights, the params, the
- * training summary, scoring ({@link Scoring}) and saving ({@link ModelWriter}).
+ * What the two fitted models share: the network spec, its trained weights and buffers, the params,
+ * the training summary, scoring ({@link Scoring}) and saving ({@link ModelWriter}).
  *
  * @param <M> the concrete model, returned by the setters
  */
@@ -35,6 +35,7 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   private final NeuralNetParamSet paramSet;
   private final NetworkSpec spec;
   private final float[] weights;
+  private final float[] buffers;
   private final int numFeatures;
   private transient TrainingSummary summary;
   private transient volatile RowScorer scorer;
@@ -45,14 +46,36 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
    * @throws IllegalArgumentException if the number of weights does not fit the spec
    */
   protected NeuralNetModel(String uid, boolean classifier, NetworkSpec spec, float[] weights) {
+    this(uid, classifier, spec, weights, null);
+  }
+
+  /**
+   * A model of {@code spec} with flat {@code weights} (parameter order) and flat {@code buffers}
+   * (batch norm's running statistics, in state-dict order: {@code Replica.flatBuffers}), or null
+   * for the buffers a new network starts with.
+   *
+   * @throws IllegalArgumentException if the number of weights or buffer values does not fit the
+   *     spec
+   */
+  protected NeuralNetModel(
+      String uid, boolean classifier, NetworkSpec spec, float[] weights, float[] buffers) {
     this.uid = uid;
     this.spec = spec;
     this.weights = weights.clone();
     this.numFeatures = spec.inputSize();
-    int expected = new Replica(spec, Device.CPU).numWeights();
+    Replica fresh = new Replica(spec, Device.CPU);
+    int expected = fresh.numWeights();
     if (weights.length != expected) {
       throw new IllegalArgumentException(
           "the network has " + expected + " weights, got " + weights.length);
+    }
+    this.buffers = buffers == null ? fresh.flatBuffers() : buffers.clone();
+    if (this.buffers.length != fresh.bufferCount()) {
+      throw new IllegalArgumentException(
+          "the network has "
+              + fresh.bufferCount()
+              + " buffer values (batch norm's running statistics), got "
+              + this.buffers.length);
     }
     this.paramSet = new NeuralNetParamSet(this, classifier);
     paramSet.setDefaults(this);
@@ -95,6 +118,14 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   }
 
   /**
+   * The trained buffers (batch norm's {@code running_mean}, {@code running_var} and {@code
+   * num_batches_tracked}, in state-dict order; empty without batch norm), flat (a copy).
+   */
+  public float[] buffers() {
+    return buffers.clone();
+  }
+
+  /**
    * The trained network as an engine module, in evaluation mode (a new instance each call). It
    * takes input already shaped {@code [N, *inputShape]} (the reshape of flat features is not one of
    * its layers), and an {@code embedding} first layer takes float indices. For a network of the
@@ -104,11 +135,15 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   public Module toModule() {
     Replica r = new Replica(spec, Device.CPU);
     r.setWeights(weights);
+    r.setBuffers(buffers);
     r.net().eval();
     return r.net();
   }
 
-  /** The weights by PyTorch state-dict name ({@code 0.weight}, {@code 0.bias}, ...). */
+  /**
+   * The weights and buffers by PyTorch state-dict name ({@code 0.weight}, {@code 0.bias}, {@code
+   * 1.running_mean}, ...).
+   */
   @SuppressWarnings("NonApiType") // the type promises the iteration order, as Module.stateDict
   public LinkedHashMap<String, Tensor> stateDict() {
     return toModule().stateDict();
@@ -117,6 +152,11 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   /** The weights shared with the copy constructors of subclasses (not a copy). */
   float[] weightsShared() {
     return weights;
+  }
+
+  /** The buffers shared with the copy constructors of subclasses (not a copy). */
+  float[] buffersShared() {
+    return buffers;
   }
 
   /**
@@ -129,7 +169,7 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     RowScorer s = scorer;
     if (s == null) {
       // Two threads may both make one; either is right, and the weights never change.
-      s = new RowScorer(spec, weights);
+      s = new RowScorer(spec, weights, buffers);
       scorer = s;
     }
     return s.values(features, outputs);
@@ -217,6 +257,7 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
         ScoringInputs.reader(this, spec, dataset.schema()),
         spec,
         weights,
+        buffers,
         outputs(),
         getInferBatchSize(),
         getDevice());

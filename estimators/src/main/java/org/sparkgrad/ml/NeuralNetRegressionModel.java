@@ -31,7 +31,18 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
    */
   public NeuralNetRegressionModel(
       String uid, NetworkSpec spec, float[] weights, boolean vectorOutput) {
-    super(uid, false, spec, weights);
+    this(uid, spec, weights, null, vectorOutput);
+  }
+
+  /**
+   * A model of {@code spec} with flat {@code weights} (in parameter order) and {@code buffers}
+   * (batch norm's running statistics, in state-dict order; null for a new network's).
+   *
+   * @param vectorOutput whether {@code prediction} is a vector (trained on vector labels)
+   */
+  public NeuralNetRegressionModel(
+      String uid, NetworkSpec spec, float[] weights, float[] buffers, boolean vectorOutput) {
+    super(uid, false, spec, weights, buffers);
     if (!vectorOutput && spec.outputSize() != 1) {
       throw new IllegalArgumentException(
           "a regression model with a number prediction needs a network of 1 output, got "
@@ -141,7 +152,8 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
   public NeuralNetRegressionModel copy(ParamMap extra) {
     NeuralNetRegressionModel m =
         copyValues(
-            new NeuralNetRegressionModel(uid(), networkSpec(), weightsShared(), vectorOutput),
+            new NeuralNetRegressionModel(
+                uid(), networkSpec(), weightsShared(), buffersShared(), vectorOutput),
             extra);
     m.setSummary(hasSummary() ? summary() : null);
     return m.setParent(parent());

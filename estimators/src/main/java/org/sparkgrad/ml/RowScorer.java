@@ -22,14 +22,18 @@ final class RowScorer {
   private final NetworkSpec spec;
   private final ThreadLocal<Replica> replicas;
 
-  /** A scorer of {@code spec} with flat {@code weights} (not copied: the model's own). */
-  RowScorer(NetworkSpec spec, float[] weights) {
+  /**
+   * A scorer of {@code spec} with flat {@code weights} and {@code buffers} (not copied: the model's
+   * own).
+   */
+  RowScorer(NetworkSpec spec, float[] weights, float[] buffers) {
     this.spec = spec;
     this.replicas =
         ThreadLocal.withInitial(
             () -> {
               Replica r = new Replica(spec, Device.CPU);
               r.setWeights(weights);
+              r.setBuffers(buffers);
               return r;
             });
   }

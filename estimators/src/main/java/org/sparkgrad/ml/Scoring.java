@@ -29,7 +29,8 @@ import org.sparkgrad.tensor.Tensor;
  * Batch scoring for {@link NeuralNetModel#transform}: a lazy {@code mapPartitions} that reads
  * {@code inferBatchSize} rows at a time into one matrix, runs the network on it in evaluation mode
  * with no graph on the executor's device, and appends the output columns to each row. The weights
- * travel as a broadcast; nothing is collected to the driver.
+ * and the buffers (batch norm's running statistics, which evaluation mode normalises with) travel
+ * as a broadcast; nothing is collected to the driver.
  */
 final class Scoring {
   private Scoring() {}
@@ -49,11 +50,12 @@ final class Scoring {
       FeatureReader reader,
       NetworkSpec spec,
       float[] weights,
+      float[] buffers,
       Outputs outputs,
       int batchSize,
       String device) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-    Broadcast<float[]> w = jsc.broadcast(weights);
+    Broadcast<float[][]> w = jsc.broadcast(new float[][] {weights, buffers});
     int[] featuresIndex = new int[reader.inputs().size()];
     for (int i = 0; i < featuresIndex.length; i++) {
       featuresIndex[i] = df.schema().fieldIndex(reader.inputs().get(i).column());
@@ -78,7 +80,7 @@ final class Scoring {
   private static final class Batches implements Iterator<Row> {
     private final Iterator<Row> rows;
     private final NetworkSpec spec;
-    private final Broadcast<float[]> weights;
+    private final Broadcast<float[][]> state;
     private final FeatureReader reader;
     private final int[] featuresIndex;
     private final int inputCols;
@@ -93,7 +95,7 @@ final class Scoring {
     Batches(
         Iterator<Row> rows,
         NetworkSpec spec,
-        Broadcast<float[]> weights,
+        Broadcast<float[][]> state,
         FeatureReader reader,
         int[] featuresIndex,
         int inputCols,
@@ -102,7 +104,7 @@ final class Scoring {
         String device) {
       this.rows = rows;
       this.spec = spec;
-      this.weights = weights;
+      this.state = state;
       this.reader = reader;
       this.featuresIndex = featuresIndex;
       this.inputCols = inputCols;
@@ -130,7 +132,8 @@ final class Scoring {
     private Iterator<Row> nextBatch() {
       if (replica == null) {
         replica = new Replica(spec, Devices.resolve(device));
-        replica.setWeights(weights.value());
+        replica.setWeights(state.value()[0]);
+        replica.setBuffers(state.value()[1]);
       }
       pending.clear();
       int d = reader.size();

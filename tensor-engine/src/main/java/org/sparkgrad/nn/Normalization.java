@@ -1,6 +1,7 @@
 package org.sparkgrad.nn;
 
 import java.util.Arrays;
+import org.sparkgrad.nn.parallel.ReplicaSync;
 import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
 
@@ -82,23 +83,17 @@ final class Normalization {
     int[] bshape = x.dim() == 2 ? new int[] {1, c} : new int[] {1, c, 1};
     Tensor y;
     if (training) {
-      int n = x.numel() / Math.max(c, 1);
-      if (n <= 1) {
-        throw new IllegalArgumentException(
-            "batchNorm: expected more than 1 value per channel when training, got input of shape "
-                + Arrays.toString(x.shape()));
-      }
-      Tensor mean = channelMean(x);
-      Tensor centered = x.sub(mean);
-      Tensor var = channelMean(centered.mul(centered));
-      y = centered.div(var.add(eps).sqrt());
+      BatchStatistics stats =
+          ReplicaSync.active() ? BatchStatistics.global(x, bshape) : BatchStatistics.local(x);
+      y = stats.centered().div(stats.var().add(eps).sqrt());
       if (runningMean != null || runningVar != null) {
+        double n = stats.count();
         try (NoGrad ignored = NoGrad.enter()) {
           if (runningMean != null) {
-            update(runningMean, mean, momentum, 1);
+            update(runningMean, stats.mean(), momentum, 1);
           }
           if (runningVar != null) {
-            update(runningVar, var, momentum, n / (n - 1.0));
+            update(runningVar, stats.var(), momentum, n / (n - 1.0));
           }
         }
       }
@@ -118,11 +113,6 @@ final class Normalization {
       y = y.add(bias.reshape(bshape));
     }
     return y;
-  }
-
-  /** The mean over every dimension but 1, kept as {@code [1, C]} or {@code [1, C, 1]}. */
-  private static Tensor channelMean(Tensor t) {
-    return t.dim() == 2 ? t.mean(0, true) : t.mean(2, true).mean(0, true);
   }
 
   /** {@code running = (1 - momentum) running + momentum * scale * batch}. */

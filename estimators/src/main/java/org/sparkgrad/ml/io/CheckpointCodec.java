@@ -19,11 +19,12 @@ import org.sparkgrad.util.StrictJson;
  * A {@link TrainingCheckpoint} as the files of one checkpoint folder:
  *
  * <ul>
- *   <li>{@code weights.safetensors}: the master weights as the network's state dict ({@code
- *       0.weight}, {@code 0.bias}, ...), readable by PyTorch's {@code safetensors};
+ *   <li>{@code weights.safetensors}: the master weights and buffers as the network's state dict
+ *       ({@code 0.weight}, {@code 0.bias}, ..., batch norm's {@code 1.running_mean}, {@code
+ *       1.running_var}, {@code 1.num_batches_tracked}), readable by PyTorch's {@code safetensors};
  *   <li>{@code optimizer.safetensors}: the optimizer's {@code stateDict()};
  *   <li>{@code best.safetensors} (only with early stopping, when the best epoch is not the last):
- *       the best weights so far;
+ *       the best weights so far, with their buffers;
  *   <li>{@code state.json}: the format version, the run's fingerprint, the sampler position (epoch,
  *       step, global step), the partial sums of the current epoch, the history, the early-stopping
  *       state, and with precision fp16 the loss scaler's state: a {@link CheckpointState} record,
@@ -47,10 +48,10 @@ public final class CheckpointCodec {
   public static Map<String, byte[]> encode(
       TrainingCheckpoint c, NetworkSpec spec, Map<String, String> fingerprint) {
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put(WEIGHTS, safetensors(stateDict(spec, c.weights())));
+    files.put(WEIGHTS, safetensors(stateDict(spec, c.weights(), c.buffers())));
     files.put(OPTIMIZER, safetensors(c.optimizerState()));
     if (c.bestWeights() != null) {
-      files.put(BEST, safetensors(stateDict(spec, c.bestWeights())));
+      files.put(BEST, safetensors(stateDict(spec, c.bestWeights(), c.bestBuffers())));
     }
     CheckpointState s =
         new CheckpointState(
@@ -98,22 +99,26 @@ public final class CheckpointCodec {
     CheckpointState s = state(files);
     CheckpointState.Partial partial = present(s.partial(), "partial");
     CheckpointState.EarlyStopping early = present(s.earlyStopping(), "earlyStopping");
+    Module net = network(files, WEIGHTS, spec);
+    Module best = files.containsKey(BEST) ? network(files, BEST, spec) : null;
     TrainingCheckpoint c =
         new TrainingCheckpoint(
-            weights(files, WEIGHTS, spec),
-            StateDict.read(require(files, OPTIMIZER), OPTIMIZER),
-            s.epoch(),
-            s.step(),
-            s.globalStep(),
-            new StepResult(
-                null, partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
-            partial.seconds(),
-            present(s.history(), "history"),
-            files.containsKey(BEST) ? weights(files, BEST, spec) : null,
-            early.bestLoss(),
-            early.bestEpoch(),
-            early.sinceBest(),
-            early.stopped());
+        Replica.flatWeights(net),
+        Replica.flatBuffers(net),
+        StateDict.read(require(files, OPTIMIZER), OPTIMIZER),
+        s.epoch(),
+        s.step(),
+        s.globalStep(),
+        new StepResult(
+            null, partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
+        partial.seconds(),
+        present(s.history(), "history"),
+        best == null ? null : Replica.flatWeights(best),
+        best == null ? null : Replica.flatBuffers(best),
+        early.bestLoss(),
+        early.bestEpoch(),
+        early.sinceBest(),
+        early.stopped());
     CheckpointState.LossScale ls = s.lossScale();
     return ls == null ? c : c.withLossScale(ls.scale(), ls.growthTracker());
   }
@@ -162,15 +167,20 @@ public final class CheckpointCodec {
     return b;
   }
 
-  private static float[] weights(Map<String, byte[]> files, String name, NetworkSpec spec) {
+  /** The network with the state dict (weights and buffers) of file {@code name} loaded. */
+  private static Module network(Map<String, byte[]> files, String name, NetworkSpec spec) {
     Module net = spec.module(0);
     net.loadStateDict(StateDict.read(require(files, name), name));
-    return Replica.flatWeights(net);
+    return net;
   }
 
-  private static Map<String, Tensor> stateDict(NetworkSpec spec, float[] weights) {
+  /** The state dict of {@code weights} and {@code buffers} (null: a new network's buffers). */
+  private static Map<String, Tensor> stateDict(NetworkSpec spec, float[] weights, float[] buffers) {
     Module net = spec.module(0);
     TrainingCheckpoint.loadFlat(net, weights);
+    if (buffers != null) {
+      TrainingCheckpoint.loadBuffers(net, buffers);
+    }
     return net.stateDict();
   }
 

@@ -16,9 +16,10 @@ import org.apache.hadoop.fs.Path;
  * <ul>
  *   <li>{@code data/model.json}: {@code formatVersion}, {@code modelClass}, {@code numFeatures},
  *       {@code numOutputs}, {@code vectorOutput}, and {@code network} (the {@code NetworkSpec});
- *   <li>{@code data/weights.safetensors}: the state dict ({@code 0.weight}, {@code 0.bias}, ...),
- *       which PyTorch's {@code safetensors.torch.load_file} reads into the same {@code
- *       nn.Sequential}.
+ *   <li>{@code data/weights.safetensors}: the state dict ({@code 0.weight}, {@code 0.bias}, ...,
+ *       and batch norm's trained buffers {@code 1.running_mean}, {@code 1.running_var}, {@code
+ *       1.num_batches_tracked}), which PyTorch's {@code safetensors.torch.load_file} reads into the
+ *       same {@code nn.Sequential}.
  * </ul>
  */
 public final class ModelFiles {

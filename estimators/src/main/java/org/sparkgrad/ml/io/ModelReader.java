@@ -31,8 +31,8 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
   /** Builds the model object from what was saved. */
   @FunctionalInterface
   public interface Factory<T> {
-    /** A model with the saved uid, network, flat weights and output kind. */
-    T create(String uid, NetworkSpec spec, float[] weights, boolean vectorOutput);
+    /** A model with the saved uid, network, flat weights, flat buffers and output kind. */
+    T create(String uid, NetworkSpec spec, float[] weights, float[] buffers, boolean vectorOutput);
   }
 
   private final Class<T> type;
@@ -69,9 +69,14 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
       }
       Map<String, Object> json = readModelJson(fs, root, what);
       NetworkSpec spec = network(json, what);
-      float[] weights = readWeights(fs, new Path(root, ModelFiles.WEIGHTS), spec, what);
+      Module net = readStateDict(fs, new Path(root, ModelFiles.WEIGHTS), spec, what);
       T model =
-          factory.create(md.uid(), spec, weights, Boolean.TRUE.equals(json.get("vectorOutput")));
+          factory.create(
+              md.uid(),
+              spec,
+              Replica.flatWeights(net),
+              Replica.flatBuffers(net),
+              Boolean.TRUE.equals(json.get("vectorOutput")));
       md.getAndSetParams(model, md.getAndSetParams$default$2());
       return model;
     } catch (IOException e) {
@@ -182,7 +187,8 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
     return json;
   }
 
-  private static float[] readWeights(FileSystem fs, Path file, NetworkSpec spec, String what)
+  /** The saved network with the state dict (weights and buffers) of {@code file} loaded. */
+  private static Module readStateDict(FileSystem fs, Path file, NetworkSpec spec, String what)
       throws IOException {
     if (!fs.exists(file)) {
       throw new IllegalArgumentException(
@@ -207,6 +213,6 @@ public final class ModelReader<T extends NeuralNetModel<T>> extends MLReader<T> 
               + e.getMessage(),
           e);
     }
-    return Replica.flatWeights(net);
+    return net;
   }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.sparkgrad.nn.Dropout;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.Sequential;
+import org.sparkgrad.tensor.DType;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.HostArrays;
@@ -109,6 +110,67 @@ public final class Replica {
       n += p.numel();
     }
     return n;
+  }
+
+  /**
+   * The number of buffer values ({@code running_mean}, {@code running_var}, {@code
+   * num_batches_tracked}, ...): the length of {@link #flatBuffers}.
+   */
+  public int bufferCount() {
+    int n = 0;
+    for (Tensor b : net.buffers()) {
+      n += b.numel();
+    }
+    return n;
+  }
+
+  /**
+   * The buffers as one flat float vector, "the buffers": every buffer in state-dict order, each
+   * row-major, an integer buffer ({@code num_batches_tracked}) as a float holding its count.
+   */
+  public float[] flatBuffers() {
+    return flatBuffers(net);
+  }
+
+  /** {@link #flatBuffers()} of {@code module}. */
+  public static float[] flatBuffers(Module module) {
+    List<Tensor> bs = module.buffers();
+    int n = 0;
+    for (Tensor b : bs) {
+      n += b.numel();
+    }
+    float[] out = new float[n];
+    int off = 0;
+    for (Tensor b : bs) {
+      float[] v = b.toFloatArray();
+      System.arraycopy(v, 0, out, off, v.length);
+      off += v.length;
+    }
+    return out;
+  }
+
+  /** Loads the flat buffers vector of {@link #flatBuffers}. */
+  public void setBuffers(float[] flat) {
+    if (flat.length != bufferCount()) {
+      throw new IllegalArgumentException(
+          "expected " + bufferCount() + " buffer values, got " + flat.length);
+    }
+    int off = 0;
+    try (NoGrad ng = NoGrad.enter()) {
+      for (Tensor b : net.buffers()) {
+        int n = b.numel();
+        if (b.dtype() == DType.FLOAT32) {
+          float[] part = new float[n];
+          System.arraycopy(flat, off, part, 0, n);
+          b.copyFrom(Tensor.of(part, b.shape()).to(device));
+        } else if (n == 1) {
+          b.fillInPlace(flat[off]);
+        } else {
+          throw new IllegalStateException("a buffer of " + b.dtype() + " and " + n + " values");
+        }
+        off += n;
+      }
+    }
   }
 
   /** Loads the flat weight vector. */

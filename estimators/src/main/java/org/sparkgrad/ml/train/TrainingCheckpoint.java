@@ -11,14 +11,16 @@ import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
 
 /**
- * Everything the {@link Trainer}'s loop needs to continue a fit exactly where it was: the weights
- * and the optimizer state, the position of the global sampler (the epoch and the step within it;
- * the order of every epoch and every dropout mask are functions of the seed, the epoch, the step
- * and the row ids, so no generator state is needed beyond the seed), the sums of the epoch's steps
- * so far, the epochs done, and the early-stopping state.
+ * Everything the {@link Trainer}'s loop needs to continue a fit exactly where it was: the weights,
+ * the buffers (batch norm's running statistics) and the optimizer state, the position of the global
+ * sampler (the epoch and the step within it; the order of every epoch and every dropout mask are
+ * functions of the seed, the epoch, the step and the row ids, so no generator state is needed
+ * beyond the seed), the sums of the epoch's steps so far, the epochs done, and the early-stopping
+ * state.
  */
 public final class TrainingCheckpoint {
   private final float[] weights;
+  private final float[] buffers;
   private final Map<String, Tensor> optimizerState;
   private final int epoch;
   private final int step;
@@ -27,6 +29,7 @@ public final class TrainingCheckpoint {
   private final double partialSeconds;
   private final List<EpochStats> history;
   private final float[] bestWeights;
+  private final float[] bestBuffers;
   private final double bestLoss;
   private final int bestEpoch;
   private final int sinceBest;
@@ -35,7 +38,10 @@ public final class TrainingCheckpoint {
   private float lossScale = Float.NaN;
   private int lossScaleTracker;
 
-  /** A checkpoint of the given state; the history and the optimizer map are copied. */
+  /**
+   * A checkpoint of the given state without buffers: {@link #restore} leaves the network's buffers
+   * as they are.
+   */
   public TrainingCheckpoint(
       float[] weights,
       Map<String, Tensor> optimizerState,
@@ -50,7 +56,51 @@ public final class TrainingCheckpoint {
       int bestEpoch,
       int sinceBest,
       boolean stopped) {
+    this(
+        weights,
+        null,
+        optimizerState,
+        epoch,
+        step,
+        globalStep,
+        partial,
+        partialSeconds,
+        history,
+        bestWeights,
+        null,
+        bestLoss,
+        bestEpoch,
+        sinceBest,
+        stopped);
+  }
+
+  /**
+   * A checkpoint of the given state; the history and the optimizer map are copied.
+   *
+   * @param buffers the network's buffers, flat in state-dict order ({@code Replica.flatBuffers}),
+   *     or null to leave the network's as they are on restore
+   * @param bestBuffers the buffers that go with {@code bestWeights}, or null
+   */
+  @SuppressWarnings("TooManyParameters") // one per piece of the loop's state, named at the call
+  public TrainingCheckpoint(
+      float[] weights,
+      float[] buffers,
+      Map<String, Tensor> optimizerState,
+      int epoch,
+      int step,
+      long globalStep,
+      StepResult partial,
+      double partialSeconds,
+      List<EpochStats> history,
+      float[] bestWeights,
+      float[] bestBuffers,
+      double bestLoss,
+      int bestEpoch,
+      int sinceBest,
+      boolean stopped) {
     this.weights = weights;
+    this.buffers = buffers;
+    this.bestBuffers = bestBuffers;
     this.optimizerState = Collections.unmodifiableMap(new LinkedHashMap<>(optimizerState));
     this.epoch = epoch;
     this.step = step;
@@ -68,6 +118,19 @@ public final class TrainingCheckpoint {
   /** The master weights, flat in parameter order (shared, not a copy). */
   public float[] weights() {
     return weights;
+  }
+
+  /**
+   * The buffers (batch norm's running statistics), flat in state-dict order, or null if the
+   * checkpoint has none (shared, not a copy).
+   */
+  public float[] buffers() {
+    return buffers;
+  }
+
+  /** The buffers that go with {@link #bestWeights}, or null (shared, not a copy). */
+  public float[] bestBuffers() {
+    return bestBuffers;
   }
 
   /** The optimizer's state dict. */
@@ -141,6 +204,7 @@ public final class TrainingCheckpoint {
     TrainingCheckpoint c =
         new TrainingCheckpoint(
             weights,
+            buffers,
             optimizerState,
             epoch,
             step,
@@ -149,6 +213,7 @@ public final class TrainingCheckpoint {
             partialSeconds,
             history,
             bestWeights,
+            bestBuffers,
             bestLoss,
             bestEpoch,
             sinceBest,
@@ -173,10 +238,43 @@ public final class TrainingCheckpoint {
     return lossScaleTracker;
   }
 
-  /** Loads the weights into {@code net} and the optimizer state into {@code optimizer}. */
+  /**
+   * Loads the weights and any buffers into {@code net} and the optimizer state into {@code
+   * optimizer}.
+   */
   public void restore(Module net, Optimizer optimizer) {
     loadFlat(net, weights);
+    if (buffers != null) {
+      loadBuffers(net, buffers);
+    }
     optimizer.loadStateDict(optimizerState);
+  }
+
+  /**
+   * Copies flat {@code buffers} (state-dict order, as {@code Replica.flatBuffers}) into {@code
+   * net}'s buffers; an integer buffer ({@code num_batches_tracked}) takes the float's count.
+   *
+   * @throws IllegalArgumentException if the number of values does not fit the network's buffers
+   */
+  public static void loadBuffers(Module net, float[] buffers) {
+    List<Tensor> bs = net.buffers();
+    int n = 0;
+    for (Tensor b : bs) {
+      n += b.numel();
+    }
+    if (n != buffers.length) {
+      throw new IllegalArgumentException(
+          "the network has " + n + " buffer values, got " + buffers.length);
+    }
+    int off = 0;
+    try (NoGrad ng = NoGrad.enter()) {
+      for (Tensor b : bs) {
+        float[] part = new float[b.numel()];
+        System.arraycopy(buffers, off, part, 0, part.length);
+        b.copyFrom(Tensor.of(part).reshape(b.shape()).to(b.dtype()).to(b.device()));
+        off += part.length;
+      }
+    }
   }
 
   /**
