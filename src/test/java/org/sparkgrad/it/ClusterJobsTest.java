@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,8 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.sparkgrad.it.support.ClusterSettings;
 import org.sparkgrad.it.support.DistJar;
+import org.sparkgrad.it.support.LargerThanHeapFit;
 import org.sparkgrad.it.support.LocalSpark;
 import org.sparkgrad.it.support.TrainJobRuns;
+import org.sparkgrad.ml.NeuralNetClassificationModel;
 import org.sparkgrad.standalone.ChildJvm;
 import org.sparkgrad.standalone.StandaloneCluster;
 
@@ -194,6 +199,77 @@ class ClusterJobsTest {
           .as("weight %d", i)
           .isCloseTo(expected[i], within(1e-5f * Math.max(1f, Math.abs(expected[i]))));
     }
+  }
+
+  /**
+   * A fit on a table about three times larger than an executor's heap completes, with {@code
+   * dataStorage=auto} choosing to stream, and trains the model that the same rows give in memory
+   * (fitted in this JVM's 2 GiB heap). The executors get 96 MiB heaps: below Spark's minimum of 450
+   * MiB, so the application lowers the memory Spark reserves for itself ({@code
+   * spark.testing.reservedMemory}, 300 MiB by default) to 16 MiB; Spark then manages 0.6 of the
+   * remaining 80 MiB of each heap. Netty's direct memory is as large as the heap, and an executor
+   * refuses to start unless it is larger than the largest remote block it fetches into memory
+   * ({@code spark.network.maxRemoteBlockSizeFetchToMem}, 200 MiB by default), so larger blocks go
+   * to disk past 16 MiB. Chunks of 64 KiB ({@code spark.sparkgrad.fit.streamChunkKiB}) bound what
+   * Spark's Java serializer keeps reachable (its last 100 objects) to 6.4 MiB a stream.
+   */
+  @Test
+  @Order(5)
+  void aFitOnATableLargerThanTheExecutorHeapStreamsToTheModelOfAFitInMemory() throws Exception {
+    Path table = work.resolve("larger-than-heap.parquet");
+    LargerThanHeapFit.generate(LocalSpark.session(), table);
+    Path model = work.resolve("model-larger-than-heap");
+    ChildJvm submit =
+        cluster.submit(
+            "larger-than-heap",
+            List.of(
+                "--class",
+                LargerThanHeapFit.class.getName(),
+                "--conf",
+                "spark.executor.memory=96m",
+                "--conf",
+                "spark.testing.reservedMemory=" + (16 << 20),
+                "--conf",
+                "spark.network.maxRemoteBlockSizeFetchToMem=16m",
+                "--conf",
+                "spark.sql.files.maxPartitionBytes=1g",
+                "--conf",
+                "spark.sparkgrad.fit.streamChunkKiB=64",
+                "--jars",
+                DistJar.path().toString(),
+                LargerThanHeapFit.jar(work.resolve("larger-than-heap.jar")).toString(),
+                table.toString(),
+                model.toString(),
+                "auto"));
+    assertThat(submit.waitFor(JOB_TIMEOUT_S))
+        .as("LargerThanHeapFit exit status; log:\n%s", submit.tail(60))
+        .isZero();
+    String log = submit.logText();
+    assertThat(log)
+        .as("auto chose to stream; log:\n%s", submit.tail(60))
+        .contains("streamed from chunks");
+    Matcher heap = Pattern.compile("executor max heap: (\\d+)").matcher(log);
+    assertThat(heap.find()).as("the executors' heap was printed").isTrue();
+    long blockBytes = (long) LargerThanHeapFit.ROWS * (4L * (LargerThanHeapFit.FEATURES + 1) + 16);
+    System.out.printf(
+        "larger-than-heap: %d MiB of rows in blocks, executor max heap %d MiB%n",
+        blockBytes >> 20, Long.parseLong(heap.group(1)) >> 20);
+    assertThat(blockBytes).isGreaterThan(3 * Long.parseLong(heap.group(1)));
+
+    SparkSession local = LocalSpark.session();
+    local.conf().set("spark.sql.files.maxPartitionBytes", "1g");
+    float[] expected;
+    try {
+      expected =
+          LargerThanHeapFit.classifier("memory")
+              .fit(local.read().parquet(table.toString()))
+              .weights();
+    } finally {
+      local.conf().unset("spark.sql.files.maxPartitionBytes");
+    }
+    // the same rows in the same partitions, so the same sums in the same order: equal to the bit
+    assertThat(NeuralNetClassificationModel.load(model.toString()).weights())
+        .containsExactly(expected);
   }
 
   /** Starts TrainJob on the generated data set with {@code extra} options. */

@@ -309,8 +309,8 @@ public abstract class NeuralNetEstimator<
 
   /**
    * Sets how training rows are kept: {@code memory} (one block per partition, deserialized, the
-   * fastest while the data fits in the executors' memory), {@code stream} (chunks at {@code
-   * MEMORY_AND_DISK_SER}, streamed each epoch in the epoch's order through the executors' local
+   * fastest while the data fits in the executors' memory), {@code stream} (chunks on the executors'
+   * disks, {@code DISK_ONLY}, streamed each epoch in the epoch's order through the executors' local
    * disks, for data larger than their memory) or {@code auto} (the default: memory while the blocks
    * take at most half of the executors' storage memory, else stream). The model is the same either
    * way.

@@ -283,7 +283,7 @@ public final class NeuralNetParamSet implements Serializable {
             owner,
             "dataStorage",
             "how training rows are kept: memory (one block per partition, deserialized), stream"
-                + " (chunks at MEMORY_AND_DISK_SER, streamed each epoch in the epoch's order),"
+                + " (chunks on the executors' disks, streamed each epoch in the epoch's order),"
                 + " auto (memory while the blocks take at most half of the executors' storage"
                 + " memory, else stream); the same model either way",
             DATA_STORAGES);

@@ -156,7 +156,7 @@ public final class SparkgradConf {
               256,
               1,
               "With dataStorage=stream, the size in KiB of the chunks that a partition's rows are"
-                  + " cached in (at MEMORY_AND_DISK_SER, so spilled to disk chunk by chunk). Small,"
+                  + " written to the executors' disks in (DISK_ONLY, as they are built). Small,"
                   + " because Spark's Java serializer keeps every object it wrote since its last"
                   + " reset (spark.serializer.objectStreamReset, 100 objects) reachable: a task"
                   + " caching chunks holds about 100 of them (Kryo holds one)."));

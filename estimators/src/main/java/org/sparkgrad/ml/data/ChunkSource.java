@@ -18,8 +18,8 @@ public interface ChunkSource extends Serializable {
 
   /**
    * The chunks of partition {@code partition} of the cached {@code rdd}, read through Spark's block
-   * manager in the running task (from memory, from the executor's disk, or from another executor),
-   * as a zipped RDD reads its parents.
+   * manager in the running task (from the executor's disk, or from another executor's), as a zipped
+   * RDD reads its parents.
    */
   static ChunkSource cached(RDD<PartitionData> rdd, Partition partition) {
     return () -> {

@@ -14,11 +14,11 @@ import scala.jdk.javaapi.CollectionConverters;
  *   <li>{@link #MEMORY}: one columnar block per partition, deserialized, for the whole fit ({@code
  *       MEMORY_AND_DISK}: a partition that does not fit is written to disk whole, and read back
  *       whole). The fastest, for data that fits in the executors' memory.
- *   <li>{@link #STREAM}: the rows in chunks (256 KiB by default) at {@code MEMORY_AND_DISK_SER}
- *       (serialized, so compact, and spilled chunk by chunk to the executors' disks), streamed each
- *       epoch into the epoch's order on the executor's local disk ({@link EpochBuckets}) and
- *       trained from there a bucket at a time. The heap holds a chunk and a bucket per task,
- *       whatever the data's size.
+ *   <li>{@link #STREAM}: the rows in chunks (256 KiB by default) written as they are built to the
+ *       executors' disks ({@code DISK_ONLY}, never in Spark's memory store: see {@link
+ *       StreamedPreparation#LEVEL}), streamed each epoch into the epoch's order on the executor's
+ *       local disk ({@link EpochBuckets}) and trained from there a bucket at a time. The heap holds
+ *       a chunk and a bucket per task, whatever the data's size.
  *   <li>{@link #AUTO}: {@link #choose}.
  * </ul>
  *

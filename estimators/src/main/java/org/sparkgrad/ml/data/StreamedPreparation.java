@@ -17,15 +17,27 @@ import org.sparkgrad.spark.SparkgradConf;
 
 /**
  * The data preparation of {@link DataStorage#STREAM}: each partition's rows converted lazily into
- * chunks of {@code spark.sparkgrad.fit.streamChunkKiB}, cached serialized at {@code
- * MEMORY_AND_DISK_SER} (so a partition larger than the executor's memory goes to disk chunk by
- * chunk as it is built), the row ids ranked by Spark without collecting ({@link
+ * chunks of {@code spark.sparkgrad.fit.streamChunkKiB}, written as they are built to the executor's
+ * disk at {@link #LEVEL}, the row ids ranked by Spark without collecting ({@link
  * RowIdAssigner#assignChunks}), and the trainer given one handle per partition ({@link
- * PartitionData#streamed}) that reads the cached chunks again each epoch. No step of it holds a
+ * PartitionData#streamed}) that reads the chunks from disk again each epoch. No step of it holds a
  * whole partition, on an executor or on the driver.
  */
 final class StreamedPreparation {
   private static final Logger LOG = LoggerFactory.getLogger(StreamedPreparation.class);
+
+  /**
+   * Where the chunks are kept: {@code DISK_ONLY}, never in Spark's memory store. A cached partition
+   * is one block, however many chunks it has, and at {@code MEMORY_AND_DISK_SER} the memory store
+   * first serializes the whole partition into the heap, in 1 MiB buffers, for as long as storage
+   * memory lasts, and reads a spilled partition back whole into memory when it fits. Each 1 MiB
+   * buffer is a G1 humongous object that takes two 1 MiB regions, so the heap holds twice what
+   * Spark accounts: in {@code LargeDataBenchmark} with {@code -Xmx512m}, 152 such buffers (304 MiB
+   * of regions) beside two of Parquet's 16 MiB row-group buffers left no room, and the fit ran out
+   * of heap in preparation. Written straight to disk, a task holds one chunk while writing and one
+   * while reading (the operating system's page cache keeps recently read chunks in memory).
+   */
+  static final StorageLevel LEVEL = StorageLevel.DISK_ONLY();
 
   private StreamedPreparation() {}
 
@@ -69,7 +81,7 @@ final class StreamedPreparation {
     JavaRDD<PartitionData> chunks =
         rows.mapPartitionsWithIndex(
                 (Integer p, Iterator<Row> it) -> reader.buildChunks(p, it, chunkRows), true)
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            .persist(LEVEL);
     List<double[]> stats;
     try {
       stats = chunks.mapPartitions(it -> partitionStats(it, ld)).collect();
@@ -97,7 +109,7 @@ final class StreamedPreparation {
     JavaRDD<PartitionData> withIds;
     try {
       DataPreparation.checkTotals(req, train, validation, trainWeight);
-      withIds = RowIdAssigner.assignChunks(chunks).persist(StorageLevel.MEMORY_AND_DISK_SER());
+      withIds = RowIdAssigner.assignChunks(chunks).persist(LEVEL);
       withIds.count();
     } finally {
       chunks.unpersist(false);
@@ -120,7 +132,7 @@ final class StreamedPreparation {
             true);
     LOG.info(
         "sparkgrad fit: {} training and {} validation rows of {} features in {} partitions,"
-            + " streamed from chunks of {} rows at MEMORY_AND_DISK_SER, prepared in {} s",
+            + " streamed from chunks of {} rows on the executors' disks, prepared in {} s",
         train,
         validation,
         nf,

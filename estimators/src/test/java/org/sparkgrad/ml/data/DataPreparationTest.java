@@ -2,11 +2,14 @@ package org.sparkgrad.ml.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.RDDInfo;
+import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.TestSpark;
@@ -75,6 +78,17 @@ class DataPreparationTest {
     try {
       assertThat(streamed.storage()).isEqualTo(DataStorage.STREAM);
       assertThat(memory.storage()).isEqualTo(DataStorage.MEMORY);
+      // the chunks are on disk only: nothing of them in Spark's memory store, whatever its room
+      assertThat(streamed.cached().getStorageLevel()).isEqualTo(StorageLevel.DISK_ONLY());
+      int cachedId = streamed.cached().id();
+      RDDInfo info =
+          Arrays.stream(TestSpark.session().sparkContext().getRDDStorageInfo())
+              .filter(i -> i.id() == cachedId)
+              .findFirst()
+              .orElseThrow();
+      assertThat(info.numCachedPartitions()).isEqualTo(3);
+      assertThat(info.memSize()).isZero();
+      assertThat(info.diskSize()).isPositive();
       assertThat(streamed.trainRows()).isEqualTo(120);
       assertThat(streamed.maxLabel()).isEqualTo(2.0);
       Map<Long, Long> ids = new HashMap<>();
