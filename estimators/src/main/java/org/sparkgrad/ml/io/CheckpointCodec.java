@@ -103,22 +103,22 @@ public final class CheckpointCodec {
     Module best = files.containsKey(BEST) ? network(files, BEST, spec) : null;
     TrainingCheckpoint c =
         new TrainingCheckpoint(
-        Replica.flatWeights(net),
-        Replica.flatBuffers(net),
-        StateDict.read(require(files, OPTIMIZER), OPTIMIZER),
-        s.epoch(),
-        s.step(),
-        s.globalStep(),
-        new StepResult(
-            null, partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
-        partial.seconds(),
-        present(s.history(), "history"),
-        best == null ? null : Replica.flatWeights(best),
-        best == null ? null : Replica.flatBuffers(best),
-        early.bestLoss(),
-        early.bestEpoch(),
-        early.sinceBest(),
-        early.stopped());
+            Replica.flatWeights(net),
+            Replica.flatBuffers(net),
+            StateDict.read(require(files, OPTIMIZER), OPTIMIZER),
+            s.epoch(),
+            s.step(),
+            s.globalStep(),
+            new StepResult(
+                null, partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
+            partial.seconds(),
+            present(s.history(), "history"),
+            best == null ? null : Replica.flatWeights(best),
+            best == null ? null : Replica.flatBuffers(best),
+            early.bestLoss(),
+            early.bestEpoch(),
+            early.sinceBest(),
+            early.stopped());
     CheckpointState.LossScale ls = s.lossScale();
     return ls == null ? c : c.withLossScale(ls.scale(), ls.growthTracker());
   }
