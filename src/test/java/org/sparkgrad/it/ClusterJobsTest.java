@@ -35,7 +35,9 @@ import org.sparkgrad.standalone.StandaloneCluster;
  * The example jobs submitted with the cluster jar to a Spark standalone cluster (a master and two
  * one-core workers on this machine), as a user would run them with {@code spark-submit}: training,
  * then batch scoring of the saved model, then training again with Kryo and {@code
- * spark.kryo.registrationRequired=true}. One cluster serves every test of the class.
+ * spark.kryo.registrationRequired=true}, a fit that survives a killed executor, and a fit on a
+ * table larger than the executors' heap ({@code LargerThanHeapFit}). One cluster serves every test
+ * of the class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterJobsTest {

@@ -20,9 +20,10 @@ import org.sparkgrad.ml.NeuralNetClassifier;
 /**
  * Training on data larger than the executor's heap: generates {@code --rows} rows of {@code
  * --features} float features in Parquet (once; reused when the folder exists), then fits an MLP on
- * them in {@code local[2]} with {@code --storage} (stream by default) and prints rows/s and the
- * peak heap used. In local mode the executor is this JVM, so run it with a small {@code -Xmx} to
- * make the data several times larger than the executor's memory:
+ * them in {@code local[2]} with {@code --storage} (stream by default) and prints rows/s, the peak
+ * heap used (garbage included) and the largest live heap ({@link LiveHeap}: after a full
+ * collection, asked for every 2 s). In local mode the executor is this JVM, so run it with a small
+ * {@code -Xmx} to make the data several times larger than the executor's memory:
  *
  * <pre>
  * java -Xmx512m -cp 'benchmarks/target/classes:benchmarks/target/lib/*' \
@@ -88,6 +89,7 @@ public final class LargeDataBenchmark {
         storage,
         epochs);
     resetPeaks();
+    LiveHeap live = LiveHeap.start(2000);
     long start = System.nanoTime();
     NeuralNetClassificationModel model =
         new NeuralNetClassifier()
@@ -100,15 +102,17 @@ public final class LargeDataBenchmark {
             .setDataStorage(storage)
             .fit(df);
     double seconds = (System.nanoTime() - start) / 1e9;
+    live.close();
     double[] loss = model.summary().trainLoss();
     System.out.printf(
         Locale.ROOT,
         "large-data: fit %.1f s (preparation included), %.0f rows/s, peak heap used %d MiB of %d"
-            + " MiB, train loss %.4f after epoch %d%n",
+            + " MiB (largest live, after a full collection every 2 s: %d MiB), train loss %.4f after epoch %d%n",
         seconds,
         rows * (double) epochs / seconds,
         peakHeapBytes() >> 20,
         heap >> 20,
+        live.peakBytes() >> 20,
         loss[loss.length - 1],
         loss.length);
     spark.stop();
