@@ -23,7 +23,7 @@ public final class BatchNormSteps {
           + " {\"type\": \"flatten\"},"
           + " {\"type\": \"linear\", \"in_features\": 64, \"out_features\": 3}]}";
 
-  static final int FEATURES = 64;
+  public static final int FEATURES = 64;
 
   private BatchNormSteps() {}
 
@@ -47,7 +47,7 @@ public final class BatchNormSteps {
   }
 
   /** The rows split into {@code parts} partitions of about equal size, with row ids. */
-  static List<PartitionData> partitions(float[][] x, float[] y, int parts) {
+  public static List<PartitionData> partitions(float[][] x, float[] y, int parts) {
     List<PartitionData> out = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
       BlockBuilder b = new BlockBuilder(FEATURES, 1, false);
@@ -60,7 +60,7 @@ public final class BatchNormSteps {
   }
 
   /** Adam at 0.01, batches of {@code batch}, {@code epochs} epochs, shuffled, seed 5. */
-  static TrainingConfig adam(int batch, int epochs) {
+  public static TrainingConfig adam(int batch, int epochs) {
     return new TrainingConfig(
         "adam", 0.01, 0.9, 0, "constant", 1, 1, 0, 0, batch, epochs, 5, true, false, 0);
   }
