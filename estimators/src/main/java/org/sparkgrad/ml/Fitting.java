@@ -246,7 +246,8 @@ final class Fitting {
                   data.validationRows() > 0,
                   listener,
                   new Parallelism(p.getGradAccumulationSteps(), p.getLocalSteps()))
-              .withInitialWeights(start);
+              .withInitialWeights(start)
+              .withInitialBuffers(WarmStart.buffers(p, initialModel, spec, hadoop));
       Trainer.Result result;
       try (Checkpointing checkpoints =
               FitCheckpoints.open(p, config, spec, objective, data, start, hadoop);

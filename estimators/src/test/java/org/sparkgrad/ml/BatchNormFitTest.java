@@ -2,6 +2,7 @@ package org.sparkgrad.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vectors;
@@ -9,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
 import org.sparkgrad.ml.support.JobDescriptions;
@@ -40,17 +42,22 @@ class BatchNormFitTest {
     return TestSpark.session().createDataFrame(rows, Data.schema());
   }
 
+  @TempDir Path tmp;
+
+  private static NeuralNetClassifier classifier(int epochs, int partitions) {
+    return new NeuralNetClassifier()
+        .setNetwork(BatchNormSteps.CNN)
+        .setOptimizer("adam")
+        .setLearningRate(0.01)
+        .setBatchSize(48)
+        .setMaxEpochs(epochs)
+        .setSeed(5)
+        .setNumReplicas(partitions);
+  }
+
   private static NeuralNetClassificationModel fit(
       Dataset<Row> df, int partitions, List<String> jobs) throws Exception {
-    NeuralNetClassifier c =
-        new NeuralNetClassifier()
-            .setNetwork(BatchNormSteps.CNN)
-            .setOptimizer("adam")
-            .setLearningRate(0.01)
-            .setBatchSize(48)
-            .setMaxEpochs(2)
-            .setSeed(5)
-            .setNumReplicas(partitions);
+    NeuralNetClassifier c = classifier(2, partitions);
     Dataset<Row> in = df.repartition(partitions).cache();
     in.count();
     NeuralNetClassificationModel[] m = new NeuralNetClassificationModel[1];
@@ -88,5 +95,21 @@ class BatchNormFitTest {
     assertThat(EngineLoop.relativeError(buffers, three.buffers())).isLessThan(1e-5);
     Tensor mean = three.stateDict().get("1.running_mean");
     assertThat(mean.toFloatArray()).containsExactly(java.util.Arrays.copyOf(three.buffers(), 4));
+  }
+
+  @Test
+  void aWarmStartGoesOnFromTheRunningStatisticsItStartsFrom() throws Exception {
+    Dataset<Row> df = images().repartition(1);
+    NeuralNetClassificationModel first = classifier(1, 1).fit(df);
+    assertThat(first.buffers()[8]).isEqualTo(2f); // num_batches_tracked: 2 steps
+    String saved = tmp.resolve("first").toString();
+    first.write().save(saved);
+    NeuralNetClassificationModel fromModel = classifier(1, 1).setInitialModel(first).fit(df);
+    NeuralNetClassificationModel fromPath = classifier(1, 1).setInitialWeightsPath(saved).fit(df);
+    assertThat(fromModel.buffers()[8]).isEqualTo(4f);
+    assertThat(fromPath.buffers()).containsExactly(fromModel.buffers());
+    // the running mean went on from the first fit's, not from a new network's zeros
+    NeuralNetClassificationModel fresh = classifier(1, 1).fit(df);
+    assertThat(EngineLoop.relativeError(fresh.buffers(), fromModel.buffers())).isGreaterThan(1e-3);
   }
 }

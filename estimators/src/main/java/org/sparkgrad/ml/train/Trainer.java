@@ -117,6 +117,7 @@ public final class Trainer {
   private final Parallelism parallelism;
   private CheckpointHook checkpoints;
   private float[] startWeights;
+  private float[] startBuffers;
 
   /**
    * A trainer of {@code spec} on {@code trainRows} training rows.
@@ -177,6 +178,18 @@ public final class Trainer {
   }
 
   /**
+   * Starts from {@code buffers} (batch norm's running statistics, flat in state-dict order, as
+   * {@link Replica#flatBuffers}; a warm start) instead of a new network's; null for a new
+   * network's. A resumed checkpoint overrides them.
+   *
+   * @return this trainer
+   */
+  public Trainer withInitialBuffers(float[] buffers) {
+    this.startBuffers = buffers == null ? null : buffers.clone();
+    return this;
+  }
+
+  /**
    * The initial weights of the fit: those of {@link #withInitialWeights}, else {@code spec} built
    * with the config's seed.
    */
@@ -217,6 +230,16 @@ public final class Trainer {
     LrSchedule schedule = new LrSchedule(config, (long) steps * config.maxEpochs());
     float[] weights = Replica.flatWeights(master);
     float[] buffers = Replica.flatBuffers(master);
+    if (startBuffers != null) {
+      if (startBuffers.length != buffers.length) {
+        throw new IllegalArgumentException(
+            "the initial buffers have "
+                + startBuffers.length
+                + " values, but the network's buffers have "
+                + buffers.length);
+      }
+      buffers = startBuffers.clone();
+    }
     float[] spare = null;
     List<EpochStats> history = new ArrayList<>();
     boolean early = config.earlyStoppingPatience() > 0 && hasValidation;
