@@ -36,6 +36,7 @@ final class Fitting {
     private final String uid;
     private final NetworkSpec spec;
     private final float[] weights;
+    private final float[] buffers;
     private final int numFeatures;
     private final int numOutputs;
     private final boolean vectorOutput;
@@ -46,6 +47,7 @@ final class Fitting {
         String uid,
         NetworkSpec spec,
         float[] weights,
+        float[] buffers,
         int numFeatures,
         int numOutputs,
         boolean vectorOutput,
@@ -54,6 +56,7 @@ final class Fitting {
       this.uid = uid;
       this.spec = spec;
       this.weights = weights;
+      this.buffers = buffers;
       this.numFeatures = numFeatures;
       this.numOutputs = numOutputs;
       this.vectorOutput = vectorOutput;
@@ -76,6 +79,11 @@ final class Fitting {
 
     float[] weights() {
       return weights;
+    }
+
+    /** The trained buffers (batch norm's running statistics), flat in state-dict order. */
+    float[] buffers() {
+      return buffers;
     }
 
     int numFeatures() {
@@ -256,6 +264,7 @@ final class Fitting {
           p.uid(),
           spec,
           result.weights(),
+          result.buffers(),
           ins.numFeatures(),
           outputs,
           vectorOutput,
