@@ -67,6 +67,14 @@ public final class LayerContext {
     return graph.floats(key, t.toFloatArray(), t.shape());
   }
 
+  /**
+   * Declares the layer's state-dict entry {@code name} as one inference does not read (batch norm's
+   * {@code num_batches_tracked}), so the exporter's check that every entry is used passes.
+   */
+  public void notNeeded(String name) {
+    used.add(index + "." + name);
+  }
+
   /** Adds a constant float32 tensor of this layer, named {@code layers.i.t/part}. */
   public String constant(String part, float[] values, int... shape) {
     return graph.floats(name(part), values, shape);

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkgrad.ml.train.BatchNormSpec;
 import org.sparkgrad.ml.train.Conv2dSpec;
 import org.sparkgrad.ml.train.LayerSpec;
 import org.sparkgrad.ml.train.PoolSpec;
@@ -28,7 +29,12 @@ import org.sparkgrad.ml.train.PoolSpec;
  *   <li>{@code max_pool2d}, {@code avg_pool2d}: {@code MaxPool}, {@code AveragePool} with the same
  *       window attributes ({@code count_include_pad=1}, as the engine's average counts padding as
  *       zeros);
- *   <li>{@code flatten}: {@code Flatten(axis=1)}.
+ *   <li>{@code flatten}: {@code Flatten(axis=1)};
+ *   <li>{@code batch_norm1d}, {@code batch_norm2d}: {@code BatchNormalization(x, weight, bias,
+ *       running_mean, running_var, epsilon)} in inference mode, normalising with the trained
+ *       running statistics as evaluation mode does (a scale of ones and a bias of zeros without
+ *       affine parameters); one without running statistics ({@code track_running_stats: false})
+ *       normalises each batch with its own statistics and does not export.
  * </ul>
  *
  * A network with an {@code inputShape} starts with {@code Reshape(x, [-1, inputShape...])} ({@link
@@ -54,6 +60,8 @@ public final class LayerExporters {
     m.put("max_pool2d", LayerExporters::pool);
     m.put("avg_pool2d", LayerExporters::pool);
     m.put("flatten", (layer, ctx) -> ctx.output("Flatten", List.of(ctx.input()), attr("axis", 1L)));
+    m.put("batch_norm1d", LayerExporters::batchNorm);
+    m.put("batch_norm2d", LayerExporters::batchNorm);
     return Collections.unmodifiableMap(m);
   }
 
@@ -96,6 +104,36 @@ public final class LayerExporters {
 
   private static AttributeProto attr(String name, long value) {
     return OnnxGraph.attr(name, value);
+  }
+
+  private static String batchNorm(LayerSpec layer, LayerContext ctx) {
+    BatchNormSpec bn = (BatchNormSpec) layer;
+    if (!bn.trackRunningStats()) {
+      throw new IllegalArgumentException(
+          "network layer "
+              + ctx.index()
+              + " ("
+              + bn.type()
+              + ") has track_running_stats false: it normalises each batch with the batch's own"
+              + " statistics even when scoring, which ONNX's BatchNormalization does not do");
+    }
+    int c = bn.numFeatures();
+    String scale;
+    String bias;
+    if (bn.affine()) {
+      scale = ctx.param("weight");
+      bias = ctx.param("bias");
+    } else {
+      float[] ones = new float[c];
+      java.util.Arrays.fill(ones, 1f);
+      scale = ctx.constant("scale", ones, c);
+      bias = ctx.constant("bias", new float[c], c);
+    }
+    ctx.notNeeded("num_batches_tracked");
+    return ctx.output(
+        "BatchNormalization",
+        List.of(ctx.input(), scale, bias, ctx.param("running_mean"), ctx.param("running_var")),
+        OnnxGraph.attr("epsilon", (float) bn.eps()));
   }
 
   private static String gelu(LayerSpec layer, LayerContext ctx) {
