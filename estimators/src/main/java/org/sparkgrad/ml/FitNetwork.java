@@ -108,7 +108,6 @@ final class FitNetwork {
           rowShape, shape.length > 0 ? "inputShape " : "the network JSON's input_shape ", p, ins);
     }
     NetworkSpec spec = new NetworkSpec(layers, rowShape);
-    spec.checkRowsIndependent();
     checkSizes(spec, p, ins, "network");
     return spec;
   }

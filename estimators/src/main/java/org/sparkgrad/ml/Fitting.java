@@ -41,6 +41,7 @@ final class Fitting {
     private final String uid;
     private final NetworkSpec spec;
     private final float[] weights;
+    private final float[] buffers;
     private final int numFeatures;
     private final int numOutputs;
     private final boolean vectorOutput;
@@ -51,6 +52,7 @@ final class Fitting {
         String uid,
         NetworkSpec spec,
         float[] weights,
+        float[] buffers,
         int numFeatures,
         int numOutputs,
         boolean vectorOutput,
@@ -59,6 +61,7 @@ final class Fitting {
       this.uid = uid;
       this.spec = spec;
       this.weights = weights;
+      this.buffers = buffers;
       this.numFeatures = numFeatures;
       this.numOutputs = numOutputs;
       this.vectorOutput = vectorOutput;
@@ -81,6 +84,11 @@ final class Fitting {
 
     float[] weights() {
       return weights;
+    }
+
+    /** The trained buffers (batch norm's running statistics), flat in state-dict order. */
+    float[] buffers() {
+      return buffers;
     }
 
     int numFeatures() {
@@ -246,6 +254,7 @@ final class Fitting {
                   listener,
                   new Parallelism(p.getGradAccumulationSteps(), p.getLocalSteps()))
               .withInitialWeights(start)
+              .withInitialBuffers(WarmStart.buffers(p, initialModel, spec, hadoop))
               .withLossScaler(FitPrecision.scaler(precision));
       Trainer.Result result;
       FitProgressReporter progress =
@@ -275,6 +284,7 @@ final class Fitting {
           p.uid(),
           spec,
           result.weights(),
+          result.buffers(),
           ins.numFeatures(),
           outputs,
           vectorOutput,

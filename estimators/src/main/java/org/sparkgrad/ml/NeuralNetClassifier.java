@@ -112,7 +112,7 @@ public final class NeuralNetClassifier
 
   @Override
   NeuralNetClassificationModel createModel(Fitting.Outcome o) {
-    return new NeuralNetClassificationModel(o.uid(), o.spec(), o.weights());
+    return new NeuralNetClassificationModel(o.uid(), o.spec(), o.weights(), o.buffers());
   }
 
   /** A reader of saved classifiers (params only). */

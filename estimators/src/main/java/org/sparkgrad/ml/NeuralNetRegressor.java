@@ -63,7 +63,8 @@ public final class NeuralNetRegressor
 
   @Override
   NeuralNetRegressionModel createModel(Fitting.Outcome o) {
-    return new NeuralNetRegressionModel(o.uid(), o.spec(), o.weights(), o.vectorOutput())
+    return new NeuralNetRegressionModel(
+            o.uid(), o.spec(), o.weights(), o.buffers(), o.vectorOutput())
         .setLabelScale(o.labelScale());
   }
 

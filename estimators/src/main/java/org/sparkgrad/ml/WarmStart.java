@@ -24,6 +24,25 @@ final class WarmStart {
   private WarmStart() {}
 
   /**
+   * The buffers (batch norm's running statistics, flat in state-dict order) that go with {@link
+   * #weights}: the initial model's, or those of the state dict at {@code initialWeightsPath}; null
+   * for a new network's. Call after {@link #weights}, which checks both sources.
+   */
+  static float[] buffers(
+      NeuralNetParams p, NeuralNetModel<?> model, NetworkSpec spec, Configuration conf) {
+    if (model != null) {
+      return model.buffers();
+    }
+    String path = p.getInitialWeightsPath();
+    if (path.isEmpty() || !spec.batchStatistics()) {
+      return null;
+    }
+    Module net = spec.module(0);
+    net.loadStateDict(read(new Path(path), conf));
+    return Replica.flatBuffers(net);
+  }
+
+  /**
    * The flat initial weights, or null for weights drawn from the seed.
    *
    * @throws IllegalArgumentException if both sources are given, the path is missing or damaged, or

@@ -141,20 +141,6 @@ class NetworkLayersFitTest {
   }
 
   @Test
-  void batchNormIsRefusedAtFitNamingTheLayer() {
-    String bn =
-        CNN.replace(
-            "{\"type\": \"relu\"},",
-            "{\"type\": \"batch_norm2d\", \"num_features\": 4}, {\"type\": \"relu\"},");
-    NeuralNetClassifier c = cnn().setNetwork(bn); // the param accepts the layer
-    assertThatThrownBy(() -> c.fit(bars(10, 1)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith(
-            "network layer 1 (batch_norm2d) cannot be trained on Spark yet: its batch statistics"
-                + " would be those of each partition's rows of a minibatch");
-  }
-
-  @Test
   void badShapesAndIndicesAreNamed() {
     assertThatThrownBy(() -> cnn().setInputShape(new int[] {1, 5, 5}).fit(bars(10, 1)))
         .isInstanceOf(IllegalArgumentException.class)

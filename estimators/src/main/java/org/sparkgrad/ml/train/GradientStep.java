@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Iterator;
 import org.sparkgrad.ml.data.DataBlock;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.nn.parallel.ReplicaSync;
 import org.sparkgrad.tensor.Autocast;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.DeviceScope;
@@ -103,33 +104,72 @@ public final class GradientStep implements Serializable {
 
   /** The sums of this partition's share of minibatch {@code step} of epoch {@code epoch}. */
   public StepResult train(PartitionData data, float[] weights, int epoch, int step) {
-    if (data.trainRows() == 0) {
-      return new StepResult();
-    }
-    Replica replica = replica();
-    replica.setWeights(weights);
-    replica.zeroGrad();
-    StepResult sums = backwardInto(replica, data, epoch, step);
+    return train(data, weights, null, epoch, step, null);
+  }
+
+  /**
+   * The sums of this partition's share of minibatch {@code step} of epoch {@code epoch}, from the
+   * driver's {@code weights} and {@code buffers} (null: leave the replica's buffers as they are),
+   * batch norm's statistics summed across partitions by {@code reducer} ({@link #batchStatistics};
+   * null: this partition's own rows' statistics). The result carries the buffers after the step.
+   */
+  StepResult train(
+      PartitionData data,
+      float[] weights,
+      float[] buffers,
+      int epoch,
+      int step,
+      StepReducer reducer) {
+    StepResult sums = trainInPlace(data, weights, buffers, epoch, step, reducer);
     if (sums.count() == 0) {
       return new StepResult();
     }
+    Replica replica = replica();
     return StepResult.ofPartition(
-        replica.flatGradFloat(), sums.lossSum(), sums.weightSum(), sums.metricSum(), sums.count());
+            replica.flatGradFloat(),
+            sums.lossSum(),
+            sums.weightSum(),
+            sums.metricSum(),
+            sums.count())
+        .withBuffers(sums.buffers());
   }
 
   /**
    * As {@link #train}, but the gradient stays in this thread's replica ({@link #replica}), where it
-   * is valid until the thread's next step: the result carries the sums and no gradient, and a count
-   * of 0 means the partition had no rows in the minibatch.
+   * is valid until the thread's next step: the result carries the sums and the buffers and no
+   * gradient, and a count of 0 means the partition had no rows in the minibatch.
    */
-  StepResult trainInPlace(PartitionData data, float[] weights, int epoch, int step) {
+  StepResult trainInPlace(
+      PartitionData data,
+      float[] weights,
+      float[] buffers,
+      int epoch,
+      int step,
+      StepReducer reducer) {
     if (data.trainRows() == 0) {
       return new StepResult();
     }
     Replica replica = replica();
     replica.setWeights(weights);
+    if (buffers != null) {
+      replica.setBuffers(buffers);
+    }
     replica.zeroGrad();
-    return backwardInto(replica, data, epoch, step);
+    StepResult sums = backwardInto(replica, data, epoch, step, batchStatistics() ? reducer : null);
+    if (sums.count() > 0 && replica.bufferCount() > 0) {
+      sums.withBuffers(replica.flatBuffers());
+    }
+    return sums;
+  }
+
+  /**
+   * Whether the network has layers whose training-mode output depends on the other rows of the
+   * batch (batch norm), whose statistics a step sums across partitions through a {@link
+   * StepReducer}, so that each (micro-)batch is normalised with the statistics of all its rows, as
+   * PyTorch's {@code SyncBatchNorm} does.
+   */
+  boolean batchStatistics() {
+    return spec.batchStatistics();
   }
 
   /** This thread's cached replica of the network on the fit's device. */
@@ -161,6 +201,16 @@ public final class GradientStep implements Serializable {
    * gradient.
    */
   StepResult backwardInto(Replica replica, PartitionData data, int epoch, int step) {
+    return backwardInto(replica, data, epoch, step, null);
+  }
+
+  /**
+   * As {@link #backwardInto(Replica, PartitionData, int, int)}, each micro-batch's forward and
+   * backward run inside {@link ReplicaSync#enter} with {@code reducer}'s rounds of that micro-batch
+   * (null: no reducer, each batch norm uses the partition's own rows).
+   */
+  StepResult backwardInto(
+      Replica replica, PartitionData data, int epoch, int step, StepReducer reducer) {
     StepResult acc = new StepResult();
     if (data.trainRows() == 0) {
       return acc;
@@ -183,7 +233,17 @@ public final class GradientStep implements Serializable {
         rows = b.rows();
         checkMemory(replica, data.numFeatures(), rows);
         StepFaults.beforeStep(data.partition(), epoch, step);
-        microBatch(replica, b, epoch, step, acc);
+        if (reducer == null) {
+          microBatch(replica, b, epoch, step, acc);
+        } else {
+          int micro = j;
+          int[] calls = {0};
+          try (ReplicaSync sync =
+              ReplicaSync.enter(
+                  local -> reducer.sum(StepReducer.round(micro, calls[0]++), local))) {
+            microBatch(replica, b, epoch, step, acc);
+          }
+        }
       }
     } catch (OutOfMemoryError e) {
       // The micro-batch's tensors are unreachable here, so the heap is back for the message; an
@@ -250,6 +310,18 @@ public final class GradientStep implements Serializable {
    * gradient, block by block (a streamed partition's chunk by chunk).
    */
   public StepResult evaluate(PartitionData data, float[] weights) {
+    return evaluate(data, weights, null);
+  }
+
+  /**
+   * As {@link #evaluate(PartitionData, float[])}, with the driver's {@code buffers} (batch norm's
+   * running statistics, which evaluation mode normalises with) loaded first; null leaves the
+   * replica's as they are.
+   */
+  public StepResult evaluate(PartitionData data, float[] weights, float[] buffers) {
+    if (buffers != null) {
+      replica().setBuffers(buffers);
+    }
     StepResult acc = new StepResult();
     for (Iterator<DataBlock> it = data.validationBlocks(); it.hasNext(); ) {
       acc.merge(evaluate(it.next(), weights));

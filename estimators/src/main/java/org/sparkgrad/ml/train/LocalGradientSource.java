@@ -6,7 +6,9 @@ import org.sparkgrad.ml.data.PartitionData;
 /**
  * A {@link Trainer.GradientSource} over partitions held in this JVM, computed one after another:
  * the Spark-free twin of the distributed source, for tests and for training without a cluster. The
- * partitions' training row ids must already be assigned ({@link RowIds#assign}).
+ * partitions' training row ids must already be assigned ({@link RowIds#assign}). A network with
+ * batch norm sums its batch statistics across the partitions by replaying each step round by round
+ * ({@link ReplayedStep}).
  */
 public final class LocalGradientSource implements Trainer.LocalStepsSource {
   private final List<PartitionData> partitions;
@@ -19,10 +21,18 @@ public final class LocalGradientSource implements Trainer.LocalStepsSource {
   }
 
   @Override
-  public StepResult step(float[] weights, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+  public StepResult step(
+      float[] weights, float[] buffers, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+    if (step.batchStatistics() && partitions.size() > 1) {
+      return ReplayedStep.run(
+          known ->
+              partitions.stream()
+                  .map(p -> ReplayedStep.partition(step, p, weights, buffers, epoch, s, known))
+                  .toList());
+    }
     StepResult acc = new StepResult();
     for (PartitionData p : partitions) {
-      acc.merge(step.train(p, weights, epoch, s));
+      acc.merge(step.train(p, weights, buffers, epoch, s, StepReducer.ALONE));
     }
     return acc;
   }
@@ -46,10 +56,10 @@ public final class LocalGradientSource implements Trainer.LocalStepsSource {
   }
 
   @Override
-  public StepResult validate(float[] weights) {
+  public StepResult validate(float[] weights, float[] buffers) {
     StepResult acc = new StepResult();
     for (PartitionData p : partitions) {
-      acc.merge(step.evaluate(p, weights));
+      acc.merge(step.evaluate(p, weights, buffers));
     }
     return acc;
   }

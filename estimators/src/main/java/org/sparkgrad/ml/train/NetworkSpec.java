@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkgrad.nn.BatchNorm1d;
+import org.sparkgrad.nn.BatchNorm2d;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.tensor.Generator;
@@ -56,6 +58,7 @@ public final class NetworkSpec implements Serializable {
   private final UserModule module;
   // A user module's inputs when its forward takes several (featuresCols); empty for one flat input.
   private final List<NetworkInput> inputs;
+  private transient volatile Boolean batchStatistics;
 
   /**
    * A network of {@code layers} taking flat rows.
@@ -301,26 +304,32 @@ public final class NetworkSpec implements Serializable {
   }
 
   /**
-   * Fails, naming the layer, if a layer mixes the rows of a batch ({@code batch_norm1d}, {@code
-   * batch_norm2d}): the distributed trainer computes each partition's share of a minibatch on its
-   * own, so such a layer's batch statistics would depend on the partitioning.
-   *
-   * @throws IllegalArgumentException naming the layer's index and type and the alternatives
+   * Whether the network normalises with batch statistics in training mode (a {@code batch_norm1d}
+   * or {@code batch_norm2d} layer, or a user module holding a {@code BatchNorm1d} or {@code
+   * BatchNorm2d}): its steps then sum those statistics across partitions ({@link GradientStep}).
    */
-  public void checkRowsIndependent() {
-    for (int i = 0; i < layers.size(); i++) {
-      if (layers.get(i) instanceof BatchNormSpec b) {
-        throw new IllegalArgumentException(
-            "network layer "
-                + i
-                + " ("
-                + b.type()
-                + ") cannot be trained on Spark yet: its batch statistics would be those of each"
-                + " partition's rows of a minibatch, so the model would depend on the"
-                + " partitioning (docs/NETWORKS.md); use layer_norm, or build the network with"
-                + " NetworkSpec.build and train it without Spark");
+  public boolean batchStatistics() {
+    Boolean b = batchStatistics;
+    if (b == null) {
+      b =
+          module == null
+              ? layers.stream().anyMatch(l -> l instanceof BatchNormSpec)
+              : hasBatchNorm(module(0));
+      batchStatistics = b;
+    }
+    return b;
+  }
+
+  private static boolean hasBatchNorm(Module m) {
+    if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) {
+      return true;
+    }
+    for (Module c : m.children()) {
+      if (hasBatchNorm(c)) {
+        return true;
       }
     }
+    return false;
   }
 
   /** The embedding's {@code num_embeddings} when the first layer is one, else 0. */

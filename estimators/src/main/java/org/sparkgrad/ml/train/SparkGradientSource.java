@@ -86,7 +86,8 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
   }
 
   @Override
-  public StepResult step(float[] weights, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+  public StepResult step(
+      float[] weights, float[] buffers, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
     if (channelWanted()) {
       try {
         if (channel == null) {
@@ -109,13 +110,16 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
                   transport == StepTransport.AUTO);
         }
         if (channel != null) {
-          return taken(channel.step(weights, epoch, s));
+          return taken(channel.step(weights, buffers, epoch, s));
         }
       } catch (StepServer.ChannelLost e) {
         giveUpChannel(e, "one Spark job per step");
       }
     }
-    return taken(stepJob(weights, epoch, s, stepsPerEpoch, maxEpochs));
+    if (step.batchStatistics() && data.getNumPartitions() > 1) {
+      return taken(replayedJobs(weights, buffers, epoch, s, stepsPerEpoch, maxEpochs));
+    }
+    return taken(stepJob(weights, buffers, epoch, s, stepsPerEpoch, maxEpochs));
   }
 
   private StepResult taken(StepResult r) {
@@ -189,17 +193,46 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
     }
   }
 
-  private StepResult stepJob(float[] weights, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+  private StepResult stepJob(
+      float[] weights, float[] buffers, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
     jsc.setJobDescription(stepDescription(epoch, s, stepsPerEpoch, maxEpochs));
     Broadcast<float[]> w = jsc.broadcast(weights);
     GradientStep g = step;
     try {
+      // A lone partition's rows are the whole minibatch: its batch statistics are the global ones.
       return data.treeAggregate(
           new StepResult(),
-          (acc, p) -> acc.merge(g.train(p, w.value(), epoch, s)),
+          (acc, p) -> acc.merge(g.train(p, w.value(), buffers, epoch, s, StepReducer.ALONE)),
           StepResult::merge,
           depth);
     } catch (Exception e) { // Spark throws its checked SparkException undeclared
+      throw SparkErrors.unwrap(e);
+    } finally {
+      w.destroy();
+    }
+  }
+
+  /**
+   * A step of a network with batch norm as Spark jobs: the step replayed round by round of its
+   * batch statistics ({@link ReplayedStep}), one job per round and one for the results, each
+   * collecting its partitions' outcomes in partition order.
+   */
+  private StepResult replayedJobs(
+      float[] weights, float[] buffers, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+    Broadcast<float[]> w = jsc.broadcast(weights);
+    GradientStep g = step;
+    int[] pass = {0};
+    try {
+      return ReplayedStep.run(
+          known -> {
+            jsc.setJobDescription(
+                stepDescription(epoch, s, stepsPerEpoch, maxEpochs)
+                    + ", batch statistics pass "
+                    + ++pass[0]);
+            return data.map(p -> ReplayedStep.partition(g, p, w.value(), buffers, epoch, s, known))
+                .collect();
+          });
+    } catch (Exception e) { // as in stepJob
       throw SparkErrors.unwrap(e);
     } finally {
       w.destroy();
@@ -258,12 +291,12 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
   }
 
   @Override
-  public StepResult validate(float[] weights) {
+  public StepResult validate(float[] weights, float[] buffers) {
     if (channel != null) {
       // The epoch's tasks are still connected: they evaluate their partitions' validation rows
       // without a Spark job.
       try {
-        return channel.evaluate(weights);
+        return channel.evaluate(weights, buffers);
       } catch (StepServer.ChannelLost e) {
         giveUpChannel(e, "Spark jobs for its validation and steps");
       }
@@ -275,7 +308,7 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
     try {
       return data.treeAggregate(
           new StepResult(),
-          (acc, p) -> acc.merge(g.evaluate(p, w.value())),
+          (acc, p) -> acc.merge(g.evaluate(p, w.value(), buffers)),
           StepResult::merge,
           depth);
     } catch (Exception e) { // as above

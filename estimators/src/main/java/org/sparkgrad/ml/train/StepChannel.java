@@ -114,13 +114,14 @@ final class StepChannel implements AutoCloseable {
   }
 
   /** One synchronous step through the channel ({@link StepServer#step}). */
-  StepResult step(float[] weights, int epoch, int step) throws StepServer.ChannelLost {
-    return server.step(weights, epoch, step, tasks);
+  StepResult step(float[] weights, float[] buffers, int epoch, int step)
+      throws StepServer.ChannelLost {
+    return server.step(weights, buffers, epoch, step, tasks);
   }
 
   /** The validation sums of every partition through the channel ({@link StepServer#evaluate}). */
-  StepResult evaluate(float[] weights) throws StepServer.ChannelLost {
-    return server.evaluate(weights, tasks);
+  StepResult evaluate(float[] weights, float[] buffers) throws StepServer.ChannelLost {
+    return server.evaluate(weights, buffers, tasks);
   }
 
   /**

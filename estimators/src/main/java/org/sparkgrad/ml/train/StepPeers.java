@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.OneForOneStreamManager;
@@ -31,6 +33,10 @@ final class StepPeers extends RpcHandler {
   private ByteBuffer command;
   private ByteBuffer headerOnly;
   private float[] weights;
+  private float[] buffers;
+  // The sums of the current step's rounds answered so far: a task run again after a failure is
+  // answered from here for the rounds the others have passed.
+  private final Map<Long, float[]> roundSums = new HashMap<>();
   private int op;
   private int epoch;
   private int step;
@@ -52,6 +58,11 @@ final class StepPeers extends RpcHandler {
     long count;
     int gradLength;
     float[] grad;
+    float[] buffers;
+    // A round the task waits in, its values and the callback its sums go to.
+    RpcResponseCallback roundPending;
+    long round;
+    float[] partial;
 
     Peer(int partition, long attempt, boolean inProcess, TransportClient client) {
       this.partition = partition;
@@ -94,11 +105,13 @@ final class StepPeers extends RpcHandler {
   }
 
   /** Starts an exchange: every connected task waiting for a command is sent this one. */
-  void begin(int op, int epoch, int step, float[] weights) {
+  void begin(int op, int epoch, int step, float[] weights, float[] buffers) {
     this.op = op;
     this.epoch = epoch;
     this.step = step;
     this.weights = weights;
+    this.buffers = buffers;
+    roundSums.clear();
     commandReady = false;
     exchanging = true;
     for (Peer c : peers) {
@@ -131,6 +144,11 @@ final class StepPeers extends RpcHandler {
         c.pending = null;
         told.add(c.client);
       }
+      if (c != null && c.roundPending != null) {
+        c.roundPending.onSuccess(StepServer.stop());
+        c.roundPending = null;
+        told.add(c.client);
+      }
       peers[p] = null;
     }
     return told;
@@ -143,11 +161,12 @@ final class StepPeers extends RpcHandler {
     RpcResponseCallback cb = c.pending;
     c.pending = null;
     c.gradLength = 0;
+    c.roundPending = null;
     cb.onSuccess((c.inProcess ? header() : fullCommand()).duplicate());
   }
 
   private ByteBuffer header() {
-    headerOnly = StepProtocol.command(headerOnly, op, epoch, step, null);
+    headerOnly = StepProtocol.command(headerOnly, op, epoch, step, null, buffers);
     return headerOnly;
   }
 
@@ -157,7 +176,7 @@ final class StepPeers extends RpcHandler {
    */
   private ByteBuffer fullCommand() {
     if (!commandReady) {
-      command = StepProtocol.command(command, op, epoch, step, weights);
+      command = StepProtocol.command(command, op, epoch, step, weights, buffers);
       commandReady = true;
     }
     return command;
@@ -172,6 +191,8 @@ final class StepPeers extends RpcHandler {
         hello(client, in, callback);
       } else if (kind == StepProtocol.REPLY && in.remaining() >= StepProtocol.REPLY_HEADER - 4) {
         reply(client, in, callback);
+      } else if (kind == StepProtocol.ROUND && in.remaining() >= StepProtocol.ROUND_HEADER - 4) {
+        round(client, in, callback);
       } else {
         throw new IOException("not a step channel message");
       }
@@ -252,6 +273,7 @@ final class StepPeers extends RpcHandler {
     if (n > 0) {
       c.grad = StepProtocol.floats(in, n, c.grad, "a gradient");
     }
+    c.buffers = StepProtocol.lastFloats(in, c.buffers, "buffers");
     synchronized (lock) {
       if (peers[c.partition] != c) {
         return; // replaced by a new attempt meanwhile
@@ -263,7 +285,100 @@ final class StepPeers extends RpcHandler {
       c.gradLength = n;
       c.done = true;
       c.pending = cb;
+      answerRound();
       lock.notifyAll();
+    }
+  }
+
+  /** A task's values for a round of its step ({@link StepReducer}), answered with their sums. */
+  private void round(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
+      throws IOException {
+    Peer c = null;
+    synchronized (lock) {
+      for (Peer p : peers) {
+        if (p != null && p.client == client) {
+          c = p;
+        }
+      }
+      if (stopped) {
+        cb.onSuccess(StepServer.stop());
+        return;
+      }
+      if (c == null || c.pending != null || c.done || c.roundPending != null) {
+        throw new IOException("a round outside a step");
+      }
+    }
+    long round = in.getLong();
+    float[] values = StepProtocol.lastFloats(in, null, "a round");
+    synchronized (lock) {
+      if (peers[c.partition] != c) {
+        return; // replaced by a new attempt meanwhile
+      }
+      float[] known = roundSums.get(round);
+      if (known != null) {
+        cb.onSuccess(StepProtocol.sum(known)); // a new attempt catching up
+        return;
+      }
+      c.round = round;
+      c.partial = values;
+      c.roundPending = cb;
+      answerRound();
+    }
+  }
+
+  /**
+   * Answers the earliest round the tasks wait in, once every partition either waits in a round or
+   * has finished the step: no task can still send an earlier one (each sends its rounds in order),
+   * so the round's senders are all there is. Sums in partition order, in double.
+   */
+  private void answerRound() {
+    long min = Long.MAX_VALUE;
+    for (Peer c : peers) {
+      if (c == null || (!c.done && c.roundPending == null)) {
+        return; // a task still computing (or not yet connected) may send an earlier round
+      }
+      if (!c.done && c.round < min) {
+        min = c.round;
+      }
+    }
+    if (min == Long.MAX_VALUE) {
+      return;
+    }
+    double[] acc = null;
+    for (Peer c : peers) {
+      if (!c.done && c.round == min) {
+        if (acc == null) {
+          acc = new double[c.partial.length];
+        } else if (acc.length != c.partial.length) {
+          throw new IllegalStateException(
+              "step channel: round "
+                  + StepReducer.describe(min)
+                  + " has "
+                  + c.partial.length
+                  + " values from partition "
+                  + c.partition
+                  + " and "
+                  + acc.length
+                  + " from an earlier one");
+        }
+        for (int i = 0; i < acc.length; i++) {
+          acc[i] += c.partial[i];
+        }
+      }
+    }
+    float[] sums = new float[acc.length];
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] = (float) acc[i];
+    }
+    roundSums.put(min, sums);
+    ByteBuffer answer = StepProtocol.sum(sums);
+    for (Peer c : peers) {
+      if (!c.done && c.round == min) {
+        RpcResponseCallback cb = c.roundPending;
+        c.roundPending = null;
+        c.partial = null;
+        cb.onSuccess(answer.duplicate());
+      }
     }
   }
 

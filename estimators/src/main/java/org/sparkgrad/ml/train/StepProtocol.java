@@ -18,9 +18,14 @@ import java.nio.ByteOrder;
  *       (zeros where Spark's authentication is on: the connection is then authenticated with
  *       Spark's secret), partition, task attempt id, whether the task is in the driver's JVM.
  *   <li>reply, task to driver: {@link #REPLY}, op, loss sum, weight sum, metric sum, row count, n,
- *       then n gradient values (n = 0 when the partition had no rows in the minibatch).
+ *       then n gradient values (n = 0 when the partition had no rows in the minibatch), then b and
+ *       b buffer values (the network's buffers after the step; b = 0 without rows or buffers).
  *   <li>command, driver to task (the answer to a hello or a reply): op ({@link #STEP}, {@link
- *       #EVALUATE} or {@link #STOP}), epoch, step, n, then n weights.
+ *       #EVALUATE} or {@link #STOP}), epoch, step, n, then n weights, then b and b buffer values.
+ *   <li>round, task to driver, mid-step (a network with batch norm, {@link StepReducer}): {@link
+ *       #ROUND}, the round, n, then the partition's n values; answered, once every partition has
+ *       sent that round or finished the step without it, with {@link #SUM}, n, then the n sums (or
+ *       a stop command, when the channel is closing).
  * </ul>
  *
  * <p>A task in the driver's own JVM (Spark's local mode) moves no array through the connection: a
@@ -33,6 +38,8 @@ final class StepProtocol {
   static final int TOKEN_BYTES = 16;
   static final int HELLO = 1;
   static final int REPLY = 2;
+  static final int ROUND = 3;
+  static final int ROUND_HEADER = 4 + 8 + 4;
   static final int HELLO_BYTES = 4 + 4 + TOKEN_BYTES + 4 + 8 + 4;
   static final int COMMAND_HEADER = 16;
   static final int REPLY_HEADER = 4 + 4 + 8 + 8 + 8 + 8 + 4;
@@ -45,6 +52,9 @@ final class StepProtocol {
 
   /** Evaluate the partition's validation rows; the reply carries their sums and no gradient. */
   static final int EVALUATE = 3;
+
+  /** The answer to a round: the sums. */
+  static final int SUM = 4;
 
   /** The array length that says the array is handed over in memory. */
   static final int IN_PROCESS = -1;
@@ -68,15 +78,38 @@ final class StepProtocol {
    * A command into {@code reuse} (or a new buffer if it is too small); {@code weights} null sends
    * {@link #IN_PROCESS} and no array.
    */
-  static ByteBuffer command(ByteBuffer reuse, int op, int epoch, int step, float[] weights) {
+  static ByteBuffer command(
+      ByteBuffer reuse, int op, int epoch, int step, float[] weights, float[] buffers) {
     int n = weights == null ? 0 : weights.length;
-    ByteBuffer b = fit(reuse, COMMAND_HEADER + 4 * n);
+    ByteBuffer b = fit(reuse, COMMAND_HEADER + 4 * n + 4 + 4 * buffers.length);
     b.putInt(op).putInt(epoch).putInt(step).putInt(weights == null ? IN_PROCESS : n);
+    putFloats(b, weights, n);
+    b.putInt(buffers.length);
+    putFloats(b, buffers, buffers.length);
+    return b.flip();
+  }
+
+  /** A round of a step from a task: its partition's {@code values} for round {@code round}. */
+  static ByteBuffer round(long round, float[] values) {
+    ByteBuffer b = buffer(ROUND_HEADER + 4 * values.length);
+    b.putInt(ROUND).putLong(round).putInt(values.length);
+    putFloats(b, values, values.length);
+    return b.flip();
+  }
+
+  /** The answer to a round: the sums over the partitions that sent it. */
+  static ByteBuffer sum(float[] sums) {
+    ByteBuffer b = buffer(8 + 4 * sums.length);
+    b.putInt(SUM).putInt(sums.length);
+    putFloats(b, sums, sums.length);
+    return b.flip();
+  }
+
+  private static void putFloats(ByteBuffer b, float[] values, int n) {
     if (n > 0) {
-      b.asFloatBuffer().put(weights);
+      b.asFloatBuffer().put(values, 0, n);
       b.position(b.position() + 4 * n);
     }
-    return b.flip();
   }
 
   /**
@@ -85,28 +118,45 @@ final class StepProtocol {
    */
   static ByteBuffer reply(ByteBuffer reuse, int op, StepResult r, float[] grad, int m) {
     int values = Math.max(m, 0);
-    ByteBuffer b = fit(reuse, REPLY_HEADER + 4 * values);
+    float[] buffers = r.buffers() == null ? new float[0] : r.buffers();
+    ByteBuffer b = fit(reuse, REPLY_HEADER + 4 * values + 4 + 4 * buffers.length);
     b.putInt(REPLY).putInt(op).putDouble(r.lossSum()).putDouble(r.weightSum());
     b.putDouble(r.metricSum()).putLong(r.count()).putInt(m);
-    if (values > 0) {
-      b.asFloatBuffer().put(grad, 0, values);
-      b.position(b.position() + 4 * values);
-    }
+    putFloats(b, grad, values);
+    b.putInt(buffers.length);
+    putFloats(b, buffers, buffers.length);
     return b.flip();
   }
 
   /**
    * Reads {@code n} floats that follow in {@code in} into {@code into} (or a new array if it is not
-   * of length n); checks that exactly n are there.
+   * of length n); checks that at least n are there.
    */
   static float[] floats(ByteBuffer in, int n, float[] into, String what) throws IOException {
-    if (in.remaining() != 4L * n) {
+    if (n < 0 || in.remaining() < 4L * n) {
       throw new IOException(
           "step channel: " + what + " of " + n + " values came with " + in.remaining() + " bytes");
     }
     float[] out = into != null && into.length == n ? into : new float[n];
     in.asFloatBuffer().get(out, 0, n);
+    in.position(in.position() + 4 * n);
     return out;
+  }
+
+  /**
+   * Reads the count and the values of the last array in {@code in} (the buffers of a command or a
+   * reply, the sums of a round's answer); checks that nothing else follows.
+   */
+  static float[] lastFloats(ByteBuffer in, float[] into, String what) throws IOException {
+    if (in.remaining() < 4) {
+      throw new IOException("step channel: " + what + " missing");
+    }
+    int n = in.getInt();
+    if (in.remaining() != 4L * n) {
+      throw new IOException(
+          "step channel: " + what + " of " + n + " values came with " + in.remaining() + " bytes");
+    }
+    return floats(in, n, into, what);
   }
 
   /** {@code in} read little-endian from its position. */

@@ -13,6 +13,12 @@ import java.io.Serializable;
  * 235k-parameter gradient under Spark's 1 MiB limit for task results sent directly to the driver.
  * Merging sums in double precision, so the order in which partitions are merged does not change the
  * sum beyond double rounding.
+ *
+ * <p>A step's result also carries the buffers of the network (batch norm's running statistics, as
+ * one flat vector, {@link Replica#flatBuffers}) after the step, from one partition with rows: every
+ * partition with rows updates them from the same global batch statistics ({@link GradientStep}), so
+ * any one of them is the driver's next buffers. Merging keeps the first it sees; null when the
+ * network has no buffers or no partition had rows.
  */
 public final class StepResult implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,6 +28,8 @@ public final class StepResult implements Serializable {
   // Partitions' float32 gradients not summed yet, in partition order (the step channel's result,
   // which never leaves the driver): each a flat float[] or a float[][] of one array per parameter.
   private transient Object[] parts;
+  // The replica's buffers after the step (running statistics), from the first partition with rows.
+  private float[] buffers;
   private double lossSum;
   private double weightSum;
   private double metricSum;
@@ -63,6 +71,20 @@ public final class StepResult implements Serializable {
     StepResult r = new StepResult(null, lossSum, weightSum, metricSum, count);
     r.parts = parts.length == 0 ? null : parts;
     return r;
+  }
+
+  /**
+   * This result with the buffers of the partition's replica after the step (adopted, not copied);
+   * returns this.
+   */
+  StepResult withBuffers(float[] after) {
+    this.buffers = after;
+    return this;
+  }
+
+  /** The network's buffers after the step, or null (no buffers, or no partition had rows). */
+  public float[] buffers() {
+    return buffers;
   }
 
   /** True if some row contributed a gradient. */
@@ -211,6 +233,9 @@ public final class StepResult implements Serializable {
           acc[i] += other.grad[i];
         }
       }
+    }
+    if (buffers == null) {
+      buffers = other.buffers;
     }
     lossSum += other.lossSum;
     weightSum += other.weightSum;

@@ -111,26 +111,30 @@ final class StepServer implements AutoCloseable {
   }
 
   /**
-   * One synchronous step: sends {@code weights} with minibatch {@code step} of {@code epoch} to
-   * every partition and returns the sums of their replies. The result's gradient is the partitions'
-   * own arrays, unsummed ({@link StepResult#ofUnsummed}): they are reused by the next call.
+   * One synchronous step: sends {@code weights} and {@code buffers} with minibatch {@code step} of
+   * {@code epoch} to every partition and returns the sums of their replies, with the buffers of the
+   * first partition that had rows. The result's gradient is the partitions' own arrays, unsummed
+   * ({@link StepResult#ofUnsummed}): they are reused by the next call. Mid-step, the partitions'
+   * batch statistics are summed round by round ({@link StepPeers}, {@link StepReducer}).
    */
-  StepResult step(float[] weights, int epoch, int step, Tasks tasks) throws ChannelLost {
-    return exchange(StepProtocol.STEP, weights, epoch, step, tasks);
+  StepResult step(float[] weights, float[] buffers, int epoch, int step, Tasks tasks)
+      throws ChannelLost {
+    return exchange(StepProtocol.STEP, weights, buffers, epoch, step, tasks);
   }
 
   /**
-   * The loss and metric sums over every partition's validation rows under {@code weights}, summed
-   * in partition order.
+   * The loss and metric sums over every partition's validation rows under {@code weights} and
+   * {@code buffers}, summed in partition order.
    */
-  StepResult evaluate(float[] weights, Tasks tasks) throws ChannelLost {
-    return exchange(StepProtocol.EVALUATE, weights, -1, -1, tasks);
+  StepResult evaluate(float[] weights, float[] buffers, Tasks tasks) throws ChannelLost {
+    return exchange(StepProtocol.EVALUATE, weights, buffers, -1, -1, tasks);
   }
 
   private synchronized StepResult exchange(
-      int op, float[] weights, int epoch, int step, Tasks tasks) throws ChannelLost {
+      int op, float[] weights, float[] buffers, int epoch, int step, Tasks tasks)
+      throws ChannelLost {
     handOver.publish(weights);
-    peers.begin(op, epoch, step, weights);
+    peers.begin(op, epoch, step, weights, buffers);
     try {
       while (!peers.allDone()) {
         tick(tasks);
@@ -147,8 +151,12 @@ final class StepServer implements AutoCloseable {
     double weight = 0;
     double metric = 0;
     long count = 0;
+    float[] buffers = null;
     for (int p = 0; p < lostSince.length; p++) {
       StepPeers.Peer c = peers.get(p);
+      if (buffers == null && c.count > 0 && c.buffers != null && c.buffers.length > 0) {
+        buffers = c.buffers.clone(); // the peer's array is reused by its next reply
+      }
       loss += c.lossSum;
       weight += c.weightSum;
       metric += c.metricSum;
@@ -164,7 +172,7 @@ final class StepServer implements AutoCloseable {
       }
     }
     // Summed by the trainer in one pass with the scaling (StepResult.writeScaledInto).
-    return StepResult.ofUnsummed(parts.toArray(), loss, weight, metric, count);
+    return StepResult.ofUnsummed(parts.toArray(), loss, weight, metric, count).withBuffers(buffers);
   }
 
   /**
@@ -238,6 +246,6 @@ final class StepServer implements AutoCloseable {
 
   /** A stop command, the answer to a task's request once the channel is closing. */
   static ByteBuffer stop() {
-    return StepProtocol.command(null, StepProtocol.STOP, 0, 0, new float[0]);
+    return StepProtocol.command(null, StepProtocol.STOP, 0, 0, new float[0], new float[0]);
   }
 }

@@ -36,6 +36,21 @@ final class StepWorker {
   /** A command as decoded from the driver's answer; its weights are in the worker's array. */
   private record Command(int op, int epoch, int step, int n) {}
 
+  /** Reads the driver's answer to one request. */
+  @FunctionalInterface
+  private interface Decoder {
+    Command decode(ByteBuffer in) throws IOException;
+  }
+
+  /** The driver said stop, or hung up, while the task waited in a round of a step. */
+  private static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("step channel: the driver stopped the step", null, false, false);
+    }
+  }
+
   /**
    * Serves steps of {@code data} to the driver at {@code host:port} until it says stop or closes.
    *
@@ -96,6 +111,7 @@ final class StepWorker {
     private final PartitionData data;
     private final GradientStep step;
     private float[] weights;
+    private float[] buffers;
 
     Loop(
         TransportClient client,
@@ -125,11 +141,17 @@ final class StepWorker {
         float[] grad = null;
         int m = 0;
         if (c.op() == StepProtocol.EVALUATE) {
-          r = step.evaluate(data, w);
+          r = step.evaluate(data, w, buffers);
         } else if (local != null) {
           // The driver sums straight from the replica's gradient buffers, which this thread leaves
           // alone until the driver's next command, sent only once the sum is done.
-          r = step.trainInPlace(data, w, c.epoch(), c.step());
+          try {
+            r = step.trainInPlace(data, w, buffers, c.epoch(), c.step(), this::round);
+          } catch (Stopped e) {
+            return;
+          } catch (UncheckedIOException e) {
+            throw e.getCause(); // a round's message broke
+          }
           if (r.count() > 0) {
             float[][] arrays = step.replica().gradArrays();
             local.handOver(
@@ -139,7 +161,13 @@ final class StepWorker {
             m = StepProtocol.IN_PROCESS;
           }
         } else {
-          r = step.train(data, w, c.epoch(), c.step());
+          try {
+            r = step.train(data, w, buffers, c.epoch(), c.step(), this::round);
+          } catch (Stopped e) {
+            return;
+          } catch (UncheckedIOException e) {
+            throw e.getCause(); // a round's message broke
+          }
           grad = r.partial();
           m = grad == null ? 0 : grad.length;
         }
@@ -149,10 +177,47 @@ final class StepWorker {
     }
 
     /**
-     * Sends {@code request} and waits for the driver's answer, the next command; null if the driver
-     * closed the connection or refused the request.
+     * This partition's {@code values} of round {@code round} of the step, sent to the driver, and
+     * the sums over the partitions it answers with ({@link StepReducer}).
+     *
+     * @throws Stopped if the driver said stop or closed the connection instead
      */
+    private float[] round(long round, float[] values) {
+      float[][] sums = new float[1][];
+      try {
+        Command c = ask(StepProtocol.round(round, values), in -> decodeSum(in, sums));
+        if (c == null || c.op() == StepProtocol.STOP) {
+          throw new Stopped();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return sums[0];
+    }
+
+    /** The answer to a round: its sums into {@code out[0]}, or a stop. */
+    private Command decodeSum(ByteBuffer in, float[][] out) throws IOException {
+      int op = in.remaining() >= 4 ? in.getInt() : -1;
+      if (op == StepProtocol.SUM) {
+        out[0] = StepProtocol.lastFloats(in, null, "a round's sums");
+        return new Command(op, 0, 0, 0);
+      }
+      if (op == StepProtocol.STOP) {
+        return new Command(op, 0, 0, 0);
+      }
+      throw new IOException("step channel: unknown answer " + op + " to a round");
+    }
+
+    /** Sends {@code request} and waits for the driver's answer, the next command. */
     private Command ask(ByteBuffer request) throws IOException {
+      return ask(request, this::decode);
+    }
+
+    /**
+     * Sends {@code request} and waits for the driver's answer, decoded by {@code decoder}; null if
+     * the driver closed the connection or refused the request.
+     */
+    private Command ask(ByteBuffer request, Decoder decoder) throws IOException {
       CompletableFuture<Command> answer = new CompletableFuture<>();
       client.sendRpc(
           request.duplicate(),
@@ -160,7 +225,7 @@ final class StepWorker {
             @Override
             public void onSuccess(ByteBuffer response) {
               try {
-                answer.complete(decode(StepProtocol.littleEndian(response)));
+                answer.complete(decoder.decode(StepProtocol.littleEndian(response)));
               } catch (IOException e) {
                 answer.completeExceptionally(new UncheckedIOException(e));
               } catch (RuntimeException e) {
@@ -208,8 +273,11 @@ final class StepWorker {
       if (!known || (c.n() < 0 && (c.n() != StepProtocol.IN_PROCESS || local == null))) {
         throw new IOException("step channel: unknown command " + c.op() + " from the driver");
       }
-      if (c.n() >= 0 && c.op() != StepProtocol.STOP) {
-        weights = StepProtocol.floats(in, c.n(), weights, "weights");
+      if (c.op() != StepProtocol.STOP) {
+        if (c.n() >= 0) {
+          weights = StepProtocol.floats(in, c.n(), weights, "weights");
+        }
+        buffers = StepProtocol.lastFloats(in, buffers, "buffers");
       }
       return c;
     }

@@ -36,13 +36,17 @@ public final class Trainer {
   public interface GradientSource {
     /**
      * The sums over every partition's share of minibatch {@code step} (from 0) of epoch {@code
-     * epoch} (from 0), under {@code weights}; {@code stepsPerEpoch} and {@code maxEpochs} are for
-     * progress reporting.
+     * epoch} (from 0), under {@code weights} and the network's {@code buffers} (flat, {@link
+     * Replica#flatBuffers}; empty without batch norm), with the buffers after the step ({@link
+     * StepResult#buffers}); {@code stepsPerEpoch} and {@code maxEpochs} are for progress reporting.
      */
-    StepResult step(float[] weights, int epoch, int step, int stepsPerEpoch, int maxEpochs);
+    StepResult step(
+        float[] weights, float[] buffers, int epoch, int step, int stepsPerEpoch, int maxEpochs);
 
-    /** The loss and metric sums over every validation row under {@code weights}. */
-    StepResult validate(float[] weights);
+    /**
+     * The loss and metric sums over every validation row under {@code weights} and {@code buffers}.
+     */
+    StepResult validate(float[] weights, float[] buffers);
 
     /**
      * Called after the last step of each epoch and its validation (before the listener and the
@@ -70,19 +74,33 @@ public final class Trainer {
         int maxEpochs);
   }
 
-  /** The outcome of a fit: the model's weights (flat, in parameter order) and the summary. */
+  /**
+   * The outcome of a fit: the model's weights (flat, in parameter order), its buffers and the
+   * summary.
+   */
   public static final class Result {
     private final float[] weights;
+    private final float[] buffers;
     private final TrainingSummary summary;
 
-    Result(float[] weights, TrainingSummary summary) {
+    Result(float[] weights, float[] buffers, TrainingSummary summary) {
       this.weights = weights;
+      this.buffers = buffers;
       this.summary = summary;
     }
 
     /** The weights, flat in parameter order (shared, not a copy). */
     public float[] weights() {
       return weights;
+    }
+
+    /**
+     * The buffers (batch norm's running statistics), flat in state-dict order ({@link
+     * Replica#flatBuffers}), of the kept weights; empty when the network has none (shared, not a
+     * copy).
+     */
+    public float[] buffers() {
+      return buffers;
     }
 
     /** The summary of the fit. */
@@ -101,6 +119,7 @@ public final class Trainer {
   private CheckpointHook checkpoints;
   private float[] startWeights;
   private LossScaler scaler;
+  private float[] startBuffers;
 
   /**
    * A trainer of {@code spec} on {@code trainRows} training rows.
@@ -173,6 +192,18 @@ public final class Trainer {
   }
 
   /**
+   * Starts from {@code buffers} (batch norm's running statistics, flat in state-dict order, as
+   * {@link Replica#flatBuffers}; a warm start) instead of a new network's; null for a new
+   * network's. A resumed checkpoint overrides them.
+   *
+   * @return this trainer
+   */
+  public Trainer withInitialBuffers(float[] buffers) {
+    this.startBuffers = buffers == null ? null : buffers.clone();
+    return this;
+  }
+
+  /**
    * The initial weights of the fit: those of {@link #withInitialWeights}, else {@code spec} built
    * with the config's seed.
    */
@@ -207,10 +238,22 @@ public final class Trainer {
     if (startWeights != null) {
       TrainingCheckpoint.loadFlat(master, startWeights);
     }
+    LocalSteps.checkSupported(spec, parallelism);
     List<Tensor> params = master.parameters();
     Optimizer optimizer = Optimizers.create(config, params);
     LrSchedule schedule = new LrSchedule(config, (long) steps * config.maxEpochs());
     float[] weights = Replica.flatWeights(master);
+    float[] buffers = Replica.flatBuffers(master);
+    if (startBuffers != null) {
+      if (startBuffers.length != buffers.length) {
+        throw new IllegalArgumentException(
+            "the initial buffers have "
+                + startBuffers.length
+                + " values, but the network's buffers have "
+                + buffers.length);
+      }
+      buffers = startBuffers.clone();
+    }
     float[] spare = null;
     List<EpochStats> history = new ArrayList<>();
     boolean early = config.earlyStoppingPatience() > 0 && hasValidation;
@@ -222,8 +265,10 @@ public final class Trainer {
     if (resumed != null) {
       resumed.restore(master, optimizer);
       weights = Replica.flatWeights(master);
+      buffers = Replica.flatBuffers(master);
       history.addAll(resumed.history());
       best.weights = resumed.bestWeights() != null ? resumed.bestWeights() : weights.clone();
+      best.buffers = resumed.bestBuffers() != null ? resumed.bestBuffers() : buffers;
       best.loss = resumed.bestLoss();
       best.epoch = resumed.bestEpoch();
       best.sinceBest = resumed.sinceBest();
@@ -272,6 +317,7 @@ public final class Trainer {
               scaled(
                   best.checkpoint(
                       weights,
+                      buffers,
                       optimizer,
                       new Position(epoch, s, global),
                       sums,
@@ -286,8 +332,11 @@ public final class Trainer {
         for (ParamGroup g : optimizer.paramGroups()) {
           g.setLr(lr);
         }
-        StepResult r = source.step(weights, epoch, s, steps, config.maxEpochs());
+        StepResult r = source.step(weights, buffers, epoch, s, steps, config.maxEpochs());
         checkFinite(r, false, epoch, s, steps, lr);
+        if (r.buffers() != null) {
+          buffers = r.buffers();
+        }
         if (r.hasGrad() && r.weightSum() > 0 && scaledGrads(params, r, epoch, s, steps, lr)) {
           if (config.gradClipNorm() > 0) {
             ClipGrad.clipGradNorm(params, config.gradClipNorm());
@@ -305,6 +354,7 @@ public final class Trainer {
               scaled(
                   best.checkpoint(
                       weights,
+                      buffers,
                       optimizer,
                       new Position(epoch, s + 1, global + 1),
                       sums,
@@ -314,7 +364,7 @@ public final class Trainer {
                       false)));
         }
       }
-      StepResult val = hasValidation ? source.validate(weights) : null;
+      StepResult val = hasValidation ? source.validate(weights, buffers) : null;
       source.endOfSteps();
       EpochStats stats =
           new EpochStats(
@@ -338,6 +388,7 @@ public final class Trainer {
         if (stats.validationLoss() < best.loss) {
           best.loss = stats.validationLoss();
           best.weights = weights.clone(); // the step buffers are reused
+          best.buffers = buffers;
           best.epoch = epoch + 1;
           best.sinceBest = 0;
         } else if (++best.sinceBest >= config.earlyStoppingPatience()) {
@@ -350,6 +401,7 @@ public final class Trainer {
             scaled(
                 best.checkpoint(
                     weights,
+                    buffers,
                     optimizer,
                     new Position(epoch + 1, 0, global),
                     new StepResult(),
@@ -365,6 +417,7 @@ public final class Trainer {
     int keptEpoch = history.size();
     if (early && best.epoch > 0) {
       weights = best.weights;
+      buffers = best.buffers;
       keptEpoch = best.epoch;
     }
     if (stopped) {
@@ -373,7 +426,7 @@ public final class Trainer {
           history.size(),
           keptEpoch);
     }
-    return new Result(weights, new TrainingSummary(history, stopped, keptEpoch));
+    return new Result(weights, buffers, new TrainingSummary(history, stopped, keptEpoch));
   }
 
   /**
@@ -484,17 +537,19 @@ public final class Trainer {
   /** Early stopping's state: the best validation loss so far, its epoch and weights. */
   private static final class Best {
     float[] weights;
+    float[] buffers;
     double loss = Double.POSITIVE_INFINITY;
     int epoch;
     int sinceBest;
 
     /**
-     * Everything the fit needs to go on from {@code at}: the current weights and optimizer state,
-     * the epoch's sums so far (copied), its seconds so far, the history, and this state (the best
-     * weights only when early stopping keeps weights other than the current ones).
+     * Everything the fit needs to go on from {@code at}: the current weights, buffers and optimizer
+     * state, the epoch's sums so far (copied), its seconds so far, the history, and this state (the
+     * best weights only when early stopping keeps weights other than the current ones).
      */
     TrainingCheckpoint checkpoint(
         float[] current,
+        float[] currentBuffers,
         Optimizer optimizer,
         Position at,
         StepResult partial,
@@ -502,8 +557,10 @@ public final class Trainer {
         List<EpochStats> history,
         boolean early,
         boolean stopped) {
+      boolean keepBest = early && epoch > 0 && !(at.step() == 0 && at.epoch() == epoch);
       return new TrainingCheckpoint(
           current,
+          currentBuffers,
           optimizer.stateDict(),
           at.epoch(),
           at.step(),
@@ -511,7 +568,8 @@ public final class Trainer {
           new StepResult().merge(partial),
           seconds,
           history,
-          early && epoch > 0 && !(at.step() == 0 && at.epoch() == epoch) ? weights : null,
+          keepBest ? weights : null,
+          keepBest ? buffers : null,
           loss,
           epoch,
           sinceBest,

@@ -99,16 +99,17 @@ class CheckpointResumeTest {
     int[] calls = {0};
     return new Trainer.GradientSource() {
       @Override
-      public StepResult step(float[] w, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+      public StepResult step(
+          float[] w, float[] b, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
         if (++calls[0] > limit) {
           throw new IllegalStateException("killed");
         }
-        return inner.step(w, epoch, s, stepsPerEpoch, maxEpochs);
+        return inner.step(w, b, epoch, s, stepsPerEpoch, maxEpochs);
       }
 
       @Override
-      public StepResult validate(float[] weights) {
-        return inner.validate(weights);
+      public StepResult validate(float[] weights, float[] buffers) {
+        return inner.validate(weights, buffers);
       }
     };
   }
@@ -162,7 +163,8 @@ class CheckpointResumeTest {
     int[] rounds = {0};
     return new Trainer.LocalStepsSource() {
       @Override
-      public StepResult step(float[] w, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
+      public StepResult step(
+          float[] w, float[] b, int epoch, int s, int stepsPerEpoch, int maxEpochs) {
         throw new AssertionError("a local-steps fit takes no synchronous step");
       }
 
@@ -184,8 +186,8 @@ class CheckpointResumeTest {
       }
 
       @Override
-      public StepResult validate(float[] weights) {
-        return inner.validate(weights);
+      public StepResult validate(float[] weights, float[] buffers) {
+        return inner.validate(weights, buffers);
       }
     };
   }

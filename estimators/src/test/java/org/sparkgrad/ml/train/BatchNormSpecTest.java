@@ -160,11 +160,19 @@ class BatchNormSpecTest {
   }
 
   @Test
-  void aFitRefusesBatchNormNamingTheLayer() {
-    NetworkSpec.parse(NetworkLayersTest.CNN).checkRowsIndependent(); // passes
-    assertThatThrownBy(() -> NetworkSpec.parse(CNN).checkRowsIndependent())
-        .hasMessageStartingWith(
-            "network layer 1 (batch_norm2d) cannot be trained on Spark yet: its batch statistics"
-                + " would be those of each partition's rows of a minibatch");
+  void aSpecOrModuleWithBatchNormSumsItsStatisticsAcrossPartitions() {
+    assertThat(NetworkSpec.parse(CNN).batchStatistics()).isTrue();
+    assertThat(NetworkSpec.parse(NetworkLayersTest.CNN).batchStatistics()).isFalse();
+    // a user module's batch norm, nested one level down, is found too
+    ModuleBuilder nested =
+        gen ->
+            new Sequential(
+                new Sequential(new org.sparkgrad.nn.Linear(4, 3, gen), new BatchNorm1d(3)),
+                new org.sparkgrad.nn.Linear(3, 2, gen));
+    assertThat(NetworkSpec.ofModule(UserModule.of(nested, "moduleFactory"), null, 4, 2))
+        .returns(true, NetworkSpec::batchStatistics);
+    ModuleBuilder plain = gen -> new Sequential(new org.sparkgrad.nn.Linear(4, 2, gen));
+    assertThat(NetworkSpec.ofModule(UserModule.of(plain, "moduleFactory"), null, 4, 2))
+        .returns(false, NetworkSpec::batchStatistics);
   }
 }

@@ -38,6 +38,7 @@ import org.sparkgrad.tensor.Generator;
 class StepServerTest {
   private static final int D = 6;
   private static final StepServer.Tasks RUNNING = () -> null;
+  private static final float[] NONE = new float[0];
 
   private final NetworkSpec spec = NetworkSpec.simple(D, new int[] {9}, "relu", 0, 3);
   private final List<PartitionData> parts = partitions(50, 23);
@@ -112,7 +113,7 @@ class StepServerTest {
   }
 
   private void assertSameAsLocal(StepResult got, int epoch, int s) {
-    StepResult want = new LocalGradientSource(parts, step).step(weights, epoch, s, 5, 1);
+    StepResult want = new LocalGradientSource(parts, step).step(weights, NONE, epoch, s, 5, 1);
     assertThat(got.count()).isEqualTo(want.count()).isPositive();
     assertThat(got.lossSum()).isCloseTo(want.lossSum(), within(1e-9));
     assertThat(got.weightSum()).isEqualTo(want.weightSum());
@@ -147,16 +148,16 @@ class StepServerTest {
     worker(0, inProcess);
     worker(1, inProcess);
     server.awaitConnected(RUNNING);
-    assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
-    StepResult got = server.evaluate(weights, RUNNING);
-    StepResult want = new LocalGradientSource(parts, step).validate(weights);
+    assertSameAsLocal(server.step(weights, NONE, 0, 0, RUNNING), 0, 0);
+    StepResult got = server.evaluate(weights, NONE, RUNNING);
+    StepResult want = new LocalGradientSource(parts, step).validate(weights, NONE);
     assertThat(got.count()).isEqualTo(want.count()).isEqualTo(14);
     assertThat(got.weightSum()).isEqualTo(want.weightSum());
     assertThat(got.lossSum()).isCloseTo(want.lossSum(), within(1e-9)).isPositive();
     assertThat(got.metricSum()).isCloseTo(want.metricSum(), within(1e-9));
     assertThat(got.hasGrad()).isFalse();
     // the channel goes on stepping after an evaluation
-    assertSameAsLocal(server.step(weights, 0, 1, RUNNING), 0, 1);
+    assertSameAsLocal(server.step(weights, NONE, 0, 1, RUNNING), 0, 1);
   }
 
   @ParameterizedTest(name = "arrays in memory: {0}")
@@ -167,7 +168,7 @@ class StepServerTest {
     worker(1, inProcess);
     server.awaitConnected(RUNNING);
     for (int s = 0; s < 5; s++) {
-      assertSameAsLocal(server.step(weights, 1, s, RUNNING), 1, s);
+      assertSameAsLocal(server.step(weights, NONE, 1, s, RUNNING), 1, s);
     }
     server.close();
     for (Thread t : workers) {
@@ -184,13 +185,13 @@ class StepServerTest {
     worker(0, inProcess);
     Thread lost = worker(1, inProcess);
     server.awaitConnected(RUNNING);
-    assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
+    assertSameAsLocal(server.step(weights, NONE, 0, 0, RUNNING), 0, 0);
     lost.interrupt(); // closes its channel, as a killed task's would be
     lost.join(5000);
     assertThat(lost.isAlive()).isFalse();
     worker(1, !inProcess); // the task may run again elsewhere
-    assertSameAsLocal(server.step(weights, 0, 1, RUNNING), 0, 1);
-    assertSameAsLocal(server.step(weights, 0, 2, RUNNING), 0, 2);
+    assertSameAsLocal(server.step(weights, NONE, 0, 1, RUNNING), 0, 1);
+    assertSameAsLocal(server.step(weights, NONE, 0, 2, RUNNING), 0, 2);
   }
 
   @Test
@@ -205,7 +206,7 @@ class StepServerTest {
       worker(0);
       worker(1);
       server.awaitConnected(RUNNING);
-      assertSameAsLocal(server.step(weights, 0, 3, RUNNING), 0, 3);
+      assertSameAsLocal(server.step(weights, NONE, 0, 3, RUNNING), 0, 3);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (stranger.isActive() && System.nanoTime() < deadline) {
         Thread.sleep(20);
@@ -227,9 +228,9 @@ class StepServerTest {
     worker(1, false);
     server.awaitConnected(RUNNING);
     for (int s = 0; s < 3; s++) {
-      assertSameAsLocal(server.step(weights, 2, s, RUNNING), 2, s);
+      assertSameAsLocal(server.step(weights, NONE, 2, s, RUNNING), 2, s);
     }
-    StepResult got = server.evaluate(weights, RUNNING);
+    StepResult got = server.evaluate(weights, NONE, RUNNING);
     assertThat(got.count()).isEqualTo(14);
   }
 
@@ -240,7 +241,7 @@ class StepServerTest {
     worker(0, false);
     worker(1, false);
     server.awaitConnected(RUNNING);
-    assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
+    assertSameAsLocal(server.step(weights, NONE, 0, 0, RUNNING), 0, 0);
     StepNetwork wrong = StepNetwork.withSecret("a guessed secret", true);
     try (TransportContext context = wrong.context(new NoOpRpcHandler());
         TransportClientFactory factory = context.createClientFactory(wrong.clientBootstraps())) {
@@ -257,7 +258,7 @@ class StepServerTest {
           .as("a hello without authentication")
           .isInstanceOf(RuntimeException.class);
     }
-    assertSameAsLocal(server.step(weights, 0, 1, RUNNING), 0, 1);
+    assertSameAsLocal(server.step(weights, NONE, 0, 1, RUNNING), 0, 1);
     assertThat(server.allConnected()).as("the fit's own tasks are still connected").isTrue();
   }
 
@@ -282,7 +283,7 @@ class StepServerTest {
       worker(0);
       worker(1);
       server.awaitConnected(RUNNING);
-      assertSameAsLocal(server.step(weights, 0, 0, RUNNING), 0, 0);
+      assertSameAsLocal(server.step(weights, NONE, 0, 0, RUNNING), 0, 0);
       assertThatThrownBy(() -> new StepServer(network, "127.0.0.1", p, 0, 2, Duration.ofSeconds(1)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("no free port on 127.0.0.1 in " + p + "-" + p)
@@ -308,7 +309,7 @@ class StepServerTest {
     worker(1);
     server.awaitConnected(RUNNING);
     IllegalStateException failure = new IllegalStateException("executor lost for good");
-    assertThatThrownBy(() -> server.step(weights, 0, 0, () -> failure))
+    assertThatThrownBy(() -> server.step(weights, NONE, 0, 0, () -> failure))
         .isInstanceOf(StepServer.ChannelLost.class)
         .hasCause(failure);
   }
