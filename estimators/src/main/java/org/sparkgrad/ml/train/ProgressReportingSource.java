@@ -19,8 +19,9 @@ public final class ProgressReportingSource implements Trainer.LocalStepsSource {
   }
 
   @Override
-  public StepResult step(float[] weights, int epoch, int step, int stepsPerEpoch, int maxEpochs) {
-    StepResult r = source.step(weights, epoch, step, stepsPerEpoch, maxEpochs);
+  public StepResult step(
+      float[] weights, float[] buffers, int epoch, int step, int stepsPerEpoch, int maxEpochs) {
+    StepResult r = source.step(weights, buffers, epoch, step, stepsPerEpoch, maxEpochs);
     reporter.stepsDone(
         epoch + 1, maxEpochs, step + 1, stepsPerEpoch, r.lossSum(), r.weightSum(), r.count());
     return r;
@@ -57,8 +58,8 @@ public final class ProgressReportingSource implements Trainer.LocalStepsSource {
   }
 
   @Override
-  public StepResult validate(float[] weights) {
-    return source.validate(weights);
+  public StepResult validate(float[] weights, float[] buffers) {
+    return source.validate(weights, buffers);
   }
 
   @Override
