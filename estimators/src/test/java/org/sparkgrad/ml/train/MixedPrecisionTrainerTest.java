@@ -75,14 +75,15 @@ class MixedPrecisionTrainerTest {
     }
 
     @Override
-    public StepResult step(float[] weights, int epoch, int step, int steps, int maxEpochs) {
+    public StepResult step(
+        float[] weights, float[] buffers, int epoch, int step, int steps, int maxEpochs) {
       given.add(weights.clone());
-      return inner.step(weights, epoch, step, steps, maxEpochs);
+      return inner.step(weights, buffers, epoch, step, steps, maxEpochs);
     }
 
     @Override
-    public StepResult validate(float[] weights) {
-      return inner.validate(weights);
+    public StepResult validate(float[] weights, float[] buffers) {
+      return inner.validate(weights, buffers);
     }
   }
 
