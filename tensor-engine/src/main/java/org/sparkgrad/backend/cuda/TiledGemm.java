@@ -12,6 +12,13 @@ final class TiledGemm implements CudaGemm {
   private static final int THREADS = 256;
   private static final int MAX_GRID = 65535;
 
+  /**
+   * {@code -Dsparkgrad.cuda.splitK=false} turns split-K off: the "before" of a same-run speed
+   * comparison.
+   */
+  static final boolean SPLIT_K =
+      Boolean.parseBoolean(System.getProperty("sparkgrad.cuda.splitK", "true"));
+
   /** The shortest K slice worth a block of its own. */
   static final int MIN_SLICE_K = 128;
 
@@ -84,7 +91,7 @@ final class TiledGemm implements CudaGemm {
       int batch) {
     boolean single = a.dtype() == org.sparkgrad.tensor.DType.FLOAT32;
     boolean batched = batch > 1;
-    if (single && !batched) {
+    if (single && !batched && SPLIT_K) {
       int slices = splitSlices(m, n, k, s.device().multiprocessors());
       if (slices > 1) {
         splitK(s, transA, transB, m, n, k, alpha, a, offsetA, b, offsetB, beta, c, offsetC, slices);

@@ -19,6 +19,12 @@ import org.sparkgrad.tensor.DType;
  * does.
  */
 final class Transfers {
+  /**
+   * {@code -Dsparkgrad.cuda.syncTransfers=true} waits for the GPU after every chunk, as transfers
+   * did before double buffering: the "before" of a same-run speed comparison.
+   */
+  static final boolean SYNCHRONOUS = Boolean.getBoolean("sparkgrad.cuda.syncTransfers");
+
   private Transfers() {}
 
   /** A new storage holding a copy of a {@code float[]}, {@code double[]} or {@code long[]}. */
@@ -69,6 +75,9 @@ final class Transfers {
                 s.stream()),
             "cuMemcpyHtoDAsync(" + bytes + " bytes) on " + s.device());
         staging.recordCopy(slot, s);
+        if (SYNCHRONOUS) {
+          s.synchronize();
+        }
       }
     } finally {
       Reference.reachabilityFence(out);
@@ -110,6 +119,9 @@ final class Transfers {
                 s.stream()),
             "cuMemcpyDtoHAsync(" + bytes + " bytes) on " + s.device());
         staging.recordCopy(slot, s);
+        if (SYNCHRONOUS) {
+          s.synchronize();
+        }
         if (pendingSlot >= 0) {
           staging.awaitCopy(pendingSlot);
           drain(
