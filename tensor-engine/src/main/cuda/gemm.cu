@@ -6,7 +6,8 @@
 
 // ---------------------------------------------------------------------------------------- SGEMM
 //
-// Block tile BM x BN, K step BK, 256 threads, each computing a TM x TN micro-tile held in
+// Block tile BM x BN, K step BK over the slice [pBegin, pEnd) of K (all of it but in split-K),
+// 256 threads, each computing a TM x TN micro-tile held in
 // registers. Thread (ty, tx) owns rows ty + r * (BM / TM) and columns tx + c * (BN / TN): the
 // shared-memory reads of a warp then hit distinct banks or broadcast, and the stores of C by
 // consecutive tx are consecutive addresses. Tiles are stored k-major (As[p][i], Bs[p][j]) and
@@ -17,7 +18,8 @@ template <int BM, int BN, int BK, int TM, int TN>
 __device__ __forceinline__ void sgemm_tiled(int transA, int transB, int M, int N, int K, float alpha,
                                             const float* __restrict__ A, int offA,
                                             const float* __restrict__ B, int offB, float beta,
-                                            float* __restrict__ C, int offC) {
+                                            float* __restrict__ C, int offC, int pBegin,
+                                            int pEnd) {
   constexpr int THREADS_X = BN / TN;  // threads along a row of the tile
   constexpr int THREADS_Y = BM / TM;
   constexpr int THREADS = THREADS_X * THREADS_Y;
@@ -53,7 +55,7 @@ __device__ __forceinline__ void sgemm_tiled(int transA, int transB, int M, int N
         }
       }
 
-      for (int p0 = 0; p0 < K; p0 += BK) {
+      for (int p0 = pBegin; p0 < pEnd; p0 += BK) {
 #pragma unroll
         for (int l = 0; l < A_LOADS; l++) {
           int e = tid + l * THREADS;
@@ -63,7 +65,7 @@ __device__ __forceinline__ void sgemm_tiled(int transA, int transB, int M, int N
           int gi = row0 + i;
           int gp = p0 + p;
           float v = 0.0f;
-          if (gi < M && gp < K) {
+          if (gi < M && gp < pEnd) {
             v = transA ? A[(long long)gp * lda + gi] : A[(long long)gi * lda + gp];
           }
           As[p][i] = v;
@@ -76,7 +78,7 @@ __device__ __forceinline__ void sgemm_tiled(int transA, int transB, int M, int N
           int gj = col0 + j;
           int gp = p0 + p;
           float v = 0.0f;
-          if (gj < N && gp < K) {
+          if (gj < N && gp < pEnd) {
             v = transB ? B[(long long)gj * ldb + gp] : B[(long long)gp * ldb + gj];
           }
           Bs[p][j] = v;
@@ -127,7 +129,7 @@ __device__ __forceinline__ void sgemm_tiled(int transA, int transB, int M, int N
 #define SGEMM_ARGS                                                                             \
   int transA, int transB, int M, int N, int K, float alpha, const float *A, int offA,          \
       const float *B, int offB, float beta, float *C, int offC
-#define SGEMM_PASS transA, transB, M, N, K, alpha, A, offA, B, offB, beta, C, offC
+#define SGEMM_PASS transA, transB, M, N, K, alpha, A, offA, B, offB, beta, C, offC, 0, K
 
 // 128 x 128 tiles with 8 x 8 per thread: for products with enough tiles to fill the GPU.
 extern "C" __global__ void __launch_bounds__(256, 2) sgemm_128x128(SGEMM_ARGS) {
@@ -148,14 +150,48 @@ extern "C" __global__ void __launch_bounds__(256, 2)
     sgemm_128x128_batched(SGEMM_ARGS, BATCH_ARGS) {
   for (int z = blockIdx.z; z < batch; z += gridDim.z) {
     sgemm_tiled<128, 128, 8, 8, 8>(transA, transB, M, N, K, alpha, A + z * strideA, offA,
-                                   B + z * strideB, offB, beta, C + z * strideC, offC);
+                                   B + z * strideB, offB, beta, C + z * strideC, offC, 0, K);
   }
 }
 
 extern "C" __global__ void __launch_bounds__(256) sgemm_64x64_batched(SGEMM_ARGS, BATCH_ARGS) {
   for (int z = blockIdx.z; z < batch; z += gridDim.z) {
     sgemm_tiled<64, 64, 8, 4, 4>(transA, transB, M, N, K, alpha, A + z * strideA, offA,
-                                 B + z * strideB, offB, beta, C + z * strideC, offC);
+                                 B + z * strideB, offB, beta, C + z * strideC, offC, 0, K);
+  }
+}
+
+// -------------------------------------------------------------------------------------- split-K
+//
+// A narrow product (one side a few columns wide, a long K: a classifier's 10 outputs) has too few
+// output tiles to occupy the GPU. Split-K gives each of `slices` grid-z blocks the K range
+// [z * kChunk, (z + 1) * kChunk) and writes its partial product, unscaled, to W + z * M * N (a
+// workspace, row-major M x N per slice); sgemm_splitk_reduce then sums the slices in order (so
+// the result does not depend on scheduling) and applies alpha and beta. TiledGemm picks the split.
+
+extern "C" __global__ void __launch_bounds__(256)
+    sgemm_64x64_splitk(int transA, int transB, int M, int N, int K, const float* A, int offA,
+                       const float* B, int offB, float* W, int kChunk, int slices) {
+  for (int z = blockIdx.z; z < slices; z += gridDim.z) {
+    int pBegin = z * kChunk;
+    int pEnd = K - pBegin < kChunk ? K : pBegin + kChunk;
+    sgemm_tiled<64, 64, 8, 4, 4>(transA, transB, M, N, K, 1.0f, A, offA, B, offB, 0.0f,
+                                 W + (long long)z * M * N, 0, pBegin, pEnd);
+  }
+}
+
+// C[i] = alpha * sum_z W[z * size + i] + beta * C[i] over the size = M * N outputs; C is not read
+// when beta == 0, as in the GEMM itself.
+extern "C" __global__ void sgemm_splitk_reduce(int size, int slices, const float* W, float alpha,
+                                               float beta, float* C, int offC) {
+  C += offC;
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < size;
+       i += (long long)gridDim.x * blockDim.x) {
+    float acc = 0.0f;
+    for (int z = 0; z < slices; z++) {
+      acc += W[z * (long long)size + i];
+    }
+    C[i] = beta == 0.0f ? alpha * acc : alpha * acc + beta * C[i];
   }
 }
 

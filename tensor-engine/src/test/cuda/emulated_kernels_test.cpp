@@ -492,6 +492,38 @@ static void test_gemm() {
         }
     }
   }
+  // Split-K: K slices of kChunk (the last shorter) into a workspace, then their sum with alpha
+  // and beta. A grid z smaller than the slice count exercises the kernel's slice loop.
+  int split[][4] = {{10, 7, 1000, 4}, {64, 10, 777, 3}, {70, 130, 300, 5}};
+  for (auto& s : split) {
+    int m = s[0], n = s[1], k = s[2], slices = s[3];
+    int kChunk = ((k + slices - 1) / slices + 7) / 8 * 8;
+    int used = (k + kChunk - 1) / kChunk;
+    for (int ta = 0; ta < 2; ta++)
+      for (int tb = 0; tb < 2; tb++)
+        for (double beta : {0.0, 2.0}) {
+          std::vector<float> a = gaussian((size_t)m * k + 2), b = gaussian((size_t)k * n + 3);
+          std::vector<float> c = gaussian((size_t)m * n + 1);
+          std::vector<double> want(c.begin(), c.end());
+          if (beta == 0) c[1] = NAN;  // with beta 0, C is not read
+          gemm_ref<float>(ta, tb, m, n, k, 0.5, a, 2, b, 3, beta, want, 1);
+          std::vector<float> w((size_t)used * m * n, NAN);  // uninitialised, as from the cache
+          dim3 grid{(unsigned)((n + 63) / 64), (unsigned)((m + 63) / 64), (unsigned)std::min(2, used)};
+          emulate_launch(grid, T256, [&] {
+            sgemm_64x64_splitk(ta, tb, m, n, k, a.data(), 2, b.data(), 3, w.data(), kChunk, used);
+          });
+          emulate_launch(blocks_for((long long)m * n), T256, [&] {
+            sgemm_splitk_reduce(m * n, used, w.data(), 0.5f, (float)beta, c.data(), 1);
+          });
+          std::string what = "split-K " + std::to_string(m) + "x" + std::to_string(n) + "x" +
+                             std::to_string(k) + " in " + std::to_string(used) +
+                             " slices ta=" + std::to_string(ta) + " tb=" + std::to_string(tb) +
+                             " beta=" + std::to_string(beta);
+          expect(c[0] == (float)want[0], what + " leaves C before its offset alone");
+          for (int i = 1; i < m * n + 1; i++)
+            expect(close_to(c[i], want[i], 1e-4 * (1 + std::fabs(want[i])) * std::sqrt(k)), what);
+        }
+  }
   // k == 0: C = beta * C.
   std::vector<float> c = {1, 2, 3, 4};
   emulate_launch(dim3{1, 1, 1}, T256,

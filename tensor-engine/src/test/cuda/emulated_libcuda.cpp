@@ -1,7 +1,11 @@
 // A stand-in for the CUDA driver library (libcuda.so.1) that runs the project's kernels on the
 // CPU (cuda_emulation.h), so that the Java CUDA backend, JCuda included, can be tested end to end
 // on machines without a GPU. It implements only the driver calls the backend makes; "device"
-// memory is host memory, every stream runs its work at once, in order, and events are no-ops.
+// memory is host memory, and every stream runs its work at once, in order, except copies to the
+// device: those wait in a queue until the next call that could observe them (a launch, a copy
+// back, a synchronisation, an event wait, a free), as a real GPU's DMA may still be reading the
+// pinned source after cuMemcpyHtoDAsync returns. So a host buffer overwritten before its copy's
+// event was waited on shows up as wrong data. Events otherwise are no-ops.
 // Built by build-emulated-libcuda.sh, which generates kernel_registry.inc from the PTX entries.
 #include "cuda_emulation.h"
 
@@ -17,6 +21,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 namespace {
 
@@ -78,6 +83,21 @@ size_t capacity() {
   return s ? std::strtoull(s, nullptr, 10) : (size_t)2 << 30;
 }
 
+// Copies to the device that have been queued but not yet made (see the header comment).
+struct PendingCopy {
+  unsigned long long dst;
+  const void* src;
+  size_t bytes;
+};
+std::mutex copy_mutex;
+std::vector<PendingCopy> pending_copies;
+
+void flush_copies() {
+  std::lock_guard<std::mutex> lock(copy_mutex);
+  for (const PendingCopy& c : pending_copies) std::memcpy((void*)c.dst, c.src, c.bytes);
+  pending_copies.clear();
+}
+
 int context_token = 1;
 int module_token = 2;
 int stream_token = 3;
@@ -106,7 +126,10 @@ int cuDevicePrimaryCtxRetain(void** context, int) {
 }
 
 int cuCtxSetCurrent(void*) { return SUCCESS; }
-int cuCtxSynchronize() { return SUCCESS; }
+int cuCtxSynchronize() {
+  flush_copies();
+  return SUCCESS;
+}
 
 int cuDeviceGetName(char* name, int length, int) {
   std::snprintf(name, (size_t)length, "Sparkgrad emulated GPU");
@@ -148,13 +171,23 @@ int cuStreamCreate(void** stream, unsigned int) {
   *stream = &stream_token;
   return SUCCESS;
 }
-int cuStreamSynchronize(void*) { return SUCCESS; }
+int cuStreamSynchronize(void*) {
+  flush_copies();
+  return SUCCESS;
+}
 int cuEventCreate(void** event, unsigned int) {
   *event = &event_token;
   return SUCCESS;
 }
 int cuEventRecord(void*, void*) { return SUCCESS; }
-int cuStreamWaitEvent(void*, void*, unsigned int) { return SUCCESS; }
+int cuStreamWaitEvent(void*, void*, unsigned int) {
+  flush_copies();
+  return SUCCESS;
+}
+int cuEventSynchronize(void*) {
+  flush_copies();
+  return SUCCESS;
+}
 int cuEventDestroy_v2(void*) { return SUCCESS; }
 
 int cuMemAlloc_v2(unsigned long long* pointer, size_t bytes) {
@@ -171,6 +204,7 @@ int cuMemAlloc_v2(unsigned long long* pointer, size_t bytes) {
 }
 
 int cuMemFree_v2(unsigned long long pointer) {
+  flush_copies();
   std::lock_guard<std::mutex> lock(memory_mutex);
   auto it = allocations.find(pointer);
   if (it == allocations.end()) return INVALID_VALUE;
@@ -185,19 +219,23 @@ int cuMemAllocHost_v2(void** pointer, size_t bytes) {
   return *pointer == nullptr ? OUT_OF_MEMORY : SUCCESS;
 }
 int cuMemFreeHost(void* pointer) {
+  flush_copies();
   std::free(pointer);
   return SUCCESS;
 }
 
 int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void* src, size_t bytes, void*) {
-  std::memcpy((void*)dst, src, bytes);
+  std::lock_guard<std::mutex> lock(copy_mutex);
+  pending_copies.push_back(PendingCopy{dst, src, bytes});
   return SUCCESS;
 }
 int cuMemcpyDtoHAsync_v2(void* dst, unsigned long long src, size_t bytes, void*) {
+  flush_copies();
   std::memcpy(dst, (const void*)src, bytes);
   return SUCCESS;
 }
 int cuMemsetD8Async(unsigned long long dst, unsigned char value, size_t bytes, void*) {
+  flush_copies();
   std::memset((void*)dst, value, bytes);
   return SUCCESS;
 }
@@ -208,6 +246,7 @@ int cuLaunchKernel(void* function, unsigned int gx, unsigned int gy, unsigned in
   if (function == nullptr || gx == 0 || gy == 0 || gz == 0 || bz != 1 || bx * by > 1024) {
     return INVALID_VALUE;
   }
+  flush_copies();
   const Entry* kernel = static_cast<const Entry*>(function);
   // Kernels use function-static "shared" arrays: one launch at a time.
   std::lock_guard<std::mutex> lock(launch_mutex);

@@ -13,8 +13,9 @@ import jcuda.jcublas.cublasHandle;
 
 /**
  * What one thread uses on one device: its own CUDA stream (so threads, such as Spark tasks sharing
- * an executor's GPU, do not serialise on one queue), a pinned host buffer that transfers go
- * through, and device error records that kernels write when they meet a bad index.
+ * an executor's GPU, do not serialise on one queue), two pinned host buffers that transfers go
+ * through ({@link PinnedStaging}), and device error records that kernels write when they meet a bad
+ * index.
  *
  * <p>Errors are checked asynchronously, as CUDA reports a kernel's faults: each launch that can
  * report gets its own record, and the records are read at the stream's next synchronisation (a copy
@@ -28,9 +29,6 @@ import jcuda.jcublas.cublasHandle;
  * event on its stream. Streams live as long as the backend: executor threads are pooled.
  */
 final class StreamContext {
-  /** The largest pinned staging buffer; bigger transfers go through it in chunks. */
-  static final long STAGING_MAX = 16L << 20;
-
   /** Check after every launch that can report an error, instead of at the next synchronisation. */
   static final boolean SYNCHRONOUS_ERRORS = Boolean.getBoolean("sparkgrad.cuda.syncErrors");
 
@@ -47,12 +45,12 @@ final class StreamContext {
   private final String[] pendingOperations = new String[ERROR_SLOTS];
   private final int[] pendingSizes = new int[ERROR_SLOTS];
   private int pending;
-  private Pointer staging;
-  private long stagingBytes;
+  private final PinnedStaging staging;
   private cublasHandle cublas;
 
   StreamContext(CudaDevice device) {
     this.device = device;
+    this.staging = new PinnedStaging(device);
     Cuda.check(
         JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING),
         "cuStreamCreate on " + device);
@@ -130,31 +128,9 @@ final class StreamContext {
     }
   }
 
-  /**
-   * The pinned staging buffer, at least {@code bytes} long (at most {@link #STAGING_MAX}), as a
-   * native-order byte buffer. The caller synchronizes the stream before reusing it.
-   */
-  Pointer staging(long bytes) {
-    if (bytes > STAGING_MAX) {
-      throw new IllegalArgumentException("staging chunk " + bytes + " exceeds " + STAGING_MAX);
-    }
-    if (staging == null || stagingBytes < bytes) {
-      long size = Math.min(STAGING_MAX, Math.max(1L << 16, Long.highestOneBit(bytes - 1) << 1));
-      if (staging != null) {
-        Cuda.check(JCudaDriver.cuMemFreeHost(staging), "cuMemFreeHost on " + device);
-        staging = null;
-      }
-      Pointer p = new Pointer();
-      Cuda.check(JCudaDriver.cuMemAllocHost(p, size), "cuMemAllocHost(" + size + ") on " + device);
-      staging = p;
-      stagingBytes = size;
-    }
+  /** This thread's pinned staging buffers on this device. */
+  PinnedStaging staging() {
     return staging;
-  }
-
-  /** A native-order view of the first {@code bytes} of the staging buffer. */
-  ByteBuffer stagingBuffer(long bytes) {
-    return staging(bytes).getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
   }
 
   /**

@@ -121,7 +121,16 @@ class CudaBackendContractTest extends BackendContractTest {
     Backend cpu = Backends.cpu();
     // Sizes below, at and across the 64 and 128 tiles, odd k, and one big enough for 128 tiles.
     int[][] sizes = {
-      {1, 1, 1}, {63, 65, 7}, {128, 128, 8}, {129, 257, 33}, {300, 200, 150}, {1500, 1400, 70}
+      {1, 1, 1},
+      {63, 65, 7},
+      {128, 128, 8},
+      {129, 257, 33},
+      {300, 200, 150},
+      {1500, 1400, 70},
+      // Narrow with a long K: split over K on the own kernels (TiledGemm.splitSlices), uneven last
+      // slice included.
+      {10, 7, 1000},
+      {64, 10, 777}
     };
     for (int[] s : sizes) {
       int m = s[0];
@@ -340,12 +349,33 @@ class CudaBackendContractTest extends BackendContractTest {
 
   @Test
   void transfersLargerThanTheStagingBufferRoundTrip() {
-    int n = (int) (StreamContext.STAGING_MAX / Float.BYTES) * 2 + 12345;
+    int n = (int) (PinnedStaging.CHUNK_MAX / Float.BYTES) * 2 + 12345;
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
       x[i] = i * 0.5f;
     }
     assertThat((float[]) backend.toArray(backend.fromArray(x))).isEqualTo(x);
+  }
+
+  @Test
+  void uploadsThatReuseOneHostArrayEachKeepTheirOwnData() {
+    // Uploads return before the GPU has copied their data (on the emulated driver, copies to the
+    // device wait until something could observe them), alternating two pinned buffers: each of
+    // these must still hold the array's contents at its own call, not the next one's.
+    int n = (int) (PinnedStaging.CHUNK_MAX / Float.BYTES) + 777;
+    float[] host = new float[n];
+    Storage[] uploaded = new Storage[5];
+    for (int u = 0; u < uploaded.length; u++) {
+      java.util.Arrays.fill(host, u + 1);
+      host[n - 1] = -u;
+      uploaded[u] = backend.fromArray(host);
+    }
+    for (int u = 0; u < uploaded.length; u++) {
+      float[] back = (float[]) backend.toArray(uploaded[u]);
+      assertThat(back[0]).as("upload %d, first chunk", u).isEqualTo(u + 1);
+      assertThat(back[n - 2]).as("upload %d, second chunk", u).isEqualTo(u + 1);
+      assertThat(back[n - 1]).as("upload %d, last element", u).isEqualTo(-u);
+    }
   }
 
   @Test
