@@ -1,6 +1,7 @@
 package org.sparkgrad.ml.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,11 +35,13 @@ import org.sparkgrad.ml.train.PoolSpec;
  *       running_mean, running_var, epsilon)} in inference mode, normalising with the trained
  *       running statistics as evaluation mode does (a scale of ones and a bias of zeros without
  *       affine parameters); one without running statistics ({@code track_running_stats: false})
- *       normalises each batch with its own statistics and does not export.
+ *       normalises each batch with its own statistics and does not export;
+ *   <li>{@code embedding}: {@code Gather(weight, Cast(x, to=INT64), axis=0)}: the float features
+ *       are the indices, as the engine reads them.
  * </ul>
  *
  * A network with an {@code inputShape} starts with {@code Reshape(x, [-1, inputShape...])} ({@link
- * OnnxExporter}). {@code embedding} and user modules do not export.
+ * OnnxExporter}). User modules do not export.
  *
  * <p>A layer type missing here does not export: {@link OnnxExporter} says which layer it is.
  */
@@ -62,6 +65,7 @@ public final class LayerExporters {
     m.put("flatten", (layer, ctx) -> ctx.output("Flatten", List.of(ctx.input()), attr("axis", 1L)));
     m.put("batch_norm1d", LayerExporters::batchNorm);
     m.put("batch_norm2d", LayerExporters::batchNorm);
+    m.put("embedding", LayerExporters::embedding);
     return Collections.unmodifiableMap(m);
   }
 
@@ -72,6 +76,16 @@ public final class LayerExporters {
         ? ctx.output(
             "Gemm", List.of(ctx.input(), w, ctx.param("bias")), OnnxGraph.attr("transB", 1L))
         : ctx.output("Gemm", List.of(ctx.input(), w), OnnxGraph.attr("transB", 1L));
+  }
+
+  private static String embedding(LayerSpec layer, LayerContext ctx) {
+    String indices =
+        ctx.node(
+            "indices",
+            "Cast",
+            List.of(ctx.input()),
+            attr("to", (long) TensorProto.DataType.INT64_VALUE));
+    return ctx.output("Gather", List.of(ctx.param("weight"), indices), attr("axis", 0L));
   }
 
   private static String conv2d(LayerSpec layer, LayerContext ctx) {

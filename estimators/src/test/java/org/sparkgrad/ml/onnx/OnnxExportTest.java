@@ -256,6 +256,53 @@ class OnnxExportTest {
   }
 
   @Test
+  void anEmbeddingExportsAsAGatherOfItsIndices() throws Exception {
+    // Three indices in [0, 6) per row; the class is the first index plus the second, mod 3, so the
+    // model must tell the indices apart.
+    Generator g = new Generator(17);
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < 180; i++) {
+      int a = (int) (g.nextDouble() * 6);
+      int b = (int) (g.nextDouble() * 6);
+      int c = (int) (g.nextDouble() * 6);
+      data.add(RowFactory.create(Vectors.dense(a, b, c), (double) ((a + b) % 3)));
+    }
+    Dataset<Row> table = TestSpark.session().createDataFrame(data, Data.schema());
+    NeuralNetClassificationModel model =
+        new NeuralNetClassifier()
+            .setInputShape(new int[] {3})
+            .setNetwork(
+                """
+                {"layers": [
+                  {"type": "embedding", "num_embeddings": 6, "embedding_dim": 4},
+                  {"type": "flatten"},
+                  {"type": "linear", "in_features": 12, "out_features": 16},
+                  {"type": "relu"},
+                  {"type": "linear", "in_features": 16, "out_features": 3}
+                ]}
+                """)
+            .setBatchSize(20)
+            .setLearningRate(0.05)
+            .setMaxEpochs(20)
+            .setSeed(3)
+            .fit(table);
+    String file = dir.resolve("embedding.onnx").toString();
+    model.exportOnnx(file);
+    List<Row> rows = model.transform(table).collectAsList();
+    try (OrtSession s = env.createSession(file, new OrtSession.SessionOptions())) {
+      Map<String, Object> out = run(s, features(rows, "features"));
+      long right = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        assertClose(((float[][]) out.get("rawPrediction"))[i], r.getAs("rawPrediction"), "raw", i);
+        assertClose(((float[][]) out.get("probability"))[i], r.getAs("probability"), "prob", i);
+        right += ((long[]) out.get("prediction"))[i] == (long) r.getDouble(1) ? 1 : 0;
+      }
+      assertThat(right).as("rows the exported embedding model classifies right").isGreaterThan(150);
+    }
+  }
+
+  @Test
   void aLayerTypeWithoutExporterFailsNamingTheLayer() {
     NetworkSpec spec = NetworkSpec.parse(EVERY_LAYER);
     Map<String, LayerExporter> some = new HashMap<>(LayerExporters.all());
