@@ -39,42 +39,6 @@ public final class TrainingCheckpoint {
   private int lossScaleTracker;
 
   /**
-   * A checkpoint of the given state without buffers: {@link #restore} leaves the network's buffers
-   * as they are.
-   */
-  public TrainingCheckpoint(
-      float[] weights,
-      Map<String, Tensor> optimizerState,
-      int epoch,
-      int step,
-      long globalStep,
-      StepResult partial,
-      double partialSeconds,
-      List<EpochStats> history,
-      float[] bestWeights,
-      double bestLoss,
-      int bestEpoch,
-      int sinceBest,
-      boolean stopped) {
-    this(
-        weights,
-        null,
-        optimizerState,
-        epoch,
-        step,
-        globalStep,
-        partial,
-        partialSeconds,
-        history,
-        bestWeights,
-        null,
-        bestLoss,
-        bestEpoch,
-        sinceBest,
-        stopped);
-  }
-
-  /**
    * A checkpoint of the given state; the history and the optimizer map are copied.
    *
    * @param buffers the network's buffers, flat in state-dict order ({@code Replica.flatBuffers}),
