@@ -24,11 +24,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.sparkgrad.examples.TrainJob;
 import org.sparkgrad.it.support.ClusterSettings;
 import org.sparkgrad.it.support.DistJar;
 import org.sparkgrad.it.support.LargerThanHeapFit;
 import org.sparkgrad.it.support.LocalSpark;
-import org.sparkgrad.examples.TrainJob;
 import org.sparkgrad.it.support.TrainJobRuns;
 import org.sparkgrad.ml.NeuralNetClassificationModel;
 import org.sparkgrad.standalone.ChildJvm;
@@ -177,7 +177,8 @@ class ClusterJobsTest {
                 work.resolve("model-reference").toString()));
     reference.addAll(longer);
     LocalSpark.session();
-    TrainJob.run(reference.toArray(String[]::new), new PrintStream(OutputStream.nullOutputStream()));
+    TrainJob.run(
+        reference.toArray(String[]::new), new PrintStream(OutputStream.nullOutputStream()));
 
     ChildJvm disturbed = submitTrain("loss-disturbed", work.resolve("model-disturbed"), longer);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_TIMEOUT_S);

@@ -16,8 +16,10 @@ import org.sparkgrad.ml.NeuralNetClassifier;
  * curves, the best test accuracy and the wall-clock time to {@value #TARGET} test accuracy.
  *
  * <p>Run after building (docs/BENCHMARKS.md): {@code benchmarks/run.sh org.sparkgrad.bench.CnnRace
- * [--epochs N] [--partitions N] [--data DIR] [--skip-torch]} (the options of {@link RaceOptions};
- * the MLlib and scaling ones do not apply).
+ * [--epochs N] [--partitions N] [--data DIR] [--images DIR] [--skip-torch]} (the options of {@link
+ * RaceOptions}; the MLlib and scaling ones do not apply). With {@code --images DIR} the same fit
+ * runs a second time from PNG files read with Spark's image data source ({@link FashionPngs},
+ * written under {@code DIR} on first use), its {@code image} column as the features.
  */
 public final class CnnRace {
   static final double TARGET = 0.88;
@@ -73,20 +75,22 @@ public final class CnnRace {
     System.out.println(
         "data: " + df.count() + " rows in " + df.rdd().getNumPartitions() + " partitions");
     NeuralNetClassifier c =
-        new NeuralNetClassifier()
-            .setFeaturesCol(RaceData.FEATURES)
-            .setLabelCol(RaceData.LABEL)
-            .setNetwork(NETWORK)
-            .setInputShape(new int[] {1, 28, 28})
-            .setOptimizer("adam")
-            .setLearningRate(o.lr)
-            .setBatchSize(o.batchSize)
-            .setMaxEpochs(o.epochs)
-            .setSeed(o.seed);
+        classifier(o).setFeaturesCol(RaceData.FEATURES).setInputShape(new int[] {1, 28, 28});
     String name = "Sparkgrad CNN (local[2], " + o.partitions + " p)";
     System.out.println("\n-- " + name);
     SparkgradRun.Result ours = SparkgradRun.fit(c, df, RaceData.IS_TEST, name);
     df.unpersist(true);
+    SparkgradRun.Result fromPngs = null;
+    if (o.images != null) {
+      FashionPngs.ensureWritten(o.data, o.images);
+      Dataset<Row> images = FashionPngs.cached(spark, o.images, o.partitions);
+      String pngName = "Sparkgrad CNN from PNG files (local[2], " + o.partitions + " p)";
+      System.out.println("\n-- " + pngName);
+      fromPngs =
+          SparkgradRun.fit(
+              classifier(o).setFeaturesCol(FashionPngs.IMAGE), images, RaceData.IS_TEST, pngName);
+      images.unpersist(true);
+    }
     Curve torch = null;
     if (!o.skipTorch) {
       String why = TorchBaseline.unavailableReason();
@@ -100,6 +104,10 @@ public final class CnnRace {
     System.out.println("\n== results ==");
     report(ours.curve(), String.format(Locale.ROOT, "fit %.1f s in all", ours.fitSeconds()));
     report(ours.fromFirstStep(), "");
+    if (fromPngs != null) {
+      report(
+          fromPngs.curve(), String.format(Locale.ROOT, "fit %.1f s in all", fromPngs.fitSeconds()));
+    }
     if (torch != null) {
       report(torch, "");
       double a = ours.fromFirstStep().timeTo(TARGET);
@@ -112,6 +120,17 @@ public final class CnnRace {
           seconds(b),
           Double.isNaN(a) || Double.isNaN(b) ? "n/a" : String.format(Locale.ROOT, "%.2fx", a / b));
     }
+  }
+
+  private static NeuralNetClassifier classifier(RaceOptions o) {
+    return new NeuralNetClassifier()
+        .setLabelCol(RaceData.LABEL)
+        .setNetwork(NETWORK)
+        .setOptimizer("adam")
+        .setLearningRate(o.lr)
+        .setBatchSize(o.batchSize)
+        .setMaxEpochs(o.epochs)
+        .setSeed(o.seed);
   }
 
   private static void report(Curve c, String note) {

@@ -10,7 +10,7 @@ final class RaceOptions {
       "options: --quick  --data DIR  --epochs N  --batch-size N  --partitions N  --lr X"
           + "  --seed N  --mllib-iters 10,25,50,100,200  --mllib-cap-s S  --skip-mllib"
           + "  --skip-torch  --torch both|system|openblas  --skip-scaling  --scaling-epochs N"
-          + "  --cluster";
+          + "  --cluster  --images DIR";
 
   Path data = FashionMnist.DEFAULT_DIR;
   boolean quick;
@@ -27,6 +27,7 @@ final class RaceOptions {
   boolean skipScaling;
   int scalingEpochs = 3;
   boolean cluster;
+  Path images;
   long trainRows = 60_000;
 
   static RaceOptions parse(String[] args) {
@@ -54,6 +55,7 @@ final class RaceOptions {
           String v = args[++i];
           switch (a) {
             case "--data" -> o.data = Path.of(v);
+            case "--images" -> o.images = Path.of(v);
             case "--epochs" -> o.epochs = positive(a, v);
             case "--batch-size" -> o.batchSize = positive(a, v);
             case "--partitions" -> o.partitions = positive(a, v);
