@@ -161,9 +161,8 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
   @Override
   OnnxOutputs onnxOutputs() {
     if (getLoss().equals("bce_with_logits")) {
-      throw new IllegalArgumentException(
-          "exportOnnx: a classifier trained with loss bce_with_logits does not export to ONNX yet"
-              + " (its outputs are sigmoid-based); cross_entropy classifiers and regressors do");
+      return new OnnxOutputs.SigmoidClassifier(
+          getRawPredictionCol(), getProbabilityCol(), getPredictionCol(), isMultiLabel());
     }
     return new OnnxOutputs.Classifier(
         getRawPredictionCol(), getProbabilityCol(), getPredictionCol());

@@ -56,6 +56,75 @@ public sealed interface OnnxOutputs {
   }
 
   /**
+   * The outputs of a classifier trained with {@code bce_with_logits}, as its {@code transform}
+   * computes them from the sigmoid logits {@code z}. Binary (one logit): the raw prediction {@code
+   * [-z/2, z/2]} and the probability {@code [sigmoid(-z), sigmoid(z)]} ({@code [N, 2]} float), the
+   * prediction 1 where {@code z > 0}, else 0 ({@code [N]} int64, the index as the cross-entropy
+   * classifier gives it). Multi-label (one logit per label): the raw prediction the logits, the
+   * probability each label's sigmoid, the prediction 1 where {@code z > 0}, else 0, per label
+   * ({@code [N, L]} float each, as the column's vectors).
+   */
+  record SigmoidClassifier(
+      String rawPredictionCol, String probabilityCol, String predictionCol, boolean multiLabel)
+      implements OnnxOutputs {
+    @Override
+    public void add(OnnxGraph graph, String network, int width) {
+      if (rawPredictionCol.isEmpty() && probabilityCol.isEmpty() && predictionCol.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the model has no output column to export: rawPredictionCol, probabilityCol and"
+                + " predictionCol are all empty");
+      }
+      if (multiLabel) {
+        addMultiLabel(graph, network, width);
+      } else {
+        addBinary(graph, network);
+      }
+    }
+
+    private void addBinary(OnnxGraph graph, String z) {
+      int f = TensorProto.DataType.FLOAT_VALUE;
+      String signs = graph.floats("outputs/signs", new float[] {-1f, 1f}, 1, 2);
+      String both = graph.node("Mul", "outputs/signed_logits", List.of(z, signs));
+      if (!rawPredictionCol.isEmpty()) {
+        String half = graph.floats("outputs/half", new float[] {0.5f});
+        graph.node("Mul", rawPredictionCol, List.of(both, half));
+        graph.output(rawPredictionCol, f, -1, 2);
+      }
+      if (!probabilityCol.isEmpty()) {
+        graph.node("Sigmoid", probabilityCol, List.of(both));
+        graph.output(probabilityCol, f, -1, 2);
+      }
+      if (!predictionCol.isEmpty()) {
+        graph.node(
+            "ArgMax",
+            predictionCol,
+            List.of(both),
+            OnnxGraph.attr("axis", 1L),
+            OnnxGraph.attr("keepdims", 0L));
+        graph.output(predictionCol, TensorProto.DataType.INT64_VALUE, -1);
+      }
+    }
+
+    private void addMultiLabel(OnnxGraph graph, String z, int width) {
+      int f = TensorProto.DataType.FLOAT_VALUE;
+      if (!rawPredictionCol.isEmpty()) {
+        graph.node("Identity", rawPredictionCol, List.of(z));
+        graph.output(rawPredictionCol, f, -1, width);
+      }
+      if (!probabilityCol.isEmpty()) {
+        graph.node("Sigmoid", probabilityCol, List.of(z));
+        graph.output(probabilityCol, f, -1, width);
+      }
+      if (!predictionCol.isEmpty()) {
+        String zero = graph.floats("outputs/zero", new float[] {0f});
+        String above = graph.node("Greater", "outputs/above_zero", List.of(z, zero));
+        graph.node("Cast", predictionCol, List.of(above), OnnxGraph.attr("to", (long) f));
+        graph.output(predictionCol, f, -1, width);
+      }
+    }
+  }
+
+  /**
    * A regressor's {@code prediction}: {@code [N]} float for a number column, {@code [N, width]}
    * float for a vector column; the network's outputs times {@code labelStd} plus {@code labelMean}
    * when the fit standardised the label (both null when it did not).

@@ -303,6 +303,98 @@ class OnnxExportTest {
   }
 
   @Test
+  void aBinaryBceClassifierExportsItsTwoEntryColumns() throws Exception {
+    // Two Gaussian blobs in 4-D, classes 0 and 1, their centres 2 apart on every axis.
+    Generator g = new Generator(21);
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      int c = i % 2;
+      double[] x = new double[4];
+      for (int j = 0; j < 4; j++) {
+        x[j] = g.nextGaussian() + (c == 1 ? 1 : -1);
+      }
+      data.add(RowFactory.create(Vectors.dense(x), (double) c));
+    }
+    Dataset<Row> table = TestSpark.session().createDataFrame(data, Data.schema());
+    NeuralNetClassificationModel model = bce().fit(table);
+    String file = dir.resolve("binary-bce.onnx").toString();
+    model.exportOnnx(file);
+    List<Row> rows = model.transform(table).collectAsList();
+    try (OrtSession s = env.createSession(file, new OrtSession.SessionOptions())) {
+      Map<String, Object> out = run(s, features(rows, "features"));
+      long right = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        assertClose(((float[][]) out.get("rawPrediction"))[i], r.getAs("rawPrediction"), "raw", i);
+        assertClose(((float[][]) out.get("probability"))[i], r.getAs("probability"), "prob", i);
+        long predicted = ((long[]) out.get("prediction"))[i];
+        assertThat((double) predicted)
+            .as("prediction of row %d", i)
+            .isEqualTo(r.getAs("prediction"));
+        right += predicted == (long) r.getDouble(1) ? 1 : 0;
+      }
+      assertThat(right).as("rows the exported binary classifier gets right").isGreaterThan(170);
+    }
+  }
+
+  @Test
+  void aMultiLabelClassifierExportsPerLabelProbabilitiesAndPredictions() throws Exception {
+    // Labels [x0 > 0, x1 > 0, x0 + x2 > 0] of 4 Gaussian features, as array<double>.
+    Generator g = new Generator(23);
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      double[] x = new double[4];
+      for (int j = 0; j < 4; j++) {
+        x[j] = g.nextGaussian();
+      }
+      data.add(
+          RowFactory.create(
+              Vectors.dense(x),
+              List.of(x[0] > 0 ? 1.0 : 0.0, x[1] > 0 ? 1.0 : 0.0, x[0] + x[2] > 0 ? 1.0 : 0.0)));
+    }
+    StructType schema =
+        new StructType()
+            .add("features", SQLDataTypes.VectorType(), false)
+            .add(
+                "label",
+                org.apache.spark.sql.types.DataTypes.createArrayType(
+                    org.apache.spark.sql.types.DataTypes.DoubleType),
+                false);
+    Dataset<Row> table = TestSpark.session().createDataFrame(data, schema);
+    NeuralNetClassificationModel model = bce().setMaxEpochs(25).fit(table);
+    assertThat(model.isMultiLabel()).isTrue();
+    String file = dir.resolve("multi-label.onnx").toString();
+    model.exportOnnx(file);
+    List<Row> rows = model.transform(table).collectAsList();
+    try (OrtSession s = env.createSession(file, new OrtSession.SessionOptions())) {
+      Map<String, Object> out = run(s, features(rows, "features"));
+      long right = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        assertClose(((float[][]) out.get("rawPrediction"))[i], r.getAs("rawPrediction"), "raw", i);
+        assertClose(((float[][]) out.get("probability"))[i], r.getAs("probability"), "prob", i);
+        float[] predicted = ((float[][]) out.get("prediction"))[i];
+        assertClose(predicted, r.getAs("prediction"), "prediction", i);
+        List<Double> label = r.getList(1);
+        for (int j = 0; j < 3; j++) {
+          right += predicted[j] == label.get(j) ? 1 : 0;
+        }
+      }
+      assertThat(right).as("labels the exported multi-label model gets right").isGreaterThan(750);
+    }
+  }
+
+  private static NeuralNetClassifier bce() {
+    return new NeuralNetClassifier()
+        .setLoss("bce_with_logits")
+        .setHiddenLayers(new int[] {16})
+        .setLearningRate(0.01)
+        .setBatchSize(32)
+        .setMaxEpochs(15)
+        .setSeed(3);
+  }
+
+  @Test
   void aLayerTypeWithoutExporterFailsNamingTheLayer() {
     NetworkSpec spec = NetworkSpec.parse(EVERY_LAYER);
     Map<String, LayerExporter> some = new HashMap<>(LayerExporters.all());
