@@ -12,6 +12,22 @@ public sealed interface OnnxOutputs {
   /** Adds the output nodes and declares the graph outputs. */
   void add(OnnxGraph graph, String network, int width);
 
+  /** Fails when every output column of a classifier is empty: the graph would have no output. */
+  private static void requireAnyColumn(String raw, String probability, String prediction) {
+    if (raw.isEmpty() && probability.isEmpty() && prediction.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the model has no output column to export: rawPredictionCol, probabilityCol and"
+              + " predictionCol are all empty");
+    }
+  }
+
+  /** Declares {@code column} as the int64 {@code [N]} index of the first largest of {@code x}. */
+  private static void argMaxPrediction(OnnxGraph graph, String column, String x) {
+    graph.node(
+        "ArgMax", column, List.of(x), OnnxGraph.attr("axis", 1L), OnnxGraph.attr("keepdims", 0L));
+    graph.output(column, TensorProto.DataType.INT64_VALUE, -1);
+  }
+
   /**
    * A classifier's outputs, as its {@code transform} computes them: the raw prediction, the logits
    * shifted to mean 0 ({@code [N, C]} float); the probability, their softmax ({@code [N, C]}
@@ -22,11 +38,7 @@ public sealed interface OnnxOutputs {
       implements OnnxOutputs {
     @Override
     public void add(OnnxGraph graph, String network, int width) {
-      if (rawPredictionCol.isEmpty() && probabilityCol.isEmpty() && predictionCol.isEmpty()) {
-        throw new IllegalArgumentException(
-            "the model has no output column to export: rawPredictionCol, probabilityCol and"
-                + " predictionCol are all empty");
-      }
+      requireAnyColumn(rawPredictionCol, probabilityCol, predictionCol);
       int f = TensorProto.DataType.FLOAT_VALUE;
       if (!rawPredictionCol.isEmpty()) {
         String mean =
@@ -44,13 +56,7 @@ public sealed interface OnnxOutputs {
         graph.output(probabilityCol, f, -1, width);
       }
       if (!predictionCol.isEmpty()) {
-        graph.node(
-            "ArgMax",
-            predictionCol,
-            List.of(network),
-            OnnxGraph.attr("axis", 1L),
-            OnnxGraph.attr("keepdims", 0L));
-        graph.output(predictionCol, TensorProto.DataType.INT64_VALUE, -1);
+        argMaxPrediction(graph, predictionCol, network);
       }
     }
   }
@@ -69,11 +75,7 @@ public sealed interface OnnxOutputs {
       implements OnnxOutputs {
     @Override
     public void add(OnnxGraph graph, String network, int width) {
-      if (rawPredictionCol.isEmpty() && probabilityCol.isEmpty() && predictionCol.isEmpty()) {
-        throw new IllegalArgumentException(
-            "the model has no output column to export: rawPredictionCol, probabilityCol and"
-                + " predictionCol are all empty");
-      }
+      requireAnyColumn(rawPredictionCol, probabilityCol, predictionCol);
       if (multiLabel) {
         addMultiLabel(graph, network, width);
       } else {
@@ -95,13 +97,7 @@ public sealed interface OnnxOutputs {
         graph.output(probabilityCol, f, -1, 2);
       }
       if (!predictionCol.isEmpty()) {
-        graph.node(
-            "ArgMax",
-            predictionCol,
-            List.of(both),
-            OnnxGraph.attr("axis", 1L),
-            OnnxGraph.attr("keepdims", 0L));
-        graph.output(predictionCol, TensorProto.DataType.INT64_VALUE, -1);
+        argMaxPrediction(graph, predictionCol, both);
       }
     }
 
