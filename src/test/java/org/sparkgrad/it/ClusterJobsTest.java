@@ -162,23 +162,10 @@ class ClusterJobsTest {
     List<String> longer = List.of("--epochs", "3", "--batch-size", "2", "--lr", "0.001");
     // The undisturbed fit runs in this JVM's local[2] session, where it takes a fraction of a
     // submission's time: the model does not depend on where its two partitions are computed.
-    List<String> reference =
-        new ArrayList<>(
-            List.of(
-                "--input",
-                "generated",
-                "--rows",
-                Integer.toString(TRAIN_ROWS),
-                "--partitions",
-                "2",
-                "--seed",
-                "7",
-                "--output",
-                work.resolve("model-reference").toString()));
-    reference.addAll(longer);
     LocalSpark.session();
     TrainJob.run(
-        reference.toArray(String[]::new), new PrintStream(OutputStream.nullOutputStream()));
+        trainJobArgs(work.resolve("model-reference"), longer).toArray(String[]::new),
+        new PrintStream(OutputStream.nullOutputStream()));
 
     ChildJvm disturbed = submitTrain("loss-disturbed", work.resolve("model-disturbed"), longer);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOB_TIMEOUT_S);
@@ -302,7 +289,18 @@ class ClusterJobsTest {
                 "org.sparkgrad.examples.TrainJob",
                 "--conf",
                 "spark.executor.memory=768m",
-                DistJar.path().toString(),
+                DistJar.path().toString()));
+    args.addAll(trainJobArgs(model, extra));
+    return cluster.submit(logName, args);
+  }
+
+  /**
+   * TrainJob's arguments for the generated data set, written to {@code model}, then {@code extra}.
+   */
+  private static List<String> trainJobArgs(Path model, List<String> extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "--input",
                 "generated",
                 "--rows",
@@ -314,7 +312,7 @@ class ClusterJobsTest {
                 "--output",
                 model.toString()));
     args.addAll(extra);
-    return cluster.submit(logName, args);
+    return args;
   }
 
   /** Submits TrainJob on the generated data set and returns its summary JSON. */
