@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.data.BadRowException;
 import org.sparkgrad.ml.data.FeatureReader;
-import org.sparkgrad.ml.train.Devices;
+import org.sparkgrad.ml.spark.Devices;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.tensor.NoGrad;

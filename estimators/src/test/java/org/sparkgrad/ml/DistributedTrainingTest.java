@@ -14,13 +14,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.sparkgrad.ml.spark.SparkGradientSource;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
 import org.sparkgrad.ml.support.JobDescriptions;
 import org.sparkgrad.ml.support.LogCapture;
 import org.sparkgrad.ml.support.TestSpark;
 import org.sparkgrad.ml.train.NetworkSpec;
-import org.sparkgrad.ml.train.SparkGradientSource;
 
 /**
  * Synchronous data parallelism is exact: the same rows trained as one partition or three, with or

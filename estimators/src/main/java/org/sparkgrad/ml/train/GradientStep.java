@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Iterator;
 import org.sparkgrad.ml.data.DataBlock;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.ml.spark.Devices;
 import org.sparkgrad.nn.parallel.ReplicaSync;
 import org.sparkgrad.tensor.Autocast;
 import org.sparkgrad.tensor.Device;
@@ -113,7 +114,7 @@ public final class GradientStep implements Serializable {
    * batch norm's statistics summed across partitions by {@code reducer} ({@link #batchStatistics};
    * null: this partition's own rows' statistics). The result carries the buffers after the step.
    */
-  StepResult train(
+  public StepResult train(
       PartitionData data,
       float[] weights,
       float[] buffers,
@@ -139,7 +140,7 @@ public final class GradientStep implements Serializable {
    * is valid until the thread's next step: the result carries the sums and the buffers and no
    * gradient, and a count of 0 means the partition had no rows in the minibatch.
    */
-  StepResult trainInPlace(
+  public StepResult trainInPlace(
       PartitionData data,
       float[] weights,
       float[] buffers,
@@ -168,12 +169,12 @@ public final class GradientStep implements Serializable {
    * StepReducer}, so that each (micro-)batch is normalised with the statistics of all its rows, as
    * PyTorch's {@code SyncBatchNorm} does.
    */
-  boolean batchStatistics() {
+  public boolean batchStatistics() {
     return spec.batchStatistics();
   }
 
   /** This thread's cached replica of the network on the fit's device. */
-  Replica replica() {
+  public Replica replica() {
     return Replica.cached(spec, resolveDevice());
   }
 

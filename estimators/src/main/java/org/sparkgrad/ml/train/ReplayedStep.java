@@ -22,11 +22,11 @@ import org.sparkgrad.ml.data.PartitionData;
  * (with the jobs transport, {@code 4K + 1} Spark jobs) instead of one; the step channel sums the
  * rounds within its one pass.
  */
-final class ReplayedStep {
+public final class ReplayedStep {
   private ReplayedStep() {}
 
   /** One partition's outcome of a pass: its result, or the partial of the round it stopped at. */
-  static final class Outcome implements Serializable {
+  public static final class Outcome implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final long round;
@@ -42,12 +42,12 @@ final class ReplayedStep {
 
   /** A pass over every partition with the sums known so far, the outcomes in partition order. */
   @FunctionalInterface
-  interface Pass {
+  public interface Pass {
     List<Outcome> run(Map<Long, float[]> known);
   }
 
   /** The step's sums: passes of {@code pass} until every partition gets through its step. */
-  static StepResult run(Pass pass) {
+  public static StepResult run(Pass pass) {
     Map<Long, float[]> known = new HashMap<>();
     while (true) {
       List<Outcome> outcomes = pass.run(Map.copyOf(known));
@@ -106,7 +106,7 @@ final class ReplayedStep {
    * the sums {@code known}.
    */
   @SuppressWarnings("TooManyParameters") // a step's inputs and the pass's sums
-  static Outcome partition(
+  public static Outcome partition(
       GradientStep step,
       PartitionData data,
       float[] weights,

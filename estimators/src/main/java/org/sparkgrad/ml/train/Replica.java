@@ -200,7 +200,7 @@ public final class Replica {
    * The gradients' own float32 arrays in parameter order, not copies, when every parameter has a
    * gradient in CPU memory; else null. They stay valid until the replica's next step.
    */
-  float[][] gradArrays() {
+  public float[][] gradArrays() {
     float[][] out = new float[params.size()][];
     for (int i = 0; i < out.length; i++) {
       Tensor p = params.get(i);

@@ -11,7 +11,7 @@ import org.sparkgrad.nn.parallel.ReplicaReducer;
  * so the same round is the same statistic on every partition.
  */
 @FunctionalInterface
-interface StepReducer {
+public interface StepReducer {
   /**
    * The elementwise sum of {@code local} over the partitions that make round {@code round}'s call.
    */

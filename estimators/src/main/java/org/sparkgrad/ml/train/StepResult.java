@@ -66,7 +66,7 @@ public final class StepResult implements Serializable {
    * #writeScaledInto} (or {@link #grad()}), in one pass with the scaling. The arrays are adopted,
    * not copied: read them before the next step.
    */
-  static StepResult ofUnsummed(
+  public static StepResult ofUnsummed(
       Object[] parts, double lossSum, double weightSum, double metricSum, long count) {
     StepResult r = new StepResult(null, lossSum, weightSum, metricSum, count);
     r.parts = parts.length == 0 ? null : parts;
@@ -77,7 +77,7 @@ public final class StepResult implements Serializable {
    * This result with the buffers of the partition's replica after the step (adopted, not copied);
    * returns this.
    */
-  StepResult withBuffers(float[] after) {
+  public StepResult withBuffers(float[] after) {
     this.buffers = after;
     return this;
   }
@@ -270,7 +270,7 @@ public final class StepResult implements Serializable {
   }
 
   /** A lone partition's float32 gradient as {@link #ofPartition} made it, or null. */
-  float[] partial() {
+  public float[] partial() {
     return partial;
   }
 

@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +14,7 @@ import org.apache.spark.network.server.RpcHandler;
 import org.apache.spark.network.server.StreamManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkgrad.ml.train.StepReducer;
 
 /**
  * The step channel's connections as the driver's {@link StepServer} sees them: one {@link Peer} per

@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -12,6 +12,8 @@ import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.TransportServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkgrad.ml.train.StepReducer;
+import org.sparkgrad.ml.train.StepResult;
 
 /**
  * The driver side of the step channel: a server of Spark's network transport ({@link StepNetwork})

@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,6 +24,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkgrad.ml.data.BlockBuilder;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.ml.train.GradientStep;
+import org.sparkgrad.ml.train.LocalGradientSource;
+import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.Objective;
+import org.sparkgrad.ml.train.Replica;
+import org.sparkgrad.ml.train.RowIds;
+import org.sparkgrad.ml.train.StepResult;
 import org.sparkgrad.tensor.Generator;
 
 /**

@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import java.util.List;
 import java.util.Locale;

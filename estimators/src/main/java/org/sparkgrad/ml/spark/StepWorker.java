@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -14,6 +14,9 @@ import org.apache.spark.network.server.NoOpRpcHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.ml.train.GradientStep;
+import org.sparkgrad.ml.train.StepReducer;
+import org.sparkgrad.ml.train.StepResult;
 
 /**
  * The task side of the step channel: connects to the driver's {@link StepServer} through Spark's

@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import java.net.BindException;
 import java.util.List;

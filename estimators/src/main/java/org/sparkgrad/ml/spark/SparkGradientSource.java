@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import java.time.Duration;
 import org.apache.spark.SparkConf;
@@ -10,6 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.ml.data.SparkErrors;
+import org.sparkgrad.ml.train.GradientStep;
+import org.sparkgrad.ml.train.LocalSteps;
+import org.sparkgrad.ml.train.LocalStepsResult;
+import org.sparkgrad.ml.train.OptimizerSnapshot;
+import org.sparkgrad.ml.train.ReplayedStep;
+import org.sparkgrad.ml.train.StepReducer;
+import org.sparkgrad.ml.train.StepResult;
+import org.sparkgrad.ml.train.Trainer;
+import org.sparkgrad.ml.train.TrainingConfig;
 import org.sparkgrad.spark.StepTransport;
 
 /**

@@ -1,8 +1,10 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.sparkgrad.ml.train.StepReducer;
+import org.sparkgrad.ml.train.StepResult;
 
 /**
  * The messages between the driver's {@link StepServer} and the tasks' {@link StepWorker}s, carried

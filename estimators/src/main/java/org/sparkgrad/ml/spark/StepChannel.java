@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -19,6 +19,8 @@ import org.apache.spark.resource.ResourceProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.ml.train.GradientStep;
+import org.sparkgrad.ml.train.StepResult;
 import org.sparkgrad.spark.ConfEntry;
 import org.sparkgrad.spark.SparkgradConf;
 

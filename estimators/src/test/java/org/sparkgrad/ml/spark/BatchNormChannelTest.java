@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -13,6 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.sparkgrad.ml.data.BlockBuilder;
 import org.sparkgrad.ml.data.DataBlock;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.ml.train.BatchNormSteps;
+import org.sparkgrad.ml.train.GradientStep;
+import org.sparkgrad.ml.train.LocalGradientSource;
+import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.Objective;
+import org.sparkgrad.ml.train.Replica;
+import org.sparkgrad.ml.train.RowIds;
+import org.sparkgrad.ml.train.StepResult;
 
 /**
  * The step channel sums batch statistics round by round mid-step: a batch-norm step through it,
