@@ -16,10 +16,11 @@ import org.sparkgrad.ml.NeuralNetClassifier;
  * curves, the best test accuracy and the wall-clock time to {@value #TARGET} test accuracy.
  *
  * <p>Run after building (docs/BENCHMARKS.md): {@code benchmarks/run.sh org.sparkgrad.bench.CnnRace
- * [--epochs N] [--partitions N] [--data DIR] [--images DIR] [--skip-torch]} (the options of {@link
- * RaceOptions}; the MLlib and scaling ones do not apply). With {@code --images DIR} the same fit
- * runs a second time from PNG files read with Spark's image data source ({@link FashionPngs},
- * written under {@code DIR} on first use), its {@code image} column as the features.
+ * [--epochs N] [--partitions N] [--data DIR] [--images DIR [--skip-idx]] [--skip-torch]} (the
+ * options of {@link RaceOptions}; the MLlib and scaling ones do not apply). With {@code --images
+ * DIR} the same fit runs a second time from PNG files read with Spark's image data source ({@link
+ * FashionPngs}, written under {@code DIR} on first use), its {@code image} column as the features;
+ * {@code --skip-idx} leaves out the fit from the IDX rows.
  */
 public final class CnnRace {
   static final double TARGET = 0.88;
@@ -71,15 +72,10 @@ public final class CnnRace {
   }
 
   private static void race(SparkSession spark, RaceOptions o) throws Exception {
-    Dataset<Row> df = RaceData.cached(spark, o.data, o.partitions, true);
-    System.out.println(
-        "data: " + df.count() + " rows in " + df.rdd().getNumPartitions() + " partitions");
-    NeuralNetClassifier c =
-        classifier(o).setFeaturesCol(RaceData.FEATURES).setInputShape(new int[] {1, 28, 28});
-    String name = "Sparkgrad CNN (local[2], " + o.partitions + " p)";
-    System.out.println("\n-- " + name);
-    SparkgradRun.Result ours = SparkgradRun.fit(c, df, RaceData.IS_TEST, name);
-    df.unpersist(true);
+    if (o.skipIdx && o.images == null) {
+      throw new IllegalArgumentException("--skip-idx needs --images DIR");
+    }
+    SparkgradRun.Result ours = o.skipIdx ? null : fitIdx(spark, o);
     SparkgradRun.Result fromPngs = null;
     if (o.images != null) {
       FashionPngs.ensureWritten(o.data, o.images);
@@ -102,14 +98,18 @@ public final class CnnRace {
       }
     }
     System.out.println("\n== results ==");
-    report(ours.curve(), String.format(Locale.ROOT, "fit %.1f s in all", ours.fitSeconds()));
-    report(ours.fromFirstStep(), "");
+    if (ours != null) {
+      report(ours.curve(), String.format(Locale.ROOT, "fit %.1f s in all", ours.fitSeconds()));
+      report(ours.fromFirstStep(), "");
+    }
     if (fromPngs != null) {
       report(
           fromPngs.curve(), String.format(Locale.ROOT, "fit %.1f s in all", fromPngs.fitSeconds()));
     }
     if (torch != null) {
       report(torch, "");
+    }
+    if (torch != null && ours != null) {
       double a = ours.fromFirstStep().timeTo(TARGET);
       double b = torch.timeTo(TARGET);
       System.out.printf(
@@ -120,6 +120,19 @@ public final class CnnRace {
           seconds(b),
           Double.isNaN(a) || Double.isNaN(b) ? "n/a" : String.format(Locale.ROOT, "%.2fx", a / b));
     }
+  }
+
+  private static SparkgradRun.Result fitIdx(SparkSession spark, RaceOptions o) {
+    Dataset<Row> df = RaceData.cached(spark, o.data, o.partitions, true);
+    System.out.println(
+        "data: " + df.count() + " rows in " + df.rdd().getNumPartitions() + " partitions");
+    NeuralNetClassifier c =
+        classifier(o).setFeaturesCol(RaceData.FEATURES).setInputShape(new int[] {1, 28, 28});
+    String name = "Sparkgrad CNN (local[2], " + o.partitions + " p)";
+    System.out.println("\n-- " + name);
+    SparkgradRun.Result ours = SparkgradRun.fit(c, df, RaceData.IS_TEST, name);
+    df.unpersist(true);
+    return ours;
   }
 
   private static NeuralNetClassifier classifier(RaceOptions o) {

@@ -10,7 +10,7 @@ final class RaceOptions {
       "options: --quick  --data DIR  --epochs N  --batch-size N  --partitions N  --lr X"
           + "  --seed N  --mllib-iters 10,25,50,100,200  --mllib-cap-s S  --skip-mllib"
           + "  --skip-torch  --torch both|system|openblas  --skip-scaling  --scaling-epochs N"
-          + "  --cluster  --images DIR";
+          + "  --cluster  --images DIR  --skip-idx";
 
   Path data = FashionMnist.DEFAULT_DIR;
   boolean quick;
@@ -28,6 +28,10 @@ final class RaceOptions {
   int scalingEpochs = 3;
   boolean cluster;
   Path images;
+
+  /** CnnRace with --images: fit from the PNG files only, not first from the IDX rows. */
+  boolean skipIdx;
+
   long trainRows = 60_000;
 
   static RaceOptions parse(String[] args) {
@@ -48,6 +52,7 @@ final class RaceOptions {
         case "--skip-torch" -> o.skipTorch = true;
         case "--skip-scaling" -> o.skipScaling = true;
         case "--cluster" -> o.cluster = true;
+        case "--skip-idx" -> o.skipIdx = true;
         default -> {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException("option " + a + " needs a value; " + USAGE);
