@@ -178,4 +178,14 @@ public interface Backend {
 
   /** {@code out[o, index[j], i] += src[o, j, i]}: the adjoint of {@link #indexSelect}. */
   void indexAdd(Storage src, int outer, int n, int inner, Storage index, int k, Storage out);
+
+  /**
+   * A storage of {@code size} elements whose contents are unspecified, for an op that writes every
+   * element before anything reads one (a GEMM with {@code beta = 0}, an elementwise map, a copy):
+   * it skips the zeroing of {@link #allocate}, and inside a recycling {@code DeviceScope} a CPU
+   * backend hands out a pooled buffer as it is. The default zeroes anyway.
+   */
+  default Storage allocateForOverwrite(DType dtype, int size) {
+    return allocate(dtype, size);
+  }
 }

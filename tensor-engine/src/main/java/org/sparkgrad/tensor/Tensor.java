@@ -234,6 +234,14 @@ public final class Tensor {
     return new Tensor(like.backend().allocate(dtype, Shapes.numel(shape)), shape);
   }
 
+  /**
+   * An uninitialised tensor on {@code like}'s device, for an op that writes every element before
+   * reading any (see {@link Backend#allocateForOverwrite}).
+   */
+  static Tensor allocateForOverwrite(Tensor like, DType dtype, int[] shape) {
+    return new Tensor(like.backend().allocateForOverwrite(dtype, Shapes.numel(shape)), shape);
+  }
+
   /** A tensor over an existing storage (a view when the storage is shared). */
   static Tensor over(Storage storage, int[] shape) {
     return new Tensor(storage, shape);

@@ -404,4 +404,9 @@ public final class CpuBackend implements Backend {
     }
     throw new IllegalArgumentException("the CPU backend was given a storage on " + s.device());
   }
+
+  @Override
+  public Storage allocateForOverwrite(DType dtype, int size) {
+    return CpuStorage.allocate(dtype, size, false);
+  }
 }
