@@ -7,12 +7,14 @@ import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.nn.loss.CrossEntropyLoss;
 import org.sparkgrad.optim.Adam;
 import org.sparkgrad.optim.Optimizer;
+import org.sparkgrad.tensor.DeviceScope;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.Tensor;
 
 /**
  * Bytes the JVM allocates per training step of the MLP 784-256-128-10 at batch 128 with Adam
- * (forward, loss, backward, step), with {@code zeroGrad(setToNone)} true and false. Unlike a
+ * (forward, loss, backward, step), with {@code zeroGrad(setToNone)} true and false, and with false
+ * and forward and backward in a recycling {@link DeviceScope} (as the trainer runs it). Unlike a
  * timing, the count does not depend on the machine's load, so it compares engine versions on a busy
  * machine. Run: {@code java -cp 'benchmarks/target/*:benchmarks/target/lib/*'
  * org.sparkgrad.bench.StepAllocationProbe}.
@@ -20,16 +22,19 @@ import org.sparkgrad.tensor.Tensor;
 public final class StepAllocationProbe {
   private StepAllocationProbe() {}
 
-  /** Prints bytes per step for both ways of zeroing gradients. */
+  /** Prints bytes per step for both ways of zeroing gradients, and in a recycling scope. */
   public static void main(String[] args) {
     for (boolean setToNone : new boolean[] {true, false}) {
       System.out.printf(
           "zeroGrad(setToNone=%s): %.0f KB allocated per step%n",
-          setToNone, bytesPerStep(setToNone) / 1024.0);
+          setToNone, bytesPerStep(setToNone, false) / 1024.0);
     }
+    System.out.printf(
+        "zeroGrad(setToNone=false), recycling DeviceScope: %.0f KB allocated per step%n",
+        bytesPerStep(false, true) / 1024.0);
   }
 
-  private static double bytesPerStep(boolean setToNone) {
+  private static double bytesPerStep(boolean setToNone, boolean recycle) {
     Generator g = new Generator(1);
     Sequential net =
         new Sequential(
@@ -57,7 +62,9 @@ public final class StepAllocationProbe {
         start = bean.getThreadAllocatedBytes(id);
       }
       opt.zeroGrad(setToNone);
-      lossFn.forward(net.forward(x), y).backward();
+      try (DeviceScope scope = recycle ? DeviceScope.openRecycling(net.parameters()) : null) {
+        lossFn.forward(net.forward(x), y).backward();
+      }
       opt.step();
     }
     return (bean.getThreadAllocatedBytes(id) - start) / (double) steps;

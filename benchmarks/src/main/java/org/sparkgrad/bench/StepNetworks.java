@@ -2,6 +2,8 @@ package org.sparkgrad.bench;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.sparkgrad.backend.Backends;
 import org.sparkgrad.nn.Conv2d;
@@ -14,6 +16,7 @@ import org.sparkgrad.nn.Sequential;
 import org.sparkgrad.nn.loss.CrossEntropyLoss;
 import org.sparkgrad.optim.Adam;
 import org.sparkgrad.optim.Optimizer;
+import org.sparkgrad.tensor.DeviceScope;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.Tensor;
 
@@ -22,19 +25,25 @@ import org.sparkgrad.tensor.Tensor;
  * same networks as {@code step_torch.py}, the full training step (zeroGrad, forward,
  * CrossEntropyLoss, backward, Adam lr 1e-3) on fixed random batches, first cold (the JVM's first
  * steps, no warm-up) and then warm (best of reps). Prints the lines {@code step_torch.py} prints.
+ *
+ * <p>The step zeroes gradients in place ({@code zeroGrad(false)}, as PyTorch 1.13's default {@code
+ * zero_grad()} does) and runs forward and backward in a recycling {@link DeviceScope}, as the
+ * estimators' trainer does; an optional sixth argument {@code plain} runs the step without the
+ * scope and with {@code zeroGrad()}, for comparing engine versions in one run.
  */
 final class StepNetworks {
   private static final int BATCHES = 4;
 
   private StepNetworks() {}
 
-  /** {@code StepNetworks NET BATCH STEPS WARMUP REPS}. */
+  /** {@code StepNetworks NET BATCH STEPS WARMUP REPS [plain]}. */
   public static void main(String[] args) {
     String net = args[0];
     int batch = Integer.parseInt(args[1]);
     int steps = Integer.parseInt(args[2]);
     int warmup = Integer.parseInt(args[3]);
     int reps = Integer.parseInt(args[4]);
+    boolean plain = args.length > 5 && args[5].equals("plain");
     Generator g = new Generator(0);
     Module model = network(net, g);
     int[] shape = net.equals("mlp") ? new int[] {batch, 784} : new int[] {batch, 1, 28, 28};
@@ -50,12 +59,21 @@ final class StepNetworks {
     }
     Optimizer opt = new Adam(model.parameters(), 1e-3);
     CrossEntropyLoss lossFn = new CrossEntropyLoss();
+    List<Tensor> keep = new ArrayList<>(model.parameters());
+    keep.addAll(model.buffers());
     int[] pos = {0};
     Runnable step =
         () -> {
           int i = pos[0]++ % BATCHES;
-          opt.zeroGrad();
-          lossFn.forward(model.forward(xs[i]), ys[i]).backward();
+          if (plain) {
+            opt.zeroGrad();
+            lossFn.forward(model.forward(xs[i]), ys[i]).backward();
+          } else {
+            opt.zeroGrad(false);
+            try (DeviceScope scope = DeviceScope.openRecycling(keep)) {
+              lossFn.forward(model.forward(xs[i]), ys[i]).backward();
+            }
+          }
           opt.step();
         };
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();

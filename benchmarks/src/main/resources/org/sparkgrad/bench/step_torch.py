@@ -12,12 +12,19 @@ samples_per_s divides by wall time, cpu_samples_per_s by the process's CPU time 
 a machine shared with other work disturbs far less.
 """
 import argparse
+import os
 import time
 
-import torch
-import torch.nn as nn
+# One thread for real: torch.set_num_threads(1) bounds PyTorch's own pool, not the threads of the
+# OpenBLAS that serves its GEMMs, which otherwise starts one per core (and spins them on a busy
+# machine). They are read when the library loads, so before torch is imported.
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
-from mlp_training_torch import sgemm_library
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+
+from mlp_training_torch import sgemm_library  # noqa: E402
 
 
 def network(name):
@@ -87,8 +94,9 @@ def main():
     runs = [timed() for _ in range(a.reps)]
     print("WARM samples_per_s=%.1f cpu_samples_per_s=%.1f steps=%d reps=%d"
           % (max(r[0] for r in runs), max(r[1] for r in runs), a.steps, a.reps), flush=True)
-    print("LIBS gemm=%s conv=%s torch=%s" % (sgemm_library(), conv_library(model, xs[0]),
-                                             torch.__version__), flush=True)
+    print("LIBS gemm=%s conv=%s torch=%s threads=%d"
+          % (sgemm_library(), conv_library(model, xs[0]), torch.__version__,
+             torch.get_num_threads()), flush=True)
 
 
 if __name__ == "__main__":

@@ -41,22 +41,22 @@ abstract class AdamFamily extends Optimizer {
     Tensor expAvgSq = buffer(state, "exp_avg_sq", param);
     boolean amsgrad = group.getFlag("amsgrad");
     Tensor maxSq = amsgrad ? buffer(state, "max_exp_avg_sq", param) : null;
-    if (FusedAdam.applies(param, grad, expAvg, expAvgSq)
-        && (maxSq == null || FusedAdam.applies(maxSq))) {
-      FusedAdam.step(
-          param,
-          grad,
-          expAvg,
-          expAvgSq,
-          maxSq,
-          lr,
-          beta1,
-          beta2,
-          eps,
-          weightDecay,
-          decoupledWeightDecay,
-          group.getFlag("maximize"),
-          step);
+    if (param
+        .backend()
+        .adamStep(
+            param.storage(),
+            grad.storage(),
+            expAvg.storage(),
+            expAvgSq.storage(),
+            maxSq == null ? null : maxSq.storage(),
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weightDecay,
+            decoupledWeightDecay,
+            group.getFlag("maximize"),
+            step)) {
       return;
     }
     Tensor g = group.getFlag("maximize") ? grad.neg() : grad;

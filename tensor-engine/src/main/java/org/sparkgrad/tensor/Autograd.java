@@ -52,6 +52,10 @@ final class Autograd {
     // gradients are later updated in place.
     Set<Object> owned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     owned.add(grad.storage());
+    // Storages of the sums this walk made for nodes not yet reached: nothing else holds them, so a
+    // further contribution is added in place. A node's sum leaves the set when the node is reached,
+    // since its backward may pass it on to several inputs.
+    Set<Object> sums = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     try (NoGrad ignored = NoGrad.enter()) {
       for (int i = order.size() - 1; i >= 0; i--) {
         Tensor node = order.get(i);
@@ -59,6 +63,7 @@ final class Autograd {
         if (g == null) {
           continue;
         }
+        sums.remove(g.storage());
         GradFn fn = node.gradFn();
         if (fn == null || node.retainsGrad()) {
           boolean exclusive = owned.add(g.storage());
@@ -83,13 +88,31 @@ final class Autograd {
                     + " for an input of shape "
                     + Shapes.str(in.shape()));
           }
-          Tensor prev = grads.get(in);
-          grads.put(in, prev == null ? gk : prev.add(gk));
+          accumulate(grads, sums, in, gk);
         }
         if (!retainGraph) {
           fn.release();
         }
       }
+    }
+  }
+
+  /**
+   * Adds {@code gk} to the gradient collected for {@code in}: the first contribution is taken as
+   * is, the second makes a new sum, later ones are added into that sum in place (the same float
+   * additions in the same order, without a new buffer each).
+   */
+  private static void accumulate(
+      IdentityHashMap<Tensor, Tensor> grads, Set<Object> sums, Tensor in, Tensor gk) {
+    Tensor prev = grads.get(in);
+    if (prev == null) {
+      grads.put(in, gk);
+    } else if (sums.contains(prev.storage())) {
+      prev.addInPlace(gk);
+    } else {
+      Tensor sum = prev.add(gk);
+      sums.add(sum.storage());
+      grads.put(in, sum);
     }
   }
 

@@ -30,23 +30,50 @@ import org.sparkgrad.backend.Storage;
  * <p>A tensor created inside and used after the scope (other than those kept) fails as a closed
  * storage does; state created inside that must outlive it, such as an optimizer's buffers on its
  * first step, must be kept ({@link #keep}) or created outside. CPU tensors are left to the garbage
- * collector. Scopes nest: what an inner scope keeps belongs to the outer one.
+ * collector, unless the scope is a recycling one.
+ *
+ * <p>A recycling scope ({@link #openRecycling}) also takes the float32 CPU tensors created inside
+ * from this thread's pool of free buffers, and gives their buffers back when it closes, so the next
+ * step's tensors of the same shapes reuse them instead of new, zeroed arrays: the training step's
+ * intermediates cost no allocation. A released CPU tensor fails on use, as a closed device storage
+ * does; its buffer is never seen through two tensors. Ops that write every output element (GEMMs,
+ * elementwise maps, copies) take a buffer without zeroing it, the others zero it, so results are
+ * bitwise those without a scope.
+ *
+ * <p>Scopes nest: what an inner scope keeps belongs to the outer one.
  */
 public final class DeviceScope implements AutoCloseable {
   private static final ThreadLocal<DeviceScope> CURRENT = new ThreadLocal<>();
 
   private final DeviceScope outer;
+  private final boolean recycling;
   private final List<Storage> created = new ArrayList<>();
   private final List<Tensor> kept = new ArrayList<>();
   private boolean closed;
 
-  private DeviceScope(DeviceScope outer) {
+  private DeviceScope(DeviceScope outer, boolean recycling) {
     this.outer = outer;
+    this.recycling = recycling;
   }
 
   /** Opens a scope on this thread that keeps {@code keep} (for example a model's parameters). */
   public static DeviceScope open(Iterable<Tensor> keep) {
-    DeviceScope scope = new DeviceScope(CURRENT.get());
+    return open(keep, false);
+  }
+
+  /**
+   * Opens a scope on this thread that keeps {@code keep} (a model's parameters and buffers, and
+   * their gradients) and also recycles the CPU buffers of everything else created inside: the scope
+   * for a training step's forward and backward. Whatever must outlive it (a returned prediction, an
+   * optimizer's state on its first step) must be kept, copied out ({@link Tensor#item()}, {@link
+   * Tensor#toFloatArray()}) or created outside.
+   */
+  public static DeviceScope openRecycling(Iterable<Tensor> keep) {
+    return open(keep, true);
+  }
+
+  private static DeviceScope open(Iterable<Tensor> keep, boolean recycling) {
+    DeviceScope scope = new DeviceScope(CURRENT.get(), recycling);
     for (Tensor t : keep) {
       scope.keep(t);
     }
@@ -72,6 +99,15 @@ public final class DeviceScope implements AutoCloseable {
     }
   }
 
+  /**
+   * True if the innermost open scope on this thread is a recycling one: CPU backends then take
+   * float32 buffers from this thread's pool and {@link #track} their storages.
+   */
+  public static boolean recycling() {
+    DeviceScope scope = CURRENT.get();
+    return scope != null && scope.recycling;
+  }
+
   /** Releases the device memory of the tensors created inside, except the kept ones. */
   @Override
   public void close() {
@@ -95,7 +131,8 @@ public final class DeviceScope implements AutoCloseable {
     }
     for (Storage s : created) {
       if (keep.contains(s)) {
-        if (outer != null) {
+        // A kept host buffer stays out of pools unless the outer scope recycles too.
+        if (outer != null && (outer.recycling || s.device().isCuda())) {
           outer.created.add(s);
         }
       } else {

@@ -14,7 +14,7 @@ final class Elementwise {
   static Tensor binaryRaw(BinaryOp op, Tensor a, Tensor b) {
     Checks.sameDeviceAndDType(op.name().toLowerCase(java.util.Locale.ROOT), a, b);
     int[] shape = Shapes.broadcast(a.rawShape(), b.rawShape());
-    Tensor out = Tensor.allocate(a, a.dtype(), shape);
+    Tensor out = Tensor.allocateForOverwrite(a, a.dtype(), shape);
     a.backend()
         .binary(
             op,
@@ -29,7 +29,7 @@ final class Elementwise {
 
   /** {@code op(x)}, without recording. */
   static Tensor unaryRaw(UnaryOp op, Tensor x) {
-    Tensor out = Tensor.allocate(x, x.dtype(), x.rawShape());
+    Tensor out = Tensor.allocateForOverwrite(x, x.dtype(), x.rawShape());
     x.backend().unary(op, x.storage(), out.storage());
     return out;
   }
@@ -193,7 +193,7 @@ final class Elementwise {
           "where: condition is on " + cond.device() + ", values on " + a.device());
     }
     int[] shape = Shapes.broadcast(Shapes.broadcast(cond.rawShape(), a.rawShape()), b.rawShape());
-    Tensor out = Tensor.allocate(a, a.dtype(), shape);
+    Tensor out = Tensor.allocateForOverwrite(a, a.dtype(), shape);
     a.backend()
         .where(
             cond.storage(),

@@ -85,7 +85,7 @@ final class LinearAlgebra {
     int rows = x.numel() / Math.max(in, 1);
     int[] outShape = x.shape();
     outShape[outShape.length - 1] = out;
-    Tensor y = Tensor.allocate(x, x.dtype(), outShape);
+    Tensor y = Tensor.allocateForOverwrite(x, x.dtype(), outShape);
     double beta = 0;
     if (bias != null) {
       Checks.sameDeviceAndDType("linear", x, bias);
@@ -190,7 +190,7 @@ final class LinearAlgebra {
     int m = transA ? a.size(1) : a.size(0);
     int k = transA ? a.size(0) : a.size(1);
     int n = transB ? b.size(0) : b.size(1);
-    Tensor out = Tensor.allocate(a, a.dtype(), new int[] {m, n});
+    Tensor out = Tensor.allocateForOverwrite(a, a.dtype(), new int[] {m, n});
     a.backend()
         .gemm(transA, transB, m, n, k, 1, a.storage(), 0, b.storage(), 0, 0, out.storage(), 0);
     return out;
@@ -223,7 +223,7 @@ final class LinearAlgebra {
     int m = transA ? a.size(2) : a.size(1);
     int k = transA ? a.size(1) : a.size(2);
     int n = transB ? b.size(1) : b.size(2);
-    Tensor out = Tensor.allocate(a, a.dtype(), new int[] {batch, m, n});
+    Tensor out = Tensor.allocateForOverwrite(a, a.dtype(), new int[] {batch, m, n});
     int sa = a.size(1) * a.size(2);
     int sb = b.size(1) * b.size(2);
     // One strided-batched product: one launch on a GPU instead of one per batch item.

@@ -72,7 +72,7 @@ final class Reductions {
 
   private static Tensor reduceRaw(ReduceOp op, Tensor x, Axis ax) {
     DType dtype = op == ReduceOp.ARGMAX ? DType.INT64 : x.dtype();
-    Tensor out = Tensor.allocate(x, dtype, ax.outShape());
+    Tensor out = Tensor.allocateForOverwrite(x, dtype, ax.outShape());
     x.backend().reduce(op, x.storage(), ax.outer(), ax.n(), ax.inner(), out.storage());
     return out;
   }
@@ -127,7 +127,7 @@ final class Reductions {
   static Tensor softmax(Tensor x, int dim, boolean log) {
     Checks.floating(log ? "logSoftmax" : "softmax", x);
     Axis ax = Axis.of(x, dim, true, false);
-    Tensor out = Tensor.allocate(x, x.dtype(), x.rawShape());
+    Tensor out = Tensor.allocateForOverwrite(x, x.dtype(), x.rawShape());
     x.backend().softmax(x.storage(), ax.outer(), ax.n(), ax.inner(), log, out.storage());
     int d = x.dim() == 0 ? 0 : Shapes.axis(dim, x.dim());
     if (log) {

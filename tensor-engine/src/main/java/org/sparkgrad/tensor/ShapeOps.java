@@ -135,7 +135,7 @@ final class ShapeOps {
       srcStrides[i] = own[perm[i]];
       inverse[perm[i]] = i;
     }
-    Tensor out = Tensor.allocate(x, x.dtype(), outShape);
+    Tensor out = Tensor.allocateForOverwrite(x, x.dtype(), outShape);
     x.backend()
         .copy(
             x.storage(),
@@ -161,7 +161,7 @@ final class ShapeOps {
       }
     }
     int[] strides = Shapes.broadcastStrides(x.rawShape(), target);
-    Tensor out = Tensor.allocate(x, x.dtype(), target);
+    Tensor out = Tensor.allocateForOverwrite(x, x.dtype(), target);
     x.backend()
         .copy(x.storage(), 0, strides, out.storage(), 0, Shapes.contiguousStrides(target), target);
     int[] old = x.shape();
@@ -185,7 +185,7 @@ final class ShapeOps {
     int[] outShape = s.clone();
     outShape[d] = length;
     int[] strides = Shapes.contiguousStrides(s);
-    Tensor out = Tensor.allocate(x, x.dtype(), outShape);
+    Tensor out = Tensor.allocateForOverwrite(x, x.dtype(), outShape);
     x.backend()
         .copy(
             x.storage(),
@@ -272,7 +272,7 @@ final class ShapeOps {
       total += s[d];
     }
     outShape[d] = total;
-    Tensor out = Tensor.allocate(first, first.dtype(), outShape);
+    Tensor out = Tensor.allocateForOverwrite(first, first.dtype(), outShape);
     int[] outStrides = Shapes.contiguousStrides(outShape);
     int[] starts = new int[tensors.size()];
     int at = 0;
@@ -306,7 +306,7 @@ final class ShapeOps {
   }
 
   static Tensor copy(Tensor x) {
-    Tensor out = Tensor.allocate(x, x.dtype(), x.rawShape());
+    Tensor out = Tensor.allocateForOverwrite(x, x.dtype(), x.rawShape());
     int[] strides = Shapes.contiguousStrides(x.rawShape());
     x.backend().copy(x.storage(), 0, strides, out.storage(), 0, strides, x.rawShape());
     return Autograd.record(out, "CloneBackward", g -> new Tensor[] {g}, x);
@@ -326,7 +326,7 @@ final class ShapeOps {
     if (x.dtype() == target) {
       return x;
     }
-    Tensor out = Tensor.allocate(x, target, x.rawShape());
+    Tensor out = Tensor.allocateForOverwrite(x, target, x.rawShape());
     x.backend().cast(x.storage(), out.storage());
     DType from = x.dtype();
     if (!target.isFloatingPoint()) {

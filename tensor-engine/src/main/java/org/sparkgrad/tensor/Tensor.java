@@ -25,9 +25,8 @@ public final class Tensor {
   private final int[] shape;
   private boolean requiresGrad;
   private boolean retainGrad;
-  private Tensor grad;
-  // Set by zeroGrad(false): the kept gradient buffer reads as zeros, written only when asked for.
-  private boolean gradZeroed;
+  // Created when a gradient first arrives: most tensors (intermediates) never hold one.
+  private GradSlot gradSlot;
   private GradFn gradFn;
 
   Tensor(Storage storage, int[] shape) {
@@ -48,17 +47,17 @@ public final class Tensor {
 
   /** A float32 tensor holding a copy of {@code data} in the given shape (1-D if none given). */
   public static Tensor of(float[] data, int... shape) {
-    return new Tensor(Backends.cpu().fromArray(data), shapeFor(data.length, shape));
+    return Factories.copyOf(data, data.length, shape);
   }
 
   /** A float64 tensor holding a copy of {@code data}. */
   public static Tensor of(double[] data, int... shape) {
-    return new Tensor(Backends.cpu().fromArray(data), shapeFor(data.length, shape));
+    return Factories.copyOf(data, data.length, shape);
   }
 
   /** An int64 tensor holding a copy of {@code data}; labels and indices. */
   public static Tensor ofLongs(long[] data, int... shape) {
-    return new Tensor(Backends.cpu().fromArray(data), shapeFor(data.length, shape));
+    return Factories.copyOf(data, data.length, shape);
   }
 
   /**
@@ -66,17 +65,17 @@ public final class Tensor {
    * For data loaders and trainers that fill arrays and hand them over without a second copy.
    */
   public static Tensor wrap(float[] data, int... shape) {
-    return new Tensor(CpuBackend.wrap(data), shapeFor(data.length, shape));
+    return Factories.over(CpuBackend.wrap(data), shape);
   }
 
   /** A float64 CPU tensor over {@code data} itself, not a copy. */
   public static Tensor wrap(double[] data, int... shape) {
-    return new Tensor(CpuBackend.wrap(data), shapeFor(data.length, shape));
+    return Factories.over(CpuBackend.wrap(data), shape);
   }
 
   /** An int64 CPU tensor over {@code data} itself, not a copy. */
   public static Tensor wrapLongs(long[] data, int... shape) {
-    return new Tensor(CpuBackend.wrap(data), shapeFor(data.length, shape));
+    return Factories.over(CpuBackend.wrap(data), shape);
   }
 
   /** A 0-d float32 tensor. */
@@ -106,53 +105,27 @@ public final class Tensor {
 
   /** A tensor of the given dtype filled with {@code value}. */
   public static Tensor full(double value, DType dtype, int... shape) {
-    Tensor t = zeros(dtype, shape);
-    t.backend().fill(t.storage, value);
-    return t;
+    return Factories.full(value, dtype, shape);
   }
 
   /** {@code 0, 1, ..., end-1} as int64, as {@code torch.arange(end)}. */
   public static Tensor arange(long end) {
-    long[] v = new long[Math.toIntExact(Math.max(end, 0))];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = i;
-    }
-    return ofLongs(v);
+    return Factories.arange(end);
   }
 
   /** {@code start, start+step, ...} below {@code end}, as float32. */
   public static Tensor arange(double start, double end, double step) {
-    if (step == 0) {
-      throw new IllegalArgumentException("arange step must be non-zero");
-    }
-    int n = (int) Math.max(0, Math.ceil((end - start) / step));
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) (start + i * step);
-    }
-    return of(v);
+    return Factories.arange(start, end, step);
   }
 
   /** Uniform on [0, 1), float32, from {@code generator} (held for the whole draw). */
   public static Tensor rand(Generator generator, int... shape) {
-    float[] v = new float[Shapes.numel(shape)];
-    synchronized (generator) {
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) generator.nextDouble();
-      }
-    }
-    return of(v, shape);
+    return Factories.rand(generator, false, shape);
   }
 
   /** Standard normal, float32, from {@code generator} (held for the whole draw). */
   public static Tensor randn(Generator generator, int... shape) {
-    float[] v = new float[Shapes.numel(shape)];
-    synchronized (generator) {
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) generator.nextGaussian();
-      }
-    }
-    return of(v, shape);
+    return Factories.rand(generator, true, shape);
   }
 
   /** Uniform on [0, 1), float32, from the default generator, as {@code torch.rand(*size)}. */
@@ -227,11 +200,7 @@ public final class Tensor {
 
   /** The {@code n x n} float32 identity. */
   public static Tensor eye(int n) {
-    float[] v = new float[n * n];
-    for (int i = 0; i < n; i++) {
-      v[i * n + i] = 1;
-    }
-    return of(v, n, n);
+    return Factories.eye(n);
   }
 
   /** Zeros with this tensor's shape, dtype and device. */
@@ -265,6 +234,14 @@ public final class Tensor {
     return new Tensor(like.backend().allocate(dtype, Shapes.numel(shape)), shape);
   }
 
+  /**
+   * An uninitialised tensor on {@code like}'s device, for an op that writes every element before
+   * reading any (see {@link Backend#allocateForOverwrite}).
+   */
+  static Tensor allocateForOverwrite(Tensor like, DType dtype, int[] shape) {
+    return new Tensor(like.backend().allocateForOverwrite(dtype, Shapes.numel(shape)), shape);
+  }
+
   /** A tensor over an existing storage (a view when the storage is shared). */
   static Tensor over(Storage storage, int[] shape) {
     return new Tensor(storage, shape);
@@ -275,22 +252,6 @@ public final class Tensor {
     Tensor t = new Tensor(backend().allocate(dtype(), 1), new int[0]);
     backend().fill(t.storage, value);
     return t;
-  }
-
-  private static int[] shapeFor(int length, int[] shape) {
-    if (shape.length == 0) {
-      return new int[] {length};
-    }
-    if (Shapes.numel(shape) != length) {
-      throw new IllegalArgumentException(
-          "shape "
-              + Shapes.str(shape)
-              + " needs "
-              + Shapes.numel(shape)
-              + " elements, got "
-              + length);
-    }
-    return shape;
   }
 
   // ---------------------------------------------------------------- properties
@@ -355,56 +316,17 @@ public final class Tensor {
 
   /** A copy of the elements as floats, in row-major order. */
   public float[] toFloatArray() {
-    Object a = backend().toArray(storage);
-    if (a instanceof float[] f) {
-      return f;
-    }
-    float[] out = new float[numel()];
-    if (a instanceof double[] d) {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) d[i];
-      }
-    } else {
-      long[] l = (long[]) a;
-      for (int i = 0; i < out.length; i++) {
-        out[i] = l[i];
-      }
-    }
-    return out;
+    return ElementCopies.floats(backend().toArray(storage));
   }
 
   /** A copy of the elements as doubles, in row-major order. */
   public double[] toDoubleArray() {
-    Object a = backend().toArray(storage);
-    if (a instanceof double[] d) {
-      return d;
-    }
-    double[] out = new double[numel()];
-    if (a instanceof float[] f) {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = f[i];
-      }
-    } else {
-      long[] l = (long[]) a;
-      for (int i = 0; i < out.length; i++) {
-        out[i] = l[i];
-      }
-    }
-    return out;
+    return ElementCopies.doubles(backend().toArray(storage));
   }
 
   /** A copy of the elements as longs (floats truncated toward zero). */
   public long[] toLongArray() {
-    Object a = backend().toArray(storage);
-    if (a instanceof long[] l) {
-      return l;
-    }
-    double[] d = toDoubleArray();
-    long[] out = new long[d.length];
-    for (int i = 0; i < d.length; i++) {
-      out[i] = (long) d[i];
-    }
-    return out;
+    return ElementCopies.longs(backend().toArray(storage));
   }
 
   // ---------------------------------------------------------------- conversion
@@ -477,13 +399,7 @@ public final class Tensor {
 
   /** The accumulated gradient of a leaf, or null before any {@link #backward()}. */
   public Tensor grad() {
-    if (gradZeroed) {
-      gradZeroed = false;
-      try (NoGrad ignored = NoGrad.enter()) {
-        grad.fillInPlace(0);
-      }
-    }
-    return grad;
+    return gradSlot == null ? null : gradSlot.read();
   }
 
   /**
@@ -491,7 +407,7 @@ public final class Tensor {
    * contents are stale and {@link #takeZeroedGrad()} is true.
    */
   Tensor keptGrad() {
-    return grad;
+    return gradSlot == null ? null : gradSlot.kept();
   }
 
   /**
@@ -499,9 +415,7 @@ public final class Tensor {
    * (a GEMM with {@code beta = 0}, a copy) instead of adding into zeros.
    */
   boolean takeZeroedGrad() {
-    boolean zeroed = gradZeroed;
-    gradZeroed = false;
-    return zeroed;
+    return gradSlot != null && gradSlot.takeZeroed();
   }
 
   /** Replaces the gradient (null clears it); it must match this tensor's shape. */
@@ -510,8 +424,10 @@ public final class Tensor {
       throw new IllegalArgumentException(
           "gradient shape " + Shapes.str(g.shape) + " does not match " + Shapes.str(shape));
     }
-    this.grad = g;
-    this.gradZeroed = false;
+    if (gradSlot == null && g == null) {
+      return;
+    }
+    slot().set(g);
   }
 
   /** Clears the gradient, as PyTorch's {@code zero_grad(set_to_none=True)}. */
@@ -528,11 +444,8 @@ public final class Tensor {
    * through a reference to the gradient taken before this call.
    */
   public void zeroGrad(boolean setToNone) {
-    if (setToNone) {
-      this.grad = null;
-      this.gradZeroed = false;
-    } else if (grad != null) {
-      this.gradZeroed = true;
+    if (gradSlot != null) {
+      gradSlot.reset(setToNone);
     }
   }
 
@@ -561,19 +474,16 @@ public final class Tensor {
     this.requiresGrad = true;
   }
 
-  /**
-   * Adds {@code g} into this tensor's gradient. An {@code exclusive} {@code g} (one that nothing
-   * else holds) is adopted as is; otherwise it is copied, because gradients are updated in place
-   * (accumulation, clipping, optimizers).
-   */
+  /** Adds {@code g} into this tensor's gradient; see {@link GradSlot#accumulate}. */
   void accumulateGrad(Tensor g, boolean exclusive) {
-    if (grad == null) {
-      grad = exclusive ? g.detach() : g.detach().copy();
-    } else if (takeZeroedGrad()) {
-      grad.copyFrom(g);
-    } else {
-      grad.addInPlace(g);
+    slot().accumulate(g, exclusive);
+  }
+
+  private GradSlot slot() {
+    if (gradSlot == null) {
+      gradSlot = new GradSlot();
     }
+    return gradSlot;
   }
 
   /** Back-propagates from a one-element tensor (usually a loss), freeing the graph. */

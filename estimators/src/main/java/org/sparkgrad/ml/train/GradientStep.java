@@ -1,7 +1,9 @@
 package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import org.sparkgrad.ml.data.DataBlock;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.ml.spark.Devices;
@@ -279,10 +281,18 @@ public final class GradientStep implements Serializable {
     return m;
   }
 
+  /** What outlives a step's scope: the replica's parameters (with their gradients) and buffers. */
+  private static List<Tensor> keep(Replica replica) {
+    List<Tensor> keep = new ArrayList<>(replica.net().parameters());
+    keep.addAll(replica.net().buffers());
+    return keep;
+  }
+
   /** Forward and backward of one micro-batch, its sums merged into {@code acc}. */
   private void microBatch(Replica replica, DataBlock.Batch b, int epoch, int step, StepResult acc) {
-    // On a GPU the micro-batch's activations go back to the allocator's cache at the end.
-    try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
+    // The micro-batch's activations go back at the end: on a GPU to the allocator's cache, on the
+    // CPU to this thread's buffer pool, for the next micro-batch's tensors of the same shapes.
+    try (DeviceScope scope = DeviceScope.openRecycling(keep(replica))) {
       Tensor[] x = replica.inputs(b.x(), b.rows(), b.numFeatures());
       Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
       Tensor out;
@@ -345,7 +355,7 @@ public final class GradientStep implements Serializable {
     try (NoGrad ng = NoGrad.enter()) {
       for (int from = 0; from < block.rows(); from += EVAL_CHUNK) {
         DataBlock.Batch b = block.gather(order, from, Math.min(block.rows(), from + EVAL_CHUNK));
-        try (DeviceScope scope = DeviceScope.open(replica.net().parameters())) {
+        try (DeviceScope scope = DeviceScope.openRecycling(keep(replica))) {
           Tensor[] x = replica.inputs(b.x(), b.rows(), b.numFeatures());
           Tensor y = objective.target(b.y(), b.rows(), b.labelDim(), replica.device());
           Tensor out;

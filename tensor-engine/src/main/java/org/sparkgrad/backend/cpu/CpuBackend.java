@@ -404,4 +404,48 @@ public final class CpuBackend implements Backend {
     }
     throw new IllegalArgumentException("the CPU backend was given a storage on " + s.device());
   }
+
+  @Override
+  public Storage allocateForOverwrite(DType dtype, int size) {
+    return CpuStorage.allocate(dtype, size, false);
+  }
+
+  /** Float32 storages get the one-pass {@link AdamKernel}; others the optimizer's tensor ops. */
+  @Override
+  @SuppressWarnings("TooManyParameters") // the update's hyper-parameters, as _single_tensor_adam
+  public boolean adamStep(
+      Storage param,
+      Storage grad,
+      Storage expAvg,
+      Storage expAvgSq,
+      Storage maxExpAvgSq,
+      double lr,
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay,
+      boolean decoupled,
+      boolean maximize,
+      double step) {
+    for (Storage s : new Storage[] {param, grad, expAvg, expAvgSq, maxExpAvgSq}) {
+      if (s != null && (s.dtype() != DType.FLOAT32 || !(s instanceof CpuStorage))) {
+        return false;
+      }
+    }
+    AdamKernel.step(
+        cpu(param).floats(),
+        cpu(grad).floats(),
+        cpu(expAvg).floats(),
+        cpu(expAvgSq).floats(),
+        maxExpAvgSq == null ? null : cpu(maxExpAvgSq).floats(),
+        lr,
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        decoupled,
+        maximize,
+        step);
+    return true;
+  }
 }
