@@ -11,6 +11,7 @@
 
 #include "../../main/cuda/amp.cu"
 #include "../../main/cuda/elementwise.cu"
+#include "../../main/cuda/fused.cu"
 #include "../../main/cuda/gemm.cu"
 #include "../../main/cuda/index.cu"
 #include "../../main/cuda/reduce.cu"

@@ -218,4 +218,43 @@ public interface Backend {
       double step) {
     return false;
   }
+
+  // ---- Fused primitives (issue 20): one pass where the composed ops make two or three.
+
+  /**
+   * {@code out[r, c] = act(x[r, c] + bias[c])} over a contiguous {@code [rows, cols]} array: a
+   * layer's bias and its activation in one pass over the output. {@code act} is {@link
+   * UnaryOp#RELU}, {@link UnaryOp#TANH} or {@link UnaryOp#SIGMOID}; {@code out} may be {@code x}.
+   */
+  void biasActivation(UnaryOp act, Storage x, Storage bias, int rows, int cols, Storage out);
+
+  /**
+   * Softmax and cross-entropy in one pass over {@code logits[rows, classes]}, for INT64 class
+   * targets {@code t[rows]} in {@code [0, classes)} or equal to {@code ignoreIndex}: {@code
+   * probs[r, :] = softmax(logits[r, :])} (kept for the backward pass) and {@code losses[r] =
+   * logsumexp(logits[r, :]) - logits[r, t[r]]}, 0 where {@code t[r] == ignoreIndex}. Another target
+   * out of range is an error.
+   */
+  void crossEntropy(
+      Storage logits,
+      Storage targets,
+      long ignoreIndex,
+      int rows,
+      int classes,
+      Storage losses,
+      Storage probs);
+
+  /**
+   * The logits' gradient of {@link #crossEntropy}: {@code out[r, c] = (probs[r, c] - (c == t[r] ? 1
+   * : 0)) * g[r]} for the losses' gradient {@code g[rows]}, 0 in rows whose target is {@code
+   * ignoreIndex}.
+   */
+  void crossEntropyBackward(
+      Storage probs,
+      Storage targets,
+      long ignoreIndex,
+      Storage g,
+      int rows,
+      int classes,
+      Storage out);
 }

@@ -1,5 +1,7 @@
 package org.sparkgrad.nn;
 
+import org.sparkgrad.backend.UnaryOp;
+import org.sparkgrad.tensor.FusedOps;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.Tensor;
 
@@ -82,6 +84,20 @@ public final class Linear extends Module {
 
   @Override
   public Tensor forward(Tensor input) {
+    checkInput(input);
+    return Tensor.linear(input, weight(), bias());
+  }
+
+  /**
+   * {@code act(forward(input))} with the bias and the activation in one pass ({@link
+   * FusedOps#linearActivation}), for {@link Sequential}; needs a bias.
+   */
+  Tensor forwardActivated(Tensor input, UnaryOp act) {
+    checkInput(input);
+    return FusedOps.linearActivation(input, weight(), bias(), act);
+  }
+
+  private void checkInput(Tensor input) {
     if (input.dim() == 0 || input.size(-1) != inFeatures) {
       throw new IllegalArgumentException(
           "Linear(in_features="
@@ -91,7 +107,6 @@ public final class Linear extends Module {
               + "], got "
               + java.util.Arrays.toString(input.shape()));
     }
-    return Tensor.linear(input, weight(), bias());
   }
 
   @Override

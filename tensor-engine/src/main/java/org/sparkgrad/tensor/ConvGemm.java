@@ -1,5 +1,8 @@
 package org.sparkgrad.tensor;
 
+import org.sparkgrad.backend.cpu.CpuStorage;
+import org.sparkgrad.backend.cpu.FloatConvolution;
+
 /**
  * 2-D convolution as one GEMM over the whole batch, as {@code torch.conv2d} (dilation 1, one group,
  * zero padding). The patches are laid out {@code [C*kH*kW, N*OH*OW]} (batch folded into the
@@ -43,6 +46,10 @@ final class ConvGemm {
     /** The index space {@code [c, ki, kj, n, oi, oj]} of the patch matrix. */
     int[] patchShape() {
       return new int[] {c, kh, kw, n, oh(), ow()};
+    }
+
+    FloatConvolution.Geometry floatGeometry() {
+      return new FloatConvolution.Geometry(n, c, h, w, kh, kw, stride, padding, oh(), ow());
     }
 
     /** Strides of {@link #patchShape} into the padded input {@code [N, C, Hp, Wp]}. */
@@ -215,6 +222,14 @@ final class ConvGemm {
             0,
             gcols.storage(),
             0);
+    if (floatOnCpu(gt)) {
+      Tensor gx = Tensor.allocate(gt, gt.dtype(), new int[] {geo.n(), geo.c(), geo.h(), geo.w()});
+      FloatConvolution.col2im(
+          ((CpuStorage) gcols.storage()).floats(),
+          geo.floatGeometry(),
+          ((CpuStorage) gx.storage()).floats());
+      return gx;
+    }
     int[] padded = {geo.n(), geo.c(), geo.hp(), geo.wp()};
     Tensor gpad = Tensor.allocate(gt, gt.dtype(), padded);
     int[] shape = geo.patchShape();
@@ -244,8 +259,24 @@ final class ConvGemm {
     return gx;
   }
 
-  /** The patch matrix {@code [C*kH*kW, N*OH*OW]}, read from a zero-padded copy of {@code x}. */
+  /** Float32 CPU tensors take the one-pass patch kernels of {@link FloatConvolution}. */
+  private static boolean floatOnCpu(Tensor t) {
+    return t.dtype() == DType.FLOAT32 && t.storage() instanceof CpuStorage;
+  }
+
+  /**
+   * The patch matrix {@code [C*kH*kW, N*OH*OW]}: float32 on the CPU in one pass, otherwise read
+   * from a zero-padded copy of {@code x} by a strided copy any backend runs.
+   */
   private static Tensor patches(Tensor x, Geometry geo) {
+    if (floatOnCpu(x)) {
+      Tensor cols = Tensor.allocate(x, x.dtype(), new int[] {geo.k(), geo.columns()});
+      FloatConvolution.im2col(
+          ((CpuStorage) x.storage()).floats(),
+          geo.floatGeometry(),
+          ((CpuStorage) cols.storage()).floats());
+      return cols;
+    }
     Tensor pad = x;
     if (geo.padding() > 0) {
       int[] padded = {geo.n(), geo.c(), geo.hp(), geo.wp()};

@@ -421,4 +421,58 @@ public abstract class BackendContractTest {
         .hasMessageContaining("index -1");
     assertThat(read(out)).hasSize(1);
   }
+
+  @Test
+  void biasActivationAddsTheBiasAlongRowsThenActivates() {
+    float[] x = {-1, 0.5f, 2, -3, 0, 1};
+    float[] b = {0.5f, -1, 0.25f};
+    Storage out = backend.allocate(DType.FLOAT32, 6);
+    for (UnaryOp act : new UnaryOp[] {UnaryOp.RELU, UnaryOp.TANH, UnaryOp.SIGMOID}) {
+      backend.biasActivation(act, floats(x), floats(b), 2, 3, out);
+      float[] got = read(out);
+      for (int i = 0; i < 6; i++) {
+        assertThat((double) got[i])
+            .as("%s at %d", act, i)
+            .isCloseTo(act.apply(x[i] + b[i % 3]), within(1e-6));
+      }
+    }
+    // In place, float64.
+    Storage xd = backend.fromArray(new double[] {-1, 2});
+    backend.biasActivation(UnaryOp.RELU, xd, backend.fromArray(new double[] {0.5, -0.5}), 1, 2, xd);
+    assertThat((double[]) backend.toArray(xd)).containsExactly(0, 1.5);
+  }
+
+  @Test
+  void crossEntropyAndItsGradientPerRowWithAnIgnoredRow() {
+    float[] logits = {1, 2, 3, 0, 0, 0, 1000, 0, -1000};
+    Storage targets = backend.fromArray(new long[] {2, -100, 0});
+    Storage losses = backend.allocate(DType.FLOAT32, 3);
+    Storage probs = backend.allocate(DType.FLOAT32, 9);
+    backend.crossEntropy(floats(logits), targets, -100, 3, 3, losses, probs);
+    double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
+    float[] l = read(losses);
+    assertThat((double) l[0]).isCloseTo(Math.log(z) - 3, within(1e-6));
+    assertThat(l[1]).isEqualTo(0f);
+    assertThat((double) l[2]).isCloseTo(0, within(1e-6));
+    float[] p = read(probs);
+    assertThat((double) p[2]).isCloseTo(Math.exp(3) / z, within(1e-6));
+    assertThat((double) p[6]).isCloseTo(1, within(1e-6));
+
+    Storage gx = backend.allocate(DType.FLOAT32, 9);
+    backend.crossEntropyBackward(probs, targets, -100, floats(2, 5, -1), 3, 3, gx);
+    float[] g = read(gx);
+    assertThat((double) g[0]).isCloseTo(2 * Math.exp(1) / z, within(1e-6));
+    assertThat((double) g[2]).isCloseTo(2 * (Math.exp(3) / z - 1), within(1e-6));
+    assertThat(new float[] {g[3], g[4], g[5]}).containsOnly(0f);
+    assertThat((double) g[6]).isCloseTo(0, within(1e-6));
+
+    assertThatThrownBy(
+            () -> {
+              backend.crossEntropy(
+                  floats(1, 2, 3), backend.fromArray(new long[] {3}), -100, 1, 3, losses, probs);
+              backend.toArray(losses);
+            })
+        .isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessageContaining("index 3");
+  }
 }

@@ -44,6 +44,69 @@ class MaxPoolingTest {
     assertThat(new float[] {y[1], y[2], y[3]}).containsExactly(9, 8, 7);
   }
 
+  /**
+   * NaN windows and signed zeros as PyTorch 1.13's {@code max_pool2d} routes them (values printed
+   * by {@code torch.nn.functional.max_pool2d(x, 2, 2, return_indices=True)} and its backward): the
+   * last NaN of a window wins and takes the gradient; of {@code -0} and {@code +0} the first wins.
+   */
+  @Test
+  void nanAndSignedZeroGradientsGoWherePyTorchSendsThem() {
+    float nan = Float.NaN;
+    float[] v = {nan, 1, nan, 2, 3, nan, 0, nan, -0f, 0, 1, 1, 0, -0f, 1, 1};
+    Tensor x = Tensor.tensor(v).reshape(1, 1, 4, 4).requiresGrad(true);
+    Tensor y = Tensor.maxPool2d(x, 2, 2, 0);
+    float[] out = y.toFloatArray();
+    assertThat(Float.isNaN(out[0]) && Float.isNaN(out[1])).isTrue();
+    assertThat(Float.floatToRawIntBits(out[2])).isEqualTo(Float.floatToRawIntBits(-0f));
+    assertThat(out[3]).isEqualTo(1f);
+    y.sum().backward();
+    assertThat(x.grad().toFloatArray())
+        .containsExactly(0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0);
+
+    // Overlapping padded windows (the general loop): torch's indices are 6 in the first two
+    // columns and 8 in the last three, on every row.
+    float[] w = {nan, 1, nan, 2, 5, 3, nan, 0, nan, 5, -0f, 0, 1, 1, 5};
+    Tensor x2 = Tensor.tensor(w).reshape(1, 1, 3, 5).requiresGrad(true);
+    Tensor.maxPool2d(x2, 3, 1, 1).sum().backward();
+    float[] expected = new float[15];
+    expected[6] = 6;
+    expected[8] = 9;
+    assertThat(x2.grad().toFloatArray()).containsExactly(expected);
+  }
+
+  /** The branch-free 2x2 kernel against the general loop's rule on windows of every ordering. */
+  @Test
+  void twoByTwoKernelKeepsTheFirstLargestOfEveryOrdering() {
+    float[] levels = {-3.5f, -0f, 0f, 2f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+    int windows = levels.length * levels.length * levels.length * levels.length;
+    float[] v = new float[windows * 4];
+    for (int k = 0; k < windows; k++) {
+      int code = k;
+      for (int e = 0; e < 4; e++, code /= levels.length) {
+        // Window k holds v[2k], v[2k+1] on the top row and the same columns of the bottom row.
+        v[(e / 2) * windows * 2 + 2 * k + e % 2] = levels[code % levels.length];
+      }
+    }
+    Tensor x = Tensor.tensor(v).reshape(1, 1, 2, windows * 2).requiresGrad(true);
+    Tensor y = Tensor.maxPool2d(x, 2, 2, 0);
+    y.sum().backward();
+    float[] out = y.toFloatArray();
+    float[] grad = x.grad().toFloatArray();
+    for (int k = 0; k < windows; k++) {
+      int[] at = {2 * k, 2 * k + 1, windows * 2 + 2 * k, windows * 2 + 2 * k + 1};
+      int best = at[0];
+      for (int e = 1; e < 4; e++) {
+        if (v[at[e]] > v[best]) {
+          best = at[e];
+        }
+      }
+      assertThat(Float.floatToRawIntBits(out[k]))
+          .as("window %d", k)
+          .isEqualTo(Float.floatToRawIntBits(v[best]));
+      assertThat(grad[best]).as("gradient of window %d", k).isEqualTo(1f);
+    }
+  }
+
   /** Values rounded to quarter steps: ties in windows, and sums that float32 holds exactly. */
   private static double[] quarters(Tensor t) {
     double[] v = t.toDoubleArray();

@@ -448,4 +448,38 @@ public final class CpuBackend implements Backend {
         step);
     return true;
   }
+
+  // ---- Fused primitives (issue 20), in FusedKernels.
+
+  @Override
+  public void biasActivation(
+      UnaryOp act, Storage x, Storage bias, int rows, int cols, Storage out) {
+    FusedKernels.biasActivation(act, cpu(x), cpu(bias), rows, cols, cpu(out));
+  }
+
+  @Override
+  public void crossEntropy(
+      Storage logits,
+      Storage targets,
+      long ignoreIndex,
+      int rows,
+      int classes,
+      Storage losses,
+      Storage probs) {
+    FusedKernels.crossEntropy(
+        cpu(logits), cpu(targets), ignoreIndex, rows, classes, cpu(losses), cpu(probs));
+  }
+
+  @Override
+  public void crossEntropyBackward(
+      Storage probs,
+      Storage targets,
+      long ignoreIndex,
+      Storage g,
+      int rows,
+      int classes,
+      Storage out) {
+    FusedKernels.crossEntropyBackward(
+        cpu(probs), cpu(targets), ignoreIndex, cpu(g), rows, classes, cpu(out));
+  }
 }

@@ -12,8 +12,8 @@ public final class FloatPooling {
   /**
    * {@code out[p, oi, oj]} = the largest {@code x[p, oi*stride - padding + ki, oj*stride - padding
    * + kj]} over the {@code kernel x kernel} window (positions outside the input never win; NaN
-   * wins; the first largest is kept, rows before columns), and {@code argmax} its flat index into
-   * {@code x}.
+   * wins, the last NaN of a window as in PyTorch; otherwise the first largest is kept, rows before
+   * columns), and {@code argmax} its flat index into {@code x}.
    */
   @SuppressWarnings("TooManyParameters") // the pooling geometry
   public static void maxPool(
@@ -28,34 +28,108 @@ public final class FloatPooling {
       int ow,
       float[] out,
       int[] argmax) {
+    if (kernel == 2 && stride == 2 && padding == 0) {
+      maxPool2x2(x, planes, h, w, oh, ow, out, argmax);
+      return;
+    }
     for (int p = 0; p < planes; p++) {
-      int plane = p * h * w;
       for (int oi = 0; oi < oh; oi++) {
-        int i0 = Math.max(oi * stride - padding, 0);
-        int i1 = Math.min(oi * stride - padding + kernel, h);
         for (int oj = 0; oj < ow; oj++) {
-          int j0 = Math.max(oj * stride - padding, 0);
-          int j1 = Math.min(oj * stride - padding + kernel, w);
-          int best = plane + i0 * w + j0;
-          float max = x[best];
-          for (int i = i0; i < i1 && !Float.isNaN(max); i++) {
-            for (int j = i == i0 ? j0 + 1 : j0; j < j1; j++) {
-              float v = x[plane + i * w + j];
-              if (v > max || Float.isNaN(v)) {
-                max = v;
-                best = plane + i * w + j;
-                if (Float.isNaN(v)) {
-                  break;
-                }
-              }
-            }
+          window(x, h, w, kernel, stride, padding, oh, ow, out, argmax, p, oi, oj);
+        }
+      }
+    }
+  }
+
+  /**
+   * The 2x2 stride-2 pool of CNNs without branches on the data: each value is compared as an
+   * integer key that orders like the float ({@link #key}), and the winner of a window is picked
+   * with conditional moves, where the general loop's data-dependent branches mispredict about half
+   * the time on activations. A window holding a NaN takes the general loop, so NaN wins as in
+   * PyTorch.
+   */
+  @SuppressWarnings("TooManyParameters") // the pooling geometry
+  private static void maxPool2x2(
+      float[] x, int planes, int h, int w, int oh, int ow, float[] out, int[] argmax) {
+    for (int p = 0; p < planes; p++) {
+      for (int oi = 0; oi < oh; oi++) {
+        int top = p * h * w + 2 * oi * w;
+        int o = (p * oh + oi) * ow;
+        for (int oj = 0; oj < ow; oj++, o++) {
+          int i00 = top + 2 * oj;
+          int i10 = i00 + w;
+          float v00 = x[i00];
+          float v01 = x[i00 + 1];
+          float v10 = x[i10];
+          float v11 = x[i10 + 1];
+          // NaN if any is NaN (or +inf meets -inf, which the general loop also gets right).
+          if (Float.isNaN(v00 + v01 + v10 + v11)) {
+            window(x, h, w, 2, 2, 0, oh, ow, out, argmax, p, oi, oj);
+            continue;
           }
-          int o = (p * oh + oi) * ow + oj;
-          out[o] = max;
+          int k00 = key(v00);
+          int k01 = key(v01);
+          int k10 = key(v10);
+          int k11 = key(v11);
+          // Strict comparisons keep the earlier of equal keys: the first largest, rows first.
+          int kTop = k01 > k00 ? k01 : k00;
+          int iTop = k01 > k00 ? i00 + 1 : i00;
+          int kBottom = k11 > k10 ? k11 : k10;
+          int iBottom = k11 > k10 ? i10 + 1 : i10;
+          int best = kBottom > kTop ? iBottom : iTop;
+          out[o] = x[best];
           argmax[o] = best;
         }
       }
     }
+  }
+
+  /**
+   * An int that orders as the float {@code v} does (not NaN): the float's bits with the magnitude
+   * bits flipped for negatives. {@code -0} is first made {@code +0} (adding zero), so that the two
+   * zeros tie as they compare equal in float, and the first of them wins.
+   */
+  private static int key(float v) {
+    int bits = Float.floatToRawIntBits(v + 0f);
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+  }
+
+  /** One output of the general loop: window {@code (oi, oj)} of plane {@code p}. */
+  @SuppressWarnings("TooManyParameters") // the pooling geometry and the window
+  private static void window(
+      float[] x,
+      int h,
+      int w,
+      int kernel,
+      int stride,
+      int padding,
+      int oh,
+      int ow,
+      float[] out,
+      int[] argmax,
+      int p,
+      int oi,
+      int oj) {
+    int plane = p * h * w;
+    int i0 = Math.max(oi * stride - padding, 0);
+    int i1 = Math.min(oi * stride - padding + kernel, h);
+    int j0 = Math.max(oj * stride - padding, 0);
+    int j1 = Math.min(oj * stride - padding + kernel, w);
+    int best = plane + i0 * w + j0;
+    float max = x[best];
+    for (int i = i0; i < i1; i++) {
+      for (int j = i == i0 ? j0 + 1 : j0; j < j1; j++) {
+        float v = x[plane + i * w + j];
+        // PyTorch's rule: a NaN replaces the running max, so the last NaN of a window wins.
+        if (v > max || Float.isNaN(v)) {
+          max = v;
+          best = plane + i * w + j;
+        }
+      }
+    }
+    int o = (p * oh + oi) * ow + oj;
+    out[o] = max;
+    argmax[o] = best;
   }
 
   /** {@code gx[argmax[o]] += g[o]}: the gradient goes to each window's winner. */

@@ -56,12 +56,7 @@ final class Reductions {
   private static void sumFloat(float[] x, int outer, int n, int inner, float[] out) {
     if (inner == 1) {
       for (int o = 0; o < outer; o++) {
-        double acc = 0;
-        int base = o * n;
-        for (int j = 0; j < n; j++) {
-          acc += x[base + j];
-        }
-        out[o] = (float) acc;
+        out[o] = (float) sumRow(x, o * n, n);
       }
       return;
     }
@@ -79,6 +74,30 @@ final class Reductions {
         out[o * inner + i] = (float) acc[i];
       }
     }
+  }
+
+  /**
+   * {@code sum(x[base .. base + n))} in double with four interleaved partial sums: one running sum
+   * waits on each add's latency (4 cycles), four keep the adder busy. Rows of a convolution's
+   * output gradient (its bias gradient) run to N*OH*OW elements.
+   */
+  static double sumRow(float[] x, int base, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int j = base;
+    int end = base + n;
+    for (; j + 3 < end; j += 4) {
+      s0 += x[j];
+      s1 += x[j + 1];
+      s2 += x[j + 2];
+      s3 += x[j + 3];
+    }
+    for (; j < end; j++) {
+      s0 += x[j];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   static void softmax(CpuStorage x, int outer, int n, int inner, boolean log, CpuStorage out) {

@@ -474,4 +474,126 @@ public final class CudaBackend implements Backend {
           what + ": dtypes differ, " + a.dtype() + " and " + b.dtype());
     }
   }
+
+  // ---- Fused primitives (issue 20), fused.cu's kernels.
+
+  @Override
+  public void biasActivation(
+      UnaryOp act, Storage x, Storage bias, int rows, int cols, Storage out) {
+    CudaStorage xs = cuda(x);
+    CudaStorage bs = cuda(bias);
+    CudaStorage os = cuda(out);
+    long n = (long) rows * cols;
+    requireCovers("biasActivation input", xs, n);
+    requireCovers("biasActivation bias", bs, cols);
+    requireCovers("biasActivation output", os, n);
+    requireSameDType("biasActivation", xs, bs);
+    requireSameDType("biasActivation", xs, os);
+    if (act != UnaryOp.RELU && act != UnaryOp.TANH && act != UnaryOp.SIGMOID) {
+      throw new IllegalArgumentException(
+          "biasActivation: activation must be RELU, TANH or SIGMOID, got " + act);
+    }
+    if (n == 0) {
+      return;
+    }
+    Launch.of(device.enter(), "bias_act_" + suffix(xs.dtype()))
+        .i32(CudaOps.code(act))
+        .in(xs)
+        .in(bs)
+        .out(os)
+        .i32(rows)
+        .i32(cols)
+        .over(n);
+  }
+
+  @Override
+  public void crossEntropy(
+      Storage logits,
+      Storage targets,
+      long ignoreIndex,
+      int rows,
+      int classes,
+      Storage losses,
+      Storage probs) {
+    CudaStorage ls = cuda(logits);
+    CudaStorage ts = cuda(targets);
+    CudaStorage out = cuda(losses);
+    CudaStorage ps = cuda(probs);
+    checkCrossEntropy("crossEntropy", ls, ts, rows, classes, ps);
+    requireCovers("crossEntropy losses", out, rows);
+    requireSameDType("crossEntropy", ls, out);
+    if (rows == 0) {
+      return;
+    }
+    StreamContext s = device.enter();
+    Launch.of(s, "cross_entropy_" + suffix(ls.dtype()))
+        .in(ls)
+        .in(ts)
+        .out(out)
+        .out(ps)
+        .i32(rows)
+        .i32(classes)
+        .i64(ignoreIndex)
+        .errors("crossEntropy target", classes)
+        .over(rows);
+    if (StreamContext.SYNCHRONOUS_ERRORS) {
+      s.checkErrors();
+    }
+  }
+
+  @Override
+  public void crossEntropyBackward(
+      Storage probs,
+      Storage targets,
+      long ignoreIndex,
+      Storage g,
+      int rows,
+      int classes,
+      Storage out) {
+    CudaStorage ps = cuda(probs);
+    CudaStorage ts = cuda(targets);
+    CudaStorage gs = cuda(g);
+    CudaStorage os = cuda(out);
+    checkCrossEntropy("crossEntropyBackward", ps, ts, rows, classes, os);
+    requireCovers("crossEntropyBackward gradient", gs, rows);
+    requireSameDType("crossEntropyBackward", ps, gs);
+    if ((long) rows * classes == 0) {
+      return;
+    }
+    StreamContext s = device.enter();
+    Launch.of(s, "cross_entropy_backward_" + suffix(ps.dtype()))
+        .in(ps)
+        .in(ts)
+        .in(gs)
+        .out(os)
+        .i32(rows)
+        .i32(classes)
+        .i64(ignoreIndex)
+        .errors("crossEntropyBackward target", classes)
+        .over((long) rows * classes);
+    if (StreamContext.SYNCHRONOUS_ERRORS) {
+      s.checkErrors();
+    }
+  }
+
+  /** The checks both cross-entropy kernels share: {@code [rows, classes]} arrays, INT64 targets. */
+  private static void checkCrossEntropy(
+      String what,
+      CudaStorage values,
+      CudaStorage targets,
+      int rows,
+      int classes,
+      CudaStorage out) {
+    if (!values.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException(
+          what + " needs floating-point values, got " + values.dtype());
+    }
+    if (targets.dtype() != DType.INT64) {
+      throw new IllegalArgumentException(what + " needs INT64 targets, got " + targets.dtype());
+    }
+    requireCovers(what + " input", values, (long) rows * classes);
+    requireCovers(what + " targets", targets, rows);
+    requireCovers(what + " output", out, (long) rows * classes);
+    requireSameDType(what, values, out);
+  }
 }

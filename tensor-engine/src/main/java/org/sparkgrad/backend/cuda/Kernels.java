@@ -22,7 +22,7 @@ import jcuda.driver.JCudaDriver;
  */
 final class Kernels {
   /** The PTX modules, one per CUDA source file. */
-  static final String[] MODULES = {"elementwise", "reduce", "index", "gemm", "amp"};
+  static final String[] MODULES = {"elementwise", "reduce", "index", "gemm", "amp", "fused"};
 
   private static final Pattern ENTRY =
       Pattern.compile("^\\.visible \\.entry (\\w+)\\(", Pattern.MULTILINE);

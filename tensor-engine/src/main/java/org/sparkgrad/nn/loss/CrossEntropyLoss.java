@@ -1,6 +1,8 @@
 package org.sparkgrad.nn.loss;
 
 import java.util.Arrays;
+import org.sparkgrad.tensor.DType;
+import org.sparkgrad.tensor.FusedOps;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -80,6 +82,9 @@ public final class CrossEntropyLoss extends Loss {
   public Tensor forward(Tensor input, Tensor target) {
     ClassTargets.checkScores("CrossEntropyLoss", input);
     Tensor w = ClassTargets.checkWeight("CrossEntropyLoss", weight, input);
+    if (fusable(input, target, w)) {
+      return fused(input, target);
+    }
     Tensor logProbs = input.logSoftmax(1);
     if (target.dtype().isFloatingPoint()) {
       return probabilityTargets(input, logProbs, target, w);
@@ -99,6 +104,42 @@ public final class CrossEntropyLoss extends Loss {
           case MEAN -> smooth.sum().div(t.rowWeights(w).sum());
         };
     return nll.mul(1 - labelSmoothing).add(reduced.mul(labelSmoothing / c));
+  }
+
+  /**
+   * Whether softmax and the loss run fused ({@link FusedOps#crossEntropy}): int64 class targets of
+   * shape {@code [N]}, no weights, no smoothing, fusion on; on the CPU also every target in range
+   * (else the composed path reports the bad row).
+   */
+  private boolean fusable(Tensor input, Tensor target, Tensor w) {
+    if (w != null
+        || labelSmoothing != 0
+        || target.dtype() != DType.INT64
+        || !Arrays.equals(target.shape(), new int[] {input.size(0)})
+        || !FusedOps.enabled()) {
+      return false;
+    }
+    if (target.device().isCuda()) {
+      // The mean's row count compares the targets with ignoreIndex as doubles.
+      return Math.abs(ignoreIndex) <= 1L << 53;
+    }
+    int c = input.size(1);
+    for (long t : target.toLongArray()) {
+      if (t != ignoreIndex && (t < 0 || t >= c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The per-row losses of the fused op, reduced; the mean counts the rows not ignored. */
+  private Tensor fused(Tensor input, Tensor target) {
+    Tensor losses = FusedOps.crossEntropy(input, target, ignoreIndex);
+    return switch (reduction()) {
+      case NONE -> losses;
+      case SUM -> losses.sum();
+      case MEAN -> losses.sum().div(target.ne((double) ignoreIndex).to(input.dtype()).sum());
+    };
   }
 
   private Tensor probabilityTargets(Tensor input, Tensor logProbs, Tensor target, Tensor w) {
