@@ -108,14 +108,16 @@ public final class CrossEntropyLoss extends Loss {
 
   /**
    * Whether softmax and the loss run fused ({@link FusedOps#crossEntropy}): int64 class targets of
-   * shape {@code [N]}, no weights, no smoothing, fusion on; on the CPU also every target in range
-   * (else the composed path reports the bad row).
+   * shape {@code [N]} on the input's device (the composed path also takes CPU targets for a GPU
+   * input), no weights, no smoothing, fusion on; on the CPU also every target in range (else the
+   * composed path reports the bad row).
    */
   private boolean fusable(Tensor input, Tensor target, Tensor w) {
     if (w != null
         || labelSmoothing != 0
         || target.dtype() != DType.INT64
         || !Arrays.equals(target.shape(), new int[] {input.size(0)})
+        || !target.device().equals(input.device())
         || !FusedOps.enabled()) {
       return false;
     }
