@@ -11,10 +11,10 @@ import org.sparkgrad.ml.data.PreparedData;
 import org.sparkgrad.ml.io.Checkpointing;
 import org.sparkgrad.ml.spark.Devices;
 import org.sparkgrad.ml.spark.SparkGradientSource;
+import org.sparkgrad.ml.train.Amortisation;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
-import org.sparkgrad.ml.train.Parallelism;
 import org.sparkgrad.ml.train.ProgressReportingSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
@@ -256,7 +256,7 @@ final class Fitting {
                   data.trainRows(),
                   data.validationRows() > 0,
                   listener,
-                  new Parallelism(p.getGradAccumulationSteps(), p.getLocalSteps()))
+                  new Amortisation(p.getGradAccumulationSteps(), p.getLocalSteps()))
               .withInitialWeights(start)
               .withInitialBuffers(WarmStart.buffers(p, initialModel, spec, hadoop))
               .withLossScaler(FitPrecision.scaler(precision));
