@@ -5,8 +5,8 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.NeuralNetClassifier;
+import org.sparkgrad.ml.train.EpochStats;
 
 /**
  * {@link StepCostProbe}'s {@code --security} part: the step channel's cost per step with Spark's

@@ -12,8 +12,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.NeuralNetClassifier;
+import org.sparkgrad.ml.train.EpochStats;
 
 /**
  * {@link StepCostProbe}'s third part: time to 85% test accuracy on Fashion-MNIST for the

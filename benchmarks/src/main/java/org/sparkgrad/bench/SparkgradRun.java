@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.NeuralNetClassifier;
+import org.sparkgrad.ml.train.EpochStats;
 
 /**
  * Sparkgrad's side of the race: one fit of {@link NeuralNetClassifier} (784-256-128-10, ReLU, Adam)

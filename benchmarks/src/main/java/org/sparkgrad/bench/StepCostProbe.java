@@ -15,8 +15,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.ml.NeuralNetClassifier;
+import org.sparkgrad.ml.train.EpochStats;
 
 /**
  * Where the fixed cost of a synchronous training step goes in {@code local[2]}, and what the

@@ -9,14 +9,17 @@ import org.sparkgrad.ml.data.DataPreparation;
 import org.sparkgrad.ml.data.DataStorage;
 import org.sparkgrad.ml.data.PreparedData;
 import org.sparkgrad.ml.io.Checkpointing;
+import org.sparkgrad.ml.spark.Devices;
 import org.sparkgrad.ml.spark.SparkGradientSource;
+import org.sparkgrad.ml.train.Amortisation;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
-import org.sparkgrad.ml.train.Parallelism;
 import org.sparkgrad.ml.train.ProgressReportingSource;
 import org.sparkgrad.ml.train.Trainer;
 import org.sparkgrad.ml.train.TrainingConfig;
+import org.sparkgrad.ml.train.TrainingListener;
+import org.sparkgrad.ml.train.TrainingSummary;
 import org.sparkgrad.spark.ConfEntry;
 import org.sparkgrad.spark.GpuTrainingStage;
 import org.sparkgrad.spark.SparkgradConf;
@@ -241,7 +244,8 @@ final class Fitting {
                   config.shuffle(),
                   p.getDevice(),
                   p.getGradAccumulationSteps())
-              .withPrecision(precision);
+              .withPrecision(precision)
+              .withDevices(Devices::resolve);
       Configuration hadoop = df.sparkSession().sparkContext().hadoopConfiguration();
       float[] start = WarmStart.weights(p, initialModel, spec, hadoop);
       Trainer trainer =
@@ -252,7 +256,7 @@ final class Fitting {
                   data.trainRows(),
                   data.validationRows() > 0,
                   listener,
-                  new Parallelism(p.getGradAccumulationSteps(), p.getLocalSteps()))
+                  new Amortisation(p.getGradAccumulationSteps(), p.getLocalSteps()))
               .withInitialWeights(start)
               .withInitialBuffers(WarmStart.buffers(p, initialModel, spec, hadoop))
               .withLossScaler(FitPrecision.scaler(precision));

@@ -4,7 +4,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
-import org.sparkgrad.ml.io.ModelReader;
 import org.sparkgrad.ml.onnx.OnnxOutputs;
 import org.sparkgrad.ml.train.NetworkSpec;
 

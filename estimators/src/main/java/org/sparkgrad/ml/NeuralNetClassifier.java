@@ -9,8 +9,9 @@ import org.sparkgrad.ml.data.Columns;
 
 /**
  * A neural-network classifier trained data-parallel on Spark: every step, each partition computes
- * the gradient of its rows of the global minibatch, the gradients are summed with {@code
- * treeAggregate}, and the driver applies the optimizer (docs/TRAINING.md).
+ * the gradient of its rows of the global minibatch, the gradients are summed over the step channel
+ * (or with one {@code treeAggregate} job per step when {@code spark.sparkgrad.fit.transport=jobs}),
+ * and the driver applies the optimizer (docs/TRAINING.md).
  *
  * <pre>{@code
  * NeuralNetClassificationModel model = new NeuralNetClassifier()

@@ -7,6 +7,8 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
+import org.sparkgrad.ml.train.TrainingDivergedException;
+import org.sparkgrad.ml.train.TrainingListener;
 
 /**
  * What {@link NeuralNetClassifier} and {@link NeuralNetRegressor} share: the params with their

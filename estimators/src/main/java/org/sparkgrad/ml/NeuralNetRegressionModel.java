@@ -5,7 +5,6 @@ import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
-import org.sparkgrad.ml.io.ModelReader;
 import org.sparkgrad.ml.onnx.OnnxOutputs;
 import org.sparkgrad.ml.train.NetworkSpec;
 

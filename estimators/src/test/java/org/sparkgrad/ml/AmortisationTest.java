@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.EngineLoop;
 import org.sparkgrad.ml.support.JobDescriptions;
+import org.sparkgrad.ml.train.TrainingSummary;
 
 /**
  * The levers that amortise a Spark job's fixed cost, on the shared {@code local[2]} session:

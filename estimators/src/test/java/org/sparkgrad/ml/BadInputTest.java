@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.sparkgrad.backend.Backends;
 import org.sparkgrad.ml.support.Data;
 import org.sparkgrad.ml.support.TestSpark;
+import org.sparkgrad.ml.train.TrainingDivergedException;
 import org.sparkgrad.tensor.Device;
 
 /**

@@ -20,7 +20,9 @@ import org.sparkgrad.ml.support.EngineLoop;
 import org.sparkgrad.ml.support.JobDescriptions;
 import org.sparkgrad.ml.support.LogCapture;
 import org.sparkgrad.ml.support.TestSpark;
+import org.sparkgrad.ml.train.EpochStats;
 import org.sparkgrad.ml.train.NetworkSpec;
+import org.sparkgrad.ml.train.TrainingSummary;
 
 /**
  * Synchronous data parallelism is exact: the same rows trained as one partition or three, with or

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.junit.jupiter.api.Test;
+import org.sparkgrad.ml.train.TrainingListener;
 
 /** Spark finds every param by reflection, copies honour extra params, and validators explain. */
 class ParamsTest {

@@ -16,7 +16,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.sparkgrad.ml.TrainingSummary;
+import org.sparkgrad.ml.train.TrainingSummary;
 
 /**
  * The learning curves of a fit as a PNG, drawn by XChart: the loss (left) and the metric (right)

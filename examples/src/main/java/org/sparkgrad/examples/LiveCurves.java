@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.knowm.xchart.XYChart;
-import org.sparkgrad.ml.EpochStats;
-import org.sparkgrad.ml.TrainingListener;
-import org.sparkgrad.ml.TrainingSummary;
+import org.sparkgrad.ml.train.EpochStats;
+import org.sparkgrad.ml.train.TrainingListener;
+import org.sparkgrad.ml.train.TrainingSummary;
 
 /**
  * A {@link TrainingListener} that redraws the learning curves after every epoch and hands the

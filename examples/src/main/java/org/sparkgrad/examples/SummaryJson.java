@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sparkgrad.ml.EpochStats;
-import org.sparkgrad.ml.TrainingSummary;
+import org.sparkgrad.ml.train.EpochStats;
+import org.sparkgrad.ml.train.TrainingSummary;
 import org.sparkgrad.util.StrictJson;
 
 /**

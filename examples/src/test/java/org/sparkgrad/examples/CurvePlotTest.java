@@ -12,8 +12,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.PaintedTicks;
-import org.sparkgrad.ml.EpochStats;
-import org.sparkgrad.ml.TrainingSummary;
+import org.sparkgrad.ml.train.EpochStats;
+import org.sparkgrad.ml.train.TrainingSummary;
 
 /** The learning-curve PNG: its size, both charts drawn, and round axis ticks. */
 class CurvePlotTest {

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.sparkgrad.ml.train.EpochPermutation;
 
 /**
  * One epoch's order of a streamed partition's training rows, kept on the local disk: an external

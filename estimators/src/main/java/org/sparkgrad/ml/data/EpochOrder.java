@@ -1,7 +1,6 @@
 package org.sparkgrad.ml.data;
 
 import java.util.Arrays;
-import org.sparkgrad.ml.train.EpochPermutation;
 
 /**
  * A block's training rows sorted by their position in one epoch's global order, so the rows of

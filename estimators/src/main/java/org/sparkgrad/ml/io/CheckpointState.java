@@ -3,7 +3,7 @@ package org.sparkgrad.ml.io;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
-import org.sparkgrad.ml.EpochStats;
+import org.sparkgrad.ml.train.EpochStats;
 
 /**
  * A checkpoint's {@code state.json}, bound by Jackson: everything of a {@link

@@ -44,7 +44,7 @@ public final class ModelFiles {
    * @param vectorOutput whether a regressor predicts a vector
    * @param network the network spec's JSON, as parsed ({@code NetworkSpec.toJson})
    */
-  record ModelJson(
+  public record ModelJson(
       int formatVersion,
       String modelClass,
       int numFeatures,
@@ -53,7 +53,7 @@ public final class ModelFiles {
       Object network) {}
 
   /** The file system of {@code path}. */
-  static FileSystem fs(Path path, Configuration conf) {
+  public static FileSystem fs(Path path, Configuration conf) {
     try {
       return path.getFileSystem(conf);
     } catch (IOException e) {
@@ -62,21 +62,21 @@ public final class ModelFiles {
   }
 
   /** Writes {@code text} as UTF-8 to a new file. */
-  static void writeText(FileSystem fs, Path file, String text) throws IOException {
+  public static void writeText(FileSystem fs, Path file, String text) throws IOException {
     try (FSDataOutputStream out = fs.create(file, false)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }
 
   /** Writes a new file with {@code writer}. */
-  static void write(FileSystem fs, Path file, Writer writer) throws IOException {
+  public static void write(FileSystem fs, Path file, Writer writer) throws IOException {
     try (OutputStream out = fs.create(file, false)) {
       writer.write(out);
     }
   }
 
   /** Reads a whole file. */
-  static byte[] read(FileSystem fs, Path file) throws IOException {
+  public static byte[] read(FileSystem fs, Path file) throws IOException {
     try (InputStream in = fs.open(file)) {
       return in.readAllBytes();
     }
@@ -84,7 +84,7 @@ public final class ModelFiles {
 
   /** Writes one file's content. */
   @FunctionalInterface
-  interface Writer {
+  public interface Writer {
     void write(OutputStream out) throws IOException;
   }
 }

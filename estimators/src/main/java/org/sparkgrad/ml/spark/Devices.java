@@ -1,7 +1,6 @@
 package org.sparkgrad.ml.spark;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,8 +9,8 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkgrad.backend.BackendUnavailableException;
 import org.sparkgrad.backend.Backends;
+import org.sparkgrad.ml.train.DeviceResolver;
 import org.sparkgrad.spark.DeviceChoice;
 import org.sparkgrad.spark.DeviceSetting;
 import org.sparkgrad.spark.SparkgradExecutorState;
@@ -19,7 +18,8 @@ import org.sparkgrad.tensor.Device;
 
 /**
  * Resolves the {@code device} param where the computation runs, by the one set of rules the
- * executor plugin uses too ({@link DeviceChoice}).
+ * executor plugin uses too ({@link DeviceChoice}): the {@link DeviceResolver} that fits hand their
+ * steps, as {@code Devices::resolve}.
  */
 public final class Devices {
   private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
@@ -39,7 +39,7 @@ public final class Devices {
    * @throws IllegalArgumentException for {@code gpu} without a usable GPU, or an unknown name
    */
   public static Device resolve(String choice) {
-    DeviceSetting param = setting(choice);
+    DeviceSetting param = DeviceResolver.setting(choice);
     if (param == DeviceSetting.CPU) {
       return Device.CPU;
     }
@@ -61,31 +61,11 @@ public final class Devices {
       throw new IllegalArgumentException(
           "device is 'gpu' but no GPU can be used here: " + e.getMessage(), e);
     }
-    if (chosen.device().isCuda()) {
-      try {
-        Backends.of(chosen.device());
-      } catch (BackendUnavailableException e) {
-        throw new IllegalArgumentException(
-            "device is 'gpu' but no GPU can be used here: "
-                + e.getMessage()
-                + "; set device to 'auto' or 'cpu' to run on the CPU",
-            e);
-      }
-    }
+    DeviceResolver.usable(chosen.device());
     if (LOGGED.add(chosen.reason())) {
       LOG.info("sparkgrad task device: {} ({})", chosen.device(), chosen.reason());
     }
     return chosen.device();
-  }
-
-  /** The {@code device} param's value as a setting. */
-  static DeviceSetting setting(String choice) {
-    return switch (choice) {
-      case "cpu", "auto", "gpu" -> DeviceSetting.valueOf(choice.toUpperCase(Locale.ROOT));
-      default ->
-          throw new IllegalArgumentException(
-              "device must be one of [auto, cpu, gpu], got '" + choice + "'");
-    };
   }
 
   private static List<String> gpus(ResourceInformation info) {

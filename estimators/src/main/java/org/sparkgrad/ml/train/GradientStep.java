@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.sparkgrad.ml.data.DataBlock;
 import org.sparkgrad.ml.data.PartitionData;
-import org.sparkgrad.ml.spark.Devices;
 import org.sparkgrad.nn.parallel.ReplicaSync;
 import org.sparkgrad.tensor.Autocast;
 import org.sparkgrad.tensor.Device;
@@ -22,7 +21,7 @@ import org.sparkgrad.tensor.Tensor;
  * gradient of the mean loss over the whole minibatch, whatever the partitioning.
  *
  * <p>Minibatch {@code s} of an epoch is the rows whose position in that epoch's order is in {@code
- * [s*B, (s+1)*B)}; the order is {@link org.sparkgrad.ml.train.EpochPermutation} of the global row
+ * [s*B, (s+1)*B)}; the order is {@link org.sparkgrad.ml.data.EpochPermutation} of the global row
  * ids, or the row ids themselves without shuffling.
  */
 public final class GradientStep implements Serializable {
@@ -36,6 +35,7 @@ public final class GradientStep implements Serializable {
   private final int batchSize;
   private final boolean shuffle;
   private final String device;
+  private DeviceResolver devices = DeviceResolver.PLAIN;
   private final int accumulation;
   private Precision precision = Precision.FLOAT32;
   private transient volatile StepMemory memory;
@@ -102,6 +102,19 @@ public final class GradientStep implements Serializable {
         new GradientStep(
             spec, objective, seed, trainRows, batchSize, shuffle, device, accumulation);
     s.precision = java.util.Objects.requireNonNull(precision, "precision");
+    s.devices = devices;
+    return s;
+  }
+
+  /**
+   * This step with its {@code device} param resolved by {@code resolver} where it runs (the Spark
+   * adapters read what Spark assigned the task); {@link DeviceResolver#PLAIN} by default.
+   *
+   * @return a copy; this step is unchanged
+   */
+  public GradientStep withDevices(DeviceResolver resolver) {
+    GradientStep s = withPrecision(precision);
+    s.devices = java.util.Objects.requireNonNull(resolver, "resolver");
     return s;
   }
 
@@ -185,7 +198,7 @@ public final class GradientStep implements Serializable {
    * bfloat16.
    */
   private Device resolveDevice() {
-    Device d = Devices.resolve(device);
+    Device d = devices.resolve(device);
     if (precision == Precision.FP16 && !d.isCuda()) {
       throw new IllegalArgumentException(
           "precision fp16 needs a GPU, but this task computes on "

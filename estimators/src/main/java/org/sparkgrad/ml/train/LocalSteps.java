@@ -78,17 +78,17 @@ public final class LocalSteps implements Serializable {
   }
 
   /**
-   * Fails if {@code parallelism} asks for local steps and the network has batch norm: local steps
+   * Fails if {@code amortisation} asks for local steps and the network has batch norm: local steps
    * train each partition on its own rows, so its batch statistics would be those of the partition's
    * rows and the model would depend on the partitioning.
    *
    * @throws IllegalArgumentException naming the param
    */
-  static void checkSupported(NetworkSpec spec, Parallelism parallelism) {
-    if (parallelism.localSteps() > 1 && spec.batchStatistics()) {
+  static void checkSupported(NetworkSpec spec, Amortisation amortisation) {
+    if (amortisation.localSteps() > 1 && spec.batchStatistics()) {
       throw new IllegalArgumentException(
           "localSteps is "
-              + parallelism.localSteps()
+              + amortisation.localSteps()
               + ", but the network has batch norm: local steps train each partition on its own"
               + " rows, so its batch statistics would depend on the partitioning; set localSteps"
               + " to 1 (steps then normalise with the statistics of the whole minibatch)");

@@ -4,10 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkgrad.ml.EpochStats;
-import org.sparkgrad.ml.TrainingDivergedException;
-import org.sparkgrad.ml.TrainingListener;
-import org.sparkgrad.ml.TrainingSummary;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.optim.ClipGrad;
 import org.sparkgrad.optim.LossScaler;
@@ -55,7 +51,7 @@ public final class Trainer {
     default void endOfSteps() {}
   }
 
-  /** A source that can also run local-steps rounds ({@link Parallelism#localSteps()} > 1). */
+  /** A source that can also run local-steps rounds ({@link Amortisation#localSteps()} > 1). */
   public interface LocalStepsSource extends GradientSource {
     /**
      * Runs {@link LocalSteps} on every partition for minibatches {@code firstStep .. firstStep +
@@ -115,7 +111,7 @@ public final class Trainer {
   private final long trainRows;
   private final boolean hasValidation;
   private final TrainingListener listener;
-  private final Parallelism parallelism;
+  private final Amortisation amortisation;
   private CheckpointHook checkpoints;
   private float[] startWeights;
   private LossScaler scaler;
@@ -134,11 +130,11 @@ public final class Trainer {
       long trainRows,
       boolean hasValidation,
       TrainingListener listener) {
-    this(config, spec, objective, trainRows, hasValidation, listener, Parallelism.NONE);
+    this(config, spec, objective, trainRows, hasValidation, listener, Amortisation.NONE);
   }
 
   /**
-   * A trainer that amortises Spark's per-job cost as {@code parallelism} says (gradient
+   * A trainer that amortises Spark's per-job cost as {@code amortisation} says (gradient
    * accumulation, local steps).
    */
   public Trainer(
@@ -148,8 +144,8 @@ public final class Trainer {
       long trainRows,
       boolean hasValidation,
       TrainingListener listener,
-      Parallelism parallelism) {
-    this.parallelism = parallelism;
+      Amortisation amortisation) {
+    this.amortisation = amortisation;
     this.config = config;
     this.spec = spec;
     this.objective = objective;
@@ -221,13 +217,13 @@ public final class Trainer {
    *     {@code batchSize})
    */
   public Result fit(GradientSource source) {
-    int steps = parallelism.stepsPerEpoch(config, trainRows);
+    int steps = amortisation.stepsPerEpoch(config, trainRows);
     if (steps == 0) {
       throw new IllegalArgumentException(
           "batchSize "
               + config.batchSize()
-              + (parallelism.gradAccumulationSteps() > 1
-                  ? " x gradAccumulationSteps " + parallelism.gradAccumulationSteps()
+              + (amortisation.gradAccumulationSteps() > 1
+                  ? " x gradAccumulationSteps " + amortisation.gradAccumulationSteps()
                   : "")
               + " is larger than the "
               + trainRows
@@ -238,7 +234,7 @@ public final class Trainer {
     if (startWeights != null) {
       TrainingCheckpoint.loadFlat(master, startWeights);
     }
-    LocalSteps.checkSupported(spec, parallelism);
+    LocalSteps.checkSupported(spec, amortisation);
     List<Tensor> params = master.parameters();
     Optimizer optimizer = Optimizers.create(config, params);
     LrSchedule schedule = new LrSchedule(config, (long) steps * config.maxEpochs());
@@ -290,8 +286,8 @@ public final class Trainer {
       StepResult sums = mid ? new StepResult().merge(resumed.partial()) : new StepResult();
       double before = mid ? resumed.partialSeconds() : 0;
       int first = mid ? resumed.step() : 0;
-      for (int s = first; s < steps && parallelism.localSteps() > 1; ) {
-        int k = Math.min(parallelism.localSteps(), steps - s);
+      for (int s = first; s < steps && amortisation.localSteps() > 1; ) {
+        int k = Math.min(amortisation.localSteps(), steps - s);
         double[] lrs = new double[k];
         for (int j = 0; j < k; j++) {
           lrs[j] = schedule.at(global + j, epoch);
@@ -327,7 +323,7 @@ public final class Trainer {
                       false)));
         }
       }
-      for (int s = first; s < steps && parallelism.localSteps() == 1; s++, global++) {
+      for (int s = first; s < steps && amortisation.localSteps() == 1; s++, global++) {
         lr = schedule.at(global, epoch);
         for (ParamGroup g : optimizer.paramGroups()) {
           g.setLr(lr);

@@ -4,7 +4,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sparkgrad.ml.EpochStats;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.tensor.NoGrad;

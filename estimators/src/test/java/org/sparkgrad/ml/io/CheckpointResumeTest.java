@@ -18,13 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkgrad.ml.data.BlockBuilder;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.ml.support.LogCapture;
+import org.sparkgrad.ml.train.Amortisation;
 import org.sparkgrad.ml.train.GradientStep;
 import org.sparkgrad.ml.train.LocalGradientSource;
 import org.sparkgrad.ml.train.LocalStepsResult;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Objective;
 import org.sparkgrad.ml.train.OptimizerSnapshot;
-import org.sparkgrad.ml.train.Parallelism;
 import org.sparkgrad.ml.train.RowIds;
 import org.sparkgrad.ml.train.RunFingerprint;
 import org.sparkgrad.ml.train.StepResult;
@@ -195,7 +195,7 @@ class CheckpointResumeTest {
   private Trainer.Result localFit(TrainingConfig c, Checkpointing ck, int limit) {
     try (Checkpointing closing = ck) {
       return new Trainer(
-              c, SPEC, Objective.CROSS_ENTROPY, trainRows(), true, null, new Parallelism(1, 4))
+              c, SPEC, Objective.CROSS_ENTROPY, trainRows(), true, null, new Amortisation(1, 4))
           .withCheckpoints(closing)
           .fit(localSource(c, limit));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.backend.Backends;
+import org.sparkgrad.ml.train.DeviceResolver;
 import org.sparkgrad.spark.DeviceSetting;
 import org.sparkgrad.spark.SparkgradExecutorState;
 import org.sparkgrad.tensor.Device;
@@ -17,9 +18,9 @@ import org.sparkgrad.tensor.Device;
 class DevicesTest {
   @Test
   void theParamsNamesAreTheSettings() {
-    assertThat(Devices.setting("auto")).isEqualTo(DeviceSetting.AUTO);
-    assertThat(Devices.setting("cpu")).isEqualTo(DeviceSetting.CPU);
-    assertThat(Devices.setting("gpu")).isEqualTo(DeviceSetting.GPU);
+    assertThat(DeviceResolver.setting("auto")).isEqualTo(DeviceSetting.AUTO);
+    assertThat(DeviceResolver.setting("cpu")).isEqualTo(DeviceSetting.CPU);
+    assertThat(DeviceResolver.setting("gpu")).isEqualTo(DeviceSetting.GPU);
     assertThatThrownBy(() -> Devices.resolve("GPU"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("device must be one of [auto, cpu, gpu], got 'GPU'");

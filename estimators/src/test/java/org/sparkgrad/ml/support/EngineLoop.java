@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.sparkgrad.ml.data.BlockBuilder;
-import org.sparkgrad.ml.train.EpochPermutation;
+import org.sparkgrad.ml.data.EpochPermutation;
 import org.sparkgrad.ml.train.KeyedDropout;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;

@@ -28,7 +28,7 @@ class BatchNormTrainingTest {
             SPEC, Objective.CROSS_ENTROPY, c.seed(), N, batch, true, "cpu", accumulation);
     Trainer t =
         new Trainer(
-            c, SPEC, Objective.CROSS_ENTROPY, N, false, null, new Parallelism(accumulation, 1));
+            c, SPEC, Objective.CROSS_ENTROPY, N, false, null, new Amortisation(accumulation, 1));
     LocalGradientSource source = new LocalGradientSource(parts, step);
     if (sync) {
       return t.fit(source);
@@ -87,7 +87,7 @@ class BatchNormTrainingTest {
   void localStepsRefuseBatchNormNamingTheParam() {
     TrainingConfig c = BatchNormSteps.adam(32, 1);
     Trainer t =
-        new Trainer(c, SPEC, Objective.CROSS_ENTROPY, N, false, null, new Parallelism(1, 4));
+        new Trainer(c, SPEC, Objective.CROSS_ENTROPY, N, false, null, new Amortisation(1, 4));
     GradientStep step = new GradientStep(SPEC, Objective.CROSS_ENTROPY, 5, N, 32, true, "cpu");
     assertThatThrownBy(
             () -> t.fit(new LocalGradientSource(BatchNormSteps.partitions(x, y, 2), step)))

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.sparkgrad.ml.EpochStats;
-import org.sparkgrad.ml.TrainingDivergedException;
 import org.sparkgrad.ml.data.BlockBuilder;
 import org.sparkgrad.ml.data.DataBlock;
 import org.sparkgrad.ml.data.PartitionData;

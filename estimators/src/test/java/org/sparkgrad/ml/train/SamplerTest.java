@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.ml.data.BlockBuilder;
 import org.sparkgrad.ml.data.EpochOrder;
+import org.sparkgrad.ml.data.EpochPermutation;
 import org.sparkgrad.ml.data.PartitionData;
 import org.sparkgrad.tensor.Tensor;
 

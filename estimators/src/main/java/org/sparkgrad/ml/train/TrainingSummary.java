@@ -1,4 +1,4 @@
-package org.sparkgrad.ml;
+package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
 import java.util.List;

@@ -15,12 +15,12 @@ import java.io.Serializable;
  *     state, then weights and optimizer state are averaged over partitions, weighted by rows, in
  *     one Spark job. {@code >= 1}
  */
-public record Parallelism(int gradAccumulationSteps, int localSteps) implements Serializable {
+public record Amortisation(int gradAccumulationSteps, int localSteps) implements Serializable {
   /** Synchronous steps, no accumulation. */
-  public static final Parallelism NONE = new Parallelism(1, 1);
+  public static final Amortisation NONE = new Amortisation(1, 1);
 
   /** Checks both values, with the param's name in the message. */
-  public Parallelism {
+  public Amortisation {
     if (gradAccumulationSteps < 1) {
       throw new IllegalArgumentException(
           "gradAccumulationSteps must be >= 1, got " + gradAccumulationSteps);

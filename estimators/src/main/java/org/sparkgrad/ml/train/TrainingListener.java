@@ -1,4 +1,4 @@
-package org.sparkgrad.ml;
+package org.sparkgrad.ml.train;
 
 /**
  * Called on the driver after each training epoch, for example to plot the learning curve live in a

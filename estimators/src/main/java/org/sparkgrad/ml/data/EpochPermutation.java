@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.train;
+package org.sparkgrad.ml.data;
 
 import org.sparkgrad.tensor.Generator;
 

@@ -1,4 +1,4 @@
-package org.sparkgrad.ml;
+package org.sparkgrad.ml.train;
 
 /**
  * A fit stopped because the loss (or a gradient) became NaN or infinite. No model is returned; the

@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.io;
+package org.sparkgrad.ml;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,9 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLWriter;
 import org.sparkgrad.io.StateDict;
-import org.sparkgrad.ml.ModuleFactories;
-import org.sparkgrad.ml.NeuralNetModel;
-import org.sparkgrad.ml.NeuralNetRegressionModel;
+import org.sparkgrad.ml.io.ModelFiles;
 import org.sparkgrad.ml.train.UserModule;
 import org.sparkgrad.util.StrictJson;
 

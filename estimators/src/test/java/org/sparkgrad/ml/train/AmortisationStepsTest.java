@@ -17,14 +17,14 @@ import org.sparkgrad.tensor.Generator;
  * partition against synchronous steps, and local steps on several partitions against the
  * row-weighted average of each partition trained alone.
  */
-class ParallelismTest {
+class AmortisationStepsTest {
   private static final int N = 61;
   private static final int D = 5;
 
   private final float[][] x = new float[N][D];
   private final float[] y = new float[N];
 
-  ParallelismTest() {
+  AmortisationStepsTest() {
     Generator g = new Generator(21);
     for (int i = 0; i < N; i++) {
       y[i] = i % 3;
@@ -56,7 +56,7 @@ class ParallelismTest {
   }
 
   private static Trainer.Result fit(
-      NetworkSpec spec, TrainingConfig c, List<PartitionData> parts, Parallelism par) {
+      NetworkSpec spec, TrainingConfig c, List<PartitionData> parts, Amortisation par) {
     GradientStep step =
         new GradientStep(
             spec,
@@ -75,9 +75,9 @@ class ParallelismTest {
   void accumulatingKMicroBatchesEqualsOneMinibatchKTimesLarger() {
     NetworkSpec spec = NetworkSpec.simple(D, new int[] {8}, "relu", 0.2, 3);
     Trainer.Result accumulated =
-        fit(spec, adam(3, 4, 0, 2), partitions(20, 41), new Parallelism(3, 1));
-    Trainer.Result large = fit(spec, adam(3, 12, 0, 2), partitions(20, 41), Parallelism.NONE);
-    Trainer.Result small = fit(spec, adam(3, 4, 0, 2), partitions(20, 41), Parallelism.NONE);
+        fit(spec, adam(3, 4, 0, 2), partitions(20, 41), new Amortisation(3, 1));
+    Trainer.Result large = fit(spec, adam(3, 12, 0, 2), partitions(20, 41), Amortisation.NONE);
+    Trainer.Result small = fit(spec, adam(3, 4, 0, 2), partitions(20, 41), Amortisation.NONE);
     assertThat(accumulated.summary().steps()).containsExactly(6, 6, 6); // ceil(61 / 12)
     assertThat(EngineLoop.relativeError(accumulated.weights(), large.weights())).isLessThan(1e-5);
     assertThat(EngineLoop.relativeError(small.weights(), large.weights())).isGreaterThan(1e-2);
@@ -89,8 +89,8 @@ class ParallelismTest {
   void localStepsOnOnePartitionAreExactlySynchronousSteps() {
     NetworkSpec spec = NetworkSpec.simple(D, new int[] {8}, "tanh", 0.2, 3);
     TrainingConfig c = adam(2, 8, 0.5, 3);
-    Trainer.Result sync = fit(spec, c, partitions(), Parallelism.NONE);
-    Trainer.Result local = fit(spec, c, partitions(), new Parallelism(1, 3));
+    Trainer.Result sync = fit(spec, c, partitions(), Amortisation.NONE);
+    Trainer.Result local = fit(spec, c, partitions(), new Amortisation(1, 3));
     assertThat(local.weights()).containsExactly(sync.weights());
     assertThat(local.summary().steps()).containsExactly(8, 8);
     assertThat(local.summary().trainLoss()).containsExactly(sync.summary().trainLoss());
@@ -102,10 +102,10 @@ class ParallelismTest {
     // 2 minibatches of 31 rows (the second has 30) in 1 epoch: localSteps 2 is one round.
     TrainingConfig c = adam(1, 31, 0, 0);
     List<PartitionData> both = partitions(15);
-    Trainer.Result avg = fit(spec, c, both, new Parallelism(1, 2));
-    float[] a = fit(spec, c, List.of(both.get(0)), new Parallelism(1, 2)).weights();
-    float[] b = fit(spec, c, List.of(both.get(1)), new Parallelism(1, 2)).weights();
-    float[] sync = fit(spec, c, both, Parallelism.NONE).weights();
+    Trainer.Result avg = fit(spec, c, both, new Amortisation(1, 2));
+    float[] a = fit(spec, c, List.of(both.get(0)), new Amortisation(1, 2)).weights();
+    float[] b = fit(spec, c, List.of(both.get(1)), new Amortisation(1, 2)).weights();
+    float[] sync = fit(spec, c, both, Amortisation.NONE).weights();
     float[] expected = new float[a.length];
     for (int i = 0; i < a.length; i++) {
       expected[i] = (float) ((15.0 * a[i] + 46.0 * b[i]) / 61);
@@ -119,17 +119,17 @@ class ParallelismTest {
   void localStepsAreDeterministic() {
     NetworkSpec spec = NetworkSpec.simple(D, new int[] {6}, "relu", 0.3, 3);
     TrainingConfig c = adam(2, 6, 0, 0);
-    float[] first = fit(spec, c, partitions(10, 33), new Parallelism(2, 4)).weights();
-    float[] second = fit(spec, c, partitions(10, 33), new Parallelism(2, 4)).weights();
+    float[] first = fit(spec, c, partitions(10, 33), new Amortisation(2, 4)).weights();
+    float[] second = fit(spec, c, partitions(10, 33), new Amortisation(2, 4)).weights();
     assertThat(first).containsExactly(second);
   }
 
   @Test
   void badValuesNameTheParam() {
-    assertThatThrownBy(() -> new Parallelism(0, 1))
+    assertThatThrownBy(() -> new Amortisation(0, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("gradAccumulationSteps must be >= 1, got 0");
-    assertThatThrownBy(() -> new Parallelism(1, -2))
+    assertThatThrownBy(() -> new Amortisation(1, -2))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("localSteps must be >= 1, got -2");
   }

@@ -1,4 +1,4 @@
-package org.sparkgrad.ml.io;
+package org.sparkgrad.ml;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,9 +9,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.sparkgrad.io.StateDict;
-import org.sparkgrad.ml.ModuleFactories;
-import org.sparkgrad.ml.ModuleFactory;
-import org.sparkgrad.ml.NeuralNetModel;
+import org.sparkgrad.ml.io.ModelFiles;
 import org.sparkgrad.ml.train.NetworkInput;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
