@@ -7,6 +7,8 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
+import org.sparkgrad.ml.params.ParamDecl.Task;
+import org.sparkgrad.ml.params.ParamSet;
 
 /**
  * What {@link NeuralNetClassifier} and {@link NeuralNetRegressor} share: the params with their
@@ -26,15 +28,18 @@ public abstract class NeuralNetEstimator<
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final NeuralNetParamSet paramSet;
+  private final ParamSet paramSet;
   private transient TrainingListener listener;
   private transient NeuralNetModel<?> initialModel;
 
   /** An estimator with the given uid; {@code classifier} selects the classifier's params. */
   protected NeuralNetEstimator(String uid, boolean classifier) {
     this.uid = uid;
-    this.paramSet = new NeuralNetParamSet(this, classifier);
-    paramSet.setDefaults(this);
+    this.paramSet =
+        new ParamSet(
+            this,
+            classifier ? Task.CLASSIFICATION : Task.REGRESSION,
+            NeuralNetParams.declarations());
   }
 
   @Override
@@ -43,7 +48,7 @@ public abstract class NeuralNetEstimator<
   }
 
   @Override
-  public NeuralNetParamSet paramSet() {
+  public ParamSet paramSet() {
     return paramSet;
   }
 
