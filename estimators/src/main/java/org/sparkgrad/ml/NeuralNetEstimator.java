@@ -306,7 +306,11 @@ public abstract class NeuralNetEstimator<
     return self();
   }
 
-  /** Sets the number of training partitions; 0 for the default. */
+  /**
+   * Sets the number of partitions that train (the param is named for the replica of the network
+   * each partition computes its share of a step on); 0 for the input's partitions, at most the
+   * cluster's default parallelism.
+   */
   public E setNumReplicas(int value) {
     set(numReplicas(), value);
     return self();
