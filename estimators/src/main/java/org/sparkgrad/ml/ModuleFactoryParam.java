@@ -2,6 +2,7 @@ package org.sparkgrad.ml;
 
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.sparkgrad.ml.params.ParamCheck;
 import org.sparkgrad.ml.train.UserModule;
 import org.sparkgrad.util.StrictJson;
 
@@ -13,15 +14,9 @@ import org.sparkgrad.util.StrictJson;
 final class ModuleFactoryParam extends Param<ModuleFactory> {
   private static final long serialVersionUID = 1L;
 
-  ModuleFactoryParam(Params owner) {
-    super(
-        owner.uid(),
-        "moduleFactory",
-        "factory of the user's own Module (a ModuleFactory: a lambda or an object); unset for the"
-            + " network or simple network; saved as its class name, which needs a public class"
-            + " with a public no-argument constructor",
-        ParamCheck.present("moduleFactory", "a ModuleFactory"),
-        ModuleFactory.class);
+  /** The param of {@code owner}, as its declaration ({@link UserModuleParams}) makes it. */
+  ModuleFactoryParam(Params owner, String name, String doc) {
+    super(owner.uid(), name, doc, ParamCheck.present(name, "a ModuleFactory"), ModuleFactory.class);
   }
 
   @Override

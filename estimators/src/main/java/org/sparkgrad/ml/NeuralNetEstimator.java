@@ -7,6 +7,8 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
+import org.sparkgrad.ml.params.ParamDecl.Task;
+import org.sparkgrad.ml.params.ParamSet;
 import org.sparkgrad.ml.train.TrainingDivergedException;
 import org.sparkgrad.ml.train.TrainingListener;
 
@@ -28,15 +30,18 @@ public abstract class NeuralNetEstimator<
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final NeuralNetParamSet paramSet;
+  private final ParamSet paramSet;
   private transient TrainingListener listener;
   private transient NeuralNetModel<?> initialModel;
 
   /** An estimator with the given uid; {@code classifier} selects the classifier's params. */
   protected NeuralNetEstimator(String uid, boolean classifier) {
     this.uid = uid;
-    this.paramSet = new NeuralNetParamSet(this, classifier);
-    paramSet.setDefaults(this);
+    this.paramSet =
+        new ParamSet(
+            this,
+            classifier ? Task.CLASSIFICATION : Task.REGRESSION,
+            NeuralNetParams.declarations());
   }
 
   @Override
@@ -45,7 +50,7 @@ public abstract class NeuralNetEstimator<
   }
 
   @Override
-  public NeuralNetParamSet paramSet() {
+  public ParamSet paramSet() {
     return paramSet;
   }
 
@@ -303,7 +308,11 @@ public abstract class NeuralNetEstimator<
     return self();
   }
 
-  /** Sets the number of training partitions; 0 for the default. */
+  /**
+   * Sets the number of partitions that train (the param is named for the replica of the network
+   * each partition computes its share of a step on); 0 for the input's partitions, at most the
+   * cluster's default parallelism.
+   */
   public E setNumReplicas(int value) {
     set(numReplicas(), value);
     return self();

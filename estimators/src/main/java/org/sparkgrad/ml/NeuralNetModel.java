@@ -13,6 +13,8 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.onnx.OnnxExporter;
 import org.sparkgrad.ml.onnx.OnnxFiles;
 import org.sparkgrad.ml.onnx.OnnxOutputs;
+import org.sparkgrad.ml.params.ParamDecl.Task;
+import org.sparkgrad.ml.params.ParamSet;
 import org.sparkgrad.ml.train.NetworkSpec;
 import org.sparkgrad.ml.train.Replica;
 import org.sparkgrad.ml.train.TrainingSummary;
@@ -32,7 +34,7 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final NeuralNetParamSet paramSet;
+  private final ParamSet paramSet;
   private final NetworkSpec spec;
   private final float[] weights;
   private final float[] buffers;
@@ -77,8 +79,11 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
               + " buffer values (batch norm's running statistics), got "
               + this.buffers.length);
     }
-    this.paramSet = new NeuralNetParamSet(this, classifier);
-    paramSet.setDefaults(this);
+    this.paramSet =
+        new ParamSet(
+            this,
+            classifier ? Task.CLASSIFICATION : Task.REGRESSION,
+            NeuralNetParams.declarations());
   }
 
   @Override
@@ -87,7 +92,7 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
   }
 
   @Override
-  public NeuralNetParamSet paramSet() {
+  public ParamSet paramSet() {
     return paramSet;
   }
 

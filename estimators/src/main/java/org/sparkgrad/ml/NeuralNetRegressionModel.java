@@ -6,6 +6,9 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
 import org.sparkgrad.ml.onnx.OnnxOutputs;
+import org.sparkgrad.ml.params.ParamDecl.Task;
+import org.sparkgrad.ml.params.ParamSet;
+import org.sparkgrad.ml.params.RegressorParams;
 import org.sparkgrad.ml.train.NetworkSpec;
 
 /**
@@ -20,8 +23,9 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
   private static final long serialVersionUID = 1L;
 
   private final boolean vectorOutput;
-  private final DoubleArrayParam labelMean = TargetParamDocs.labelMean(this);
-  private final DoubleArrayParam labelStd = TargetParamDocs.labelStd(this);
+  // The params only a fitted model has, made after the shared ones (the uid is set by then).
+  private final ParamSet fitted =
+      new ParamSet(this, Task.REGRESSION, RegressorParams.MODEL_DECLARED);
 
   /**
    * A model of {@code spec} with flat {@code weights} (in parameter order).
@@ -48,28 +52,26 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
               + spec.outputSize());
     }
     this.vectorOutput = vectorOutput;
-    setDefault(labelMean, new double[0]);
-    setDefault(labelStd, new double[0]);
   }
 
   /** Param for the mean of each label value subtracted in the fit; empty if not scaled. */
   public DoubleArrayParam labelMean() {
-    return labelMean;
+    return fitted.get(RegressorParams.LABEL_MEAN);
   }
 
   /** Returns the mean of each label value subtracted in the fit; empty if not scaled. */
   public double[] getLabelMean() {
-    return getOrDefault(labelMean).clone();
+    return getOrDefault(labelMean()).clone();
   }
 
   /** Param for the standard deviation of each label value divided by in the fit; empty: none. */
   public DoubleArrayParam labelStd() {
-    return labelStd;
+    return fitted.get(RegressorParams.LABEL_STD);
   }
 
   /** Returns the standard deviation of each label value divided by in the fit; empty: none. */
   public double[] getLabelStd() {
-    return getOrDefault(labelStd).clone();
+    return getOrDefault(labelStd()).clone();
   }
 
   /** Keeps the label standardisation of the fit (null: none). */
@@ -83,16 +85,16 @@ public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegr
                 + numOutputs()
                 + " outputs");
       }
-      set(labelMean, scale.mean());
-      set(labelStd, scale.std());
+      set(labelMean(), scale.mean());
+      set(labelStd(), scale.std());
     }
     return this;
   }
 
   /** The label standardisation predictions undo, or null. */
   LabelScale labelScale() {
-    double[] mean = getOrDefault(labelMean);
-    double[] std = getOrDefault(labelStd);
+    double[] mean = getOrDefault(labelMean());
+    double[] std = getOrDefault(labelStd());
     if (mean.length == 0 && std.length == 0) {
       return null;
     }

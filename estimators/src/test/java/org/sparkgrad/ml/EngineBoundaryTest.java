@@ -7,10 +7,12 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
+import org.sparkgrad.tensor.Tensor;
 
 /**
- * The estimators use the engine through its API: no class here touches a backend's storage (CPU
- * arrays come from {@code HostArrays}, devices from {@code Backends}).
+ * The estimators use the engine through its API: no class here touches a backend's storage or a
+ * tensor's ({@code ParameterVectors} moves weights and gradients to and from flat arrays, {@code
+ * Backends} gives devices).
  */
 class EngineBoundaryTest {
   private static final JavaClasses ESTIMATORS =
@@ -26,6 +28,18 @@ class EngineBoundaryTest {
         .dependOnClassesThat()
         .resideInAnyPackage("org.sparkgrad.backend.cpu..", "org.sparkgrad.backend.cuda..")
         .because("only the engine knows how its tensors are stored")
+        .check(ESTIMATORS);
+  }
+
+  @Test
+  void noEstimatorClassTouchesTensorStorage() {
+    noClasses()
+        .should()
+        .callMethod(Tensor.class, "storage")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.sparkgrad.backend.Storage")
+        .because("flat weights and gradients go through ParameterVectors, not tensor storage")
         .check(ESTIMATORS);
   }
 }

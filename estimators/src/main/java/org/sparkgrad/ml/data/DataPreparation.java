@@ -36,7 +36,8 @@ public final class DataPreparation {
    *
    * @param weightCol null for none
    * @param validationCol null for none
-   * @param numReplicas partitions to train on; 0 for the input's, at most the default parallelism
+   * @param numPartitions partitions to train on (the {@code numReplicas} param); 0 for the input's,
+   *     at most the default parallelism
    * @param embeddingIndices when &gt; 0, every feature must be an integer index in {@code [0,
    *     embeddingIndices)} (the network starts with an embedding); 0 for any finite value
    * @param featuresCols several feature columns, each its own input, read instead of {@code
@@ -49,7 +50,7 @@ public final class DataPreparation {
       String weightCol,
       String validationCol,
       boolean classification,
-      int numReplicas,
+      int numPartitions,
       int embeddingIndices,
       List<String> featuresCols,
       DataStorage storage) {
@@ -60,7 +61,7 @@ public final class DataPreparation {
         String weightCol,
         String validationCol,
         boolean classification,
-        int numReplicas,
+        int numPartitions,
         int embeddingIndices) {
       this(
           featuresCol,
@@ -68,7 +69,7 @@ public final class DataPreparation {
           weightCol,
           validationCol,
           classification,
-          numReplicas,
+          numPartitions,
           embeddingIndices,
           List.of(),
           DataStorage.AUTO);
@@ -81,8 +82,8 @@ public final class DataPreparation {
         String weightCol,
         String validationCol,
         boolean classification,
-        int numReplicas) {
-      this(featuresCol, labelCol, weightCol, validationCol, classification, numReplicas, 0);
+        int numPartitions) {
+      this(featuresCol, labelCol, weightCol, validationCol, classification, numPartitions, 0);
     }
 
     /** The feature columns read: {@code featuresCols}, or {@code featuresCol} alone. */
@@ -230,8 +231,8 @@ public final class DataPreparation {
     JavaRDD<Row> original = selected.javaRDD();
     int inputParts = original.getNumPartitions();
     int target =
-        req.numReplicas() > 0
-            ? req.numReplicas()
+        req.numPartitions() > 0
+            ? req.numPartitions()
             : Math.max(
                 1, Math.min(inputParts, df.sparkSession().sparkContext().defaultParallelism()));
     JavaRDD<Row> rows = original;

@@ -146,8 +146,8 @@ final class StepWorker {
         if (c.op() == StepProtocol.EVALUATE) {
           r = step.evaluate(data, w, buffers);
         } else if (local != null) {
-          // The driver sums straight from the replica's gradient buffers, which this thread leaves
-          // alone until the driver's next command, sent only once the sum is done.
+          // The driver sums straight from the replica's flat gradient buffer, which this thread
+          // leaves alone until the driver's next command, sent only once the sum is done.
           try {
             r = step.trainInPlace(data, w, buffers, c.epoch(), c.step(), this::round);
           } catch (Stopped e) {
@@ -156,11 +156,7 @@ final class StepWorker {
             throw e.getCause(); // a round's message broke
           }
           if (r.count() > 0) {
-            float[][] arrays = step.replica().gradArrays();
-            local.handOver(
-                partition,
-                attempt,
-                arrays != null ? arrays : new float[][] {step.replica().flatGradFloat()});
+            local.handOver(partition, attempt, new float[][] {step.replica().gradFloats()});
             m = StepProtocol.IN_PROCESS;
           }
         } else {

@@ -1,12 +1,14 @@
 package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import org.sparkgrad.ml.data.PartitionData;
+import org.sparkgrad.nn.utils.ParameterVectors;
 import org.sparkgrad.optim.ClipGrad;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.optim.ParamGroup;
-import org.sparkgrad.tensor.HostArrays;
+import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -97,22 +99,23 @@ public final class LocalSteps implements Serializable {
 
   /**
    * Divides the gradient sums by {@code weightSum} as the driver does for a synchronous step: in
-   * double, rounded once to float.
+   * double, rounded once to float, for gradients in CPU memory (a device's gradient is divided
+   * where it lives). A parameter without a gradient stays without one (the optimizer skips it).
    */
   static void divideGrads(List<Tensor> params, double weightSum) {
+    List<Tensor> onCpu = new ArrayList<>();
     for (Tensor p : params) {
       Tensor grad = p.grad();
-      if (grad == null) {
-        continue;
-      }
-      float[] g = HostArrays.sharedFloats(grad);
-      if (g != null) {
-        for (int i = 0; i < g.length; i++) {
-          g[i] = (float) (g[i] / weightSum);
-        }
-      } else {
+      if (grad != null && grad.device().equals(Device.CPU)) {
+        onCpu.add(p);
+      } else if (grad != null) {
         grad.divInPlace(weightSum);
       }
     }
+    float[] g = ParameterVectors.gradientsToFloats(onCpu, null);
+    for (int i = 0; i < g.length; i++) {
+      g[i] = (float) (g[i] / weightSum);
+    }
+    ParameterVectors.floatsToGradients(g, onCpu);
   }
 }

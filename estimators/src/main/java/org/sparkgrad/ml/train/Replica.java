@@ -7,10 +7,9 @@ import java.util.Map;
 import org.sparkgrad.nn.Dropout;
 import org.sparkgrad.nn.Module;
 import org.sparkgrad.nn.Sequential;
-import org.sparkgrad.tensor.DType;
+import org.sparkgrad.nn.utils.ParameterVectors;
 import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.Generator;
-import org.sparkgrad.tensor.HostArrays;
 import org.sparkgrad.tensor.NoGrad;
 import org.sparkgrad.tensor.Tensor;
 
@@ -44,6 +43,8 @@ public final class Replica {
   // replica seeds each step (see forwardTrain).
   private final List<Dropout> innerDropouts;
   private final List<Tensor> params;
+  // The gradient as one flat vector, rewritten by each step that hands it over in-process.
+  private float[] gradBuffer;
   private final Device device;
   private final int[] inputShape;
   // A module of several inputs: how each row's flat features split into its tensors.
@@ -105,11 +106,7 @@ public final class Replica {
 
   /** The number of weights. */
   public int numWeights() {
-    int n = 0;
-    for (Tensor p : params) {
-      n += p.numel();
-    }
-    return n;
+    return ParameterVectors.numel(params);
   }
 
   /**
@@ -117,11 +114,7 @@ public final class Replica {
    * num_batches_tracked}, ...): the length of {@link #flatBuffers}.
    */
   public int bufferCount() {
-    int n = 0;
-    for (Tensor b : net.buffers()) {
-      n += b.numel();
-    }
-    return n;
+    return ParameterVectors.numel(net.buffers());
   }
 
   /**
@@ -134,19 +127,7 @@ public final class Replica {
 
   /** {@link #flatBuffers()} of {@code module}. */
   public static float[] flatBuffers(Module module) {
-    List<Tensor> bs = module.buffers();
-    int n = 0;
-    for (Tensor b : bs) {
-      n += b.numel();
-    }
-    float[] out = new float[n];
-    int off = 0;
-    for (Tensor b : bs) {
-      float[] v = b.toFloatArray();
-      System.arraycopy(v, 0, out, off, v.length);
-      off += v.length;
-    }
-    return out;
+    return ParameterVectors.toFloats(module.buffers(), null);
   }
 
   /** Loads the flat buffers vector of {@link #flatBuffers}. */
@@ -155,22 +136,7 @@ public final class Replica {
       throw new IllegalArgumentException(
           "expected " + bufferCount() + " buffer values, got " + flat.length);
     }
-    int off = 0;
-    try (NoGrad ng = NoGrad.enter()) {
-      for (Tensor b : net.buffers()) {
-        int n = b.numel();
-        if (b.dtype() == DType.FLOAT32) {
-          float[] part = new float[n];
-          System.arraycopy(flat, off, part, 0, n);
-          b.copyFrom(Tensor.of(part, b.shape()).to(device));
-        } else if (n == 1) {
-          b.fillInPlace(flat[off]);
-        } else {
-          throw new IllegalStateException("a buffer of " + b.dtype() + " and " + n + " values");
-        }
-        off += n;
-      }
-    }
+    ParameterVectors.fromFloats(flat, net.buffers());
   }
 
   /** Loads the flat weight vector. */
@@ -179,38 +145,16 @@ public final class Replica {
       throw new IllegalArgumentException(
           "expected " + numWeights() + " weights, got " + flat.length);
     }
-    int off = 0;
-    try (NoGrad ng = NoGrad.enter()) {
-      for (Tensor p : params) {
-        int n = p.numel();
-        float[] shared = HostArrays.sharedFloats(p);
-        if (shared != null) {
-          System.arraycopy(flat, off, shared, 0, n); // no per-step allocation
-        } else {
-          float[] part = new float[n];
-          System.arraycopy(flat, off, part, 0, n);
-          p.copyFrom(Tensor.of(part, p.shape()).to(device));
-        }
-        off += n;
-      }
-    }
+    ParameterVectors.fromFloats(flat, params); // no per-step allocation on the CPU
   }
 
   /**
-   * The gradients' own float32 arrays in parameter order, not copies, when every parameter has a
-   * gradient in CPU memory; else null. They stay valid until the replica's next step.
+   * The gradients as one flat float32 vector in a buffer the replica keeps (not a new array), a
+   * parameter without a gradient contributing zeros; it stays valid until the replica's next step.
    */
-  public float[][] gradArrays() {
-    float[][] out = new float[params.size()][];
-    for (int i = 0; i < out.length; i++) {
-      Tensor p = params.get(i);
-      Tensor g = p.grad();
-      out[i] = g == null ? null : HostArrays.sharedFloats(g);
-      if (out[i] == null) {
-        return null;
-      }
-    }
-    return out;
+  public float[] gradFloats() {
+    gradBuffer = ParameterVectors.gradientsToFloats(params, gradBuffer);
+    return gradBuffer;
   }
 
   /**
@@ -218,43 +162,12 @@ public final class Replica {
    * parameter without a gradient contributes zeros.
    */
   public float[] flatGradFloat() {
-    float[] out = new float[numWeights()];
-    int off = 0;
-    for (Tensor p : params) {
-      Tensor g = p.grad();
-      if (g != null) {
-        copyInto(g, out, off);
-      }
-      off += p.numel();
-    }
-    return out;
-  }
-
-  /**
-   * Copies {@code t}'s values into {@code out} at {@code off}, straight from CPU float32 storage.
-   */
-  private static void copyInto(Tensor t, float[] out, int off) {
-    float[] shared = HostArrays.sharedFloats(t);
-    if (shared != null) {
-      System.arraycopy(shared, 0, out, off, shared.length);
-    } else {
-      float[] v = t.toFloatArray();
-      System.arraycopy(v, 0, out, off, v.length);
-    }
+    return ParameterVectors.gradientsToFloats(params, null);
   }
 
   /** Loads the flat weight vector into {@code params} (float32 CPU tensors, as the driver's). */
   static void loadWeights(List<Tensor> params, float[] flat) {
-    int off = 0;
-    try (NoGrad ng = NoGrad.enter()) {
-      for (Tensor p : params) {
-        int n = p.numel();
-        float[] part = new float[n];
-        System.arraycopy(flat, off, part, 0, n);
-        p.copyFrom(Tensor.of(part, p.shape()));
-        off += n;
-      }
-    }
+    ParameterVectors.fromFloats(flat, params);
   }
 
   /** The weights of {@code module}'s parameters as one flat vector. */
@@ -267,20 +180,7 @@ public final class Replica {
    * array), which is returned.
    */
   public static float[] flatWeightsInto(Module module, float[] out) {
-    List<Tensor> ps = module.parameters();
-    int n = 0;
-    for (Tensor p : ps) {
-      n += p.numel();
-    }
-    if (out == null || out.length != n) {
-      out = new float[n];
-    }
-    int off = 0;
-    for (Tensor p : ps) {
-      copyInto(p, out, off);
-      off += p.numel();
-    }
-    return out;
+    return ParameterVectors.toFloats(module.parameters(), out);
   }
 
   /** The gradients as one flat double vector; a parameter without a gradient contributes zeros. */

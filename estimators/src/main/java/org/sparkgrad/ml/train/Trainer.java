@@ -5,11 +5,11 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgrad.nn.Module;
+import org.sparkgrad.nn.utils.ParameterVectors;
 import org.sparkgrad.optim.ClipGrad;
 import org.sparkgrad.optim.LossScaler;
 import org.sparkgrad.optim.Optimizer;
 import org.sparkgrad.optim.ParamGroup;
-import org.sparkgrad.tensor.HostArrays;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -116,6 +116,8 @@ public final class Trainer {
   private float[] startWeights;
   private LossScaler scaler;
   private float[] startBuffers;
+  // The step's gradient as one flat vector, reused by every step before it goes into the master's.
+  private float[] gradBuffer;
 
   /**
    * A trainer of {@code spec} on {@code trainRows} training rows.
@@ -437,16 +439,18 @@ public final class Trainer {
    */
   private boolean scaledGrads(
       List<Tensor> params, StepResult r, int epoch, int step, int steps, double lr) {
+    if (gradBuffer == null) {
+      gradBuffer = new float[ParameterVectors.numel(params)];
+    }
     if (scaler == null) {
-      if (!setGrads(params, r, r.weightSum())) {
+      if (!setGrads(params, r, r.weightSum(), gradBuffer)) {
         checkFinite(r, true, epoch, step, steps, lr);
       }
       return true;
     }
-    boolean finite = setGrads(params, r, r.weightSum() / scaler.scale());
-    for (Tensor p : params) {
-      finite &= scaler.unscale(HostArrays.sharedFloats(p.grad()));
-    }
+    boolean finite = scaledInto(gradBuffer, r, r.weightSum() / scaler.scale());
+    finite &= scaler.unscale(gradBuffer);
+    ParameterVectors.floatsToGradients(gradBuffer, params);
     float scale = scaler.scale();
     if (!scaler.update(!finite)) {
       LOG.info(
@@ -575,27 +579,23 @@ public final class Trainer {
 
   /**
    * Sets each parameter's gradient to its slice of {@code r}'s gradient sum {@code / weightSum},
-   * computed in double and rounded once to float, written into the gradient buffer the parameter
-   * already has (the master weights are float32 CPU tensors) so that no step allocates new gradient
-   * tensors. The step channel's partitions are summed in the same pass ({@link
-   * StepResult#writeScaledInto}).
-   *
-   * <p>It multiplies by {@code 1 / weightSum} (one division per step, not one per weight: a
-   * division per element cost the driver about as much as the optimizer), and returns whether every
-   * value is finite (no float exponent field all ones).
+   * computed in double and rounded once to float, through {@code buffer} (one flat vector of every
+   * weight, reused by every step) into the gradient buffers the parameters already have, so that no
+   * step allocates gradients; returns whether every value is finite.
    */
-  static boolean setGrads(List<Tensor> params, StepResult r, double weightSum) {
-    float[][] out = new float[params.size()][];
-    for (int i = 0; i < out.length; i++) {
-      Tensor p = params.get(i);
-      Tensor grad = p.grad();
-      out[i] = grad == null ? null : HostArrays.sharedFloats(grad);
-      if (out[i] == null) {
-        grad = Tensor.zeros(p.shape());
-        p.setGrad(grad);
-        out[i] = HostArrays.sharedFloats(grad);
-      }
-    }
-    return r.writeScaledInto(out, 1.0 / weightSum);
+  static boolean setGrads(List<Tensor> params, StepResult r, double weightSum, float[] buffer) {
+    boolean finite = scaledInto(buffer, r, weightSum);
+    ParameterVectors.floatsToGradients(buffer, params);
+    return finite;
+  }
+
+  /**
+   * Writes {@code r}'s gradient sum {@code / weightSum} into the flat {@code buffer}, summing the
+   * step channel's partitions in the same pass ({@link StepResult#writeScaledInto}). It multiplies
+   * by {@code 1 / weightSum} (one division per step, not one per weight: a division per element
+   * cost the driver about as much as the optimizer), and returns whether every value is finite.
+   */
+  private static boolean scaledInto(float[] buffer, StepResult r, double weightSum) {
+    return r.writeScaledInto(new float[][] {buffer}, 1.0 / weightSum);
   }
 }

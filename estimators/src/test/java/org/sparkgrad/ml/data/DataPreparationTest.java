@@ -19,9 +19,9 @@ class DataPreparationTest {
   private static final DataPreparation.Request REQUEST =
       new DataPreparation.Request("features", "label", null, null, true, 0);
 
-  private static PreparedData prepare(Dataset<Row> df, int numReplicas) {
+  private static PreparedData prepare(Dataset<Row> df, int numPartitions) {
     DataPreparation.Request req =
-        new DataPreparation.Request("features", "label", null, null, true, numReplicas);
+        new DataPreparation.Request("features", "label", null, null, true, numPartitions);
     return DataPreparation.convert(df, req, DataPreparation.inspect(df, req), 0, "");
   }
 

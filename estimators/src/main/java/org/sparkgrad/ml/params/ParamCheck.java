@@ -1,4 +1,4 @@
-package org.sparkgrad.ml;
+package org.sparkgrad.ml.params;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -13,11 +13,11 @@ import scala.runtime.AbstractFunction1;
  *
  * @param <T> the param's value type as Spark passes it (boxed for numeric params)
  */
-final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serializable {
+public final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** A serializable test of one value. */
-  interface Test<T> extends Serializable {
+  public interface Test<T> extends Serializable {
     boolean ok(T value);
   }
 
@@ -32,7 +32,7 @@ final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serial
   }
 
   /** The rule in words, for the param's doc: "must be > 0". */
-  String rule() {
+  public String rule() {
     return "must be " + rule;
   }
 
@@ -62,16 +62,16 @@ final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serial
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
-  static ParamCheck<Object> doubleGt(String name, double lower) {
+  public static ParamCheck<Object> doubleGt(String name, double lower) {
     return new ParamCheck<>(name, "> " + num(lower), v -> ((Double) v) > lower);
   }
 
-  static ParamCheck<Object> doubleAtLeast(String name, double lower) {
+  public static ParamCheck<Object> doubleAtLeast(String name, double lower) {
     return new ParamCheck<>(name, ">= " + num(lower), v -> ((Double) v) >= lower);
   }
 
   /** {@code [lower, upper)}. */
-  static ParamCheck<Object> doubleInHalfOpen(String name, double lower, double upper) {
+  public static ParamCheck<Object> doubleInHalfOpen(String name, double lower, double upper) {
     return new ParamCheck<>(
         name,
         "in [" + num(lower) + ", " + num(upper) + ")",
@@ -79,39 +79,39 @@ final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serial
   }
 
   /** {@code (lower, upper]}. */
-  static ParamCheck<Object> doubleInLeftOpen(String name, double lower, double upper) {
+  public static ParamCheck<Object> doubleInLeftOpen(String name, double lower, double upper) {
     return new ParamCheck<>(
         name,
         "in (" + num(lower) + ", " + num(upper) + "]",
         v -> ((Double) v) > lower && ((Double) v) <= upper);
   }
 
-  static ParamCheck<Object> intAtLeast(String name, int lower) {
+  public static ParamCheck<Object> intAtLeast(String name, int lower) {
     return new ParamCheck<>(name, ">= " + lower, v -> ((Integer) v) >= lower);
   }
 
-  static ParamCheck<int[]> allPositive(String name) {
+  public static ParamCheck<int[]> allPositive(String name) {
     return new ParamCheck<>(
         name, "an array of sizes > 0", v -> Arrays.stream(v).allMatch(x -> x > 0));
   }
 
-  static ParamCheck<double[]> allFiniteAtLeast(String name, double lower) {
+  public static ParamCheck<double[]> allFiniteAtLeast(String name, double lower) {
     return new ParamCheck<>(
         name,
         "an array of finite numbers >= " + num(lower),
         v -> Arrays.stream(v).allMatch(x -> Double.isFinite(x) && x >= lower));
   }
 
-  static ParamCheck<String> oneOf(String name, List<String> allowed) {
+  public static ParamCheck<String> oneOf(String name, List<String> allowed) {
     List<String> copy = List.copyOf(allowed);
     return new ParamCheck<>(name, "one of " + copy, copy::contains);
   }
 
-  static ParamCheck<String> notNull(String name) {
+  public static ParamCheck<String> notNull(String name) {
     return new ParamCheck<>(name, "a string (not null)", v -> true);
   }
 
-  static ParamCheck<String[]> columnNames(String name) {
+  public static ParamCheck<String[]> columnNames(String name) {
     return new ParamCheck<>(
         name,
         "an array of non-empty column names",
@@ -119,7 +119,7 @@ final class ParamCheck<T> extends AbstractFunction1<T, Object> implements Serial
   }
 
   /** Any value but null; {@code what} names the type for the message ("a ModuleFactory"). */
-  static <T> ParamCheck<T> present(String name, String what) {
+  public static <T> ParamCheck<T> present(String name, String what) {
     return new ParamCheck<>(name, what + " (not null)", v -> true);
   }
 }

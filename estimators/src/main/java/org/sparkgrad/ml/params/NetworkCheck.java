@@ -1,4 +1,4 @@
-package org.sparkgrad.ml;
+package org.sparkgrad.ml.params;
 
 import java.io.Serializable;
 import org.sparkgrad.ml.train.NetworkSpec;
