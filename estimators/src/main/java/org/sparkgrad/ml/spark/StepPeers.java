@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.OneForOneStreamManager;
@@ -31,6 +32,12 @@ final class StepPeers extends RpcHandler {
   private final Peer[] peers;
   private final byte[] token;
   private final StreamManager streams = new OneForOneStreamManager();
+  // The payload bytes and messages in and out, for StepTraffic (counted on the transport's
+  // threads).
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
+  private final LongAdder messagesIn = new LongAdder();
+  private final LongAdder messagesOut = new LongAdder();
   private ByteBuffer command;
   private ByteBuffer headerOnly;
   private float[] weights;
@@ -59,6 +66,7 @@ final class StepPeers extends RpcHandler {
     long count;
     int gradLength;
     float[] grad;
+    StepTraffic.TaskTimes times = StepTraffic.TaskTimes.NONE;
     float[] buffers;
     // A round the task waits in, its values and the callback its sums go to.
     RpcResponseCallback roundPending;
@@ -81,6 +89,18 @@ final class StepPeers extends RpcHandler {
     this.server = server;
     this.peers = new Peer[partitions];
     this.token = token;
+  }
+
+  /** Payload bytes in, bytes out, messages in, messages out, since the channel opened. */
+  long[] traffic() {
+    return new long[] {bytesIn.sum(), bytesOut.sum(), messagesIn.sum(), messagesOut.sum()};
+  }
+
+  /** Answers a request with {@code message}, counting it. */
+  private void answer(RpcResponseCallback cb, ByteBuffer message) {
+    bytesOut.add(message.remaining());
+    messagesOut.increment();
+    cb.onSuccess(message);
   }
 
   Peer get(int partition) {
@@ -141,12 +161,12 @@ final class StepPeers extends RpcHandler {
     for (int p = 0; p < peers.length; p++) {
       Peer c = peers[p];
       if (c != null && c.pending != null) {
-        c.pending.onSuccess(StepServer.stop());
+        answer(c.pending, StepServer.stop());
         c.pending = null;
         told.add(c.client);
       }
       if (c != null && c.roundPending != null) {
-        c.roundPending.onSuccess(StepServer.stop());
+        answer(c.roundPending, StepServer.stop());
         c.roundPending = null;
         told.add(c.client);
       }
@@ -163,7 +183,7 @@ final class StepPeers extends RpcHandler {
     c.pending = null;
     c.gradLength = 0;
     c.roundPending = null;
-    cb.onSuccess((c.inProcess ? header() : fullCommand()).duplicate());
+    answer(cb, (c.inProcess ? header() : fullCommand()).duplicate());
   }
 
   private ByteBuffer header() {
@@ -186,6 +206,8 @@ final class StepPeers extends RpcHandler {
   @Override
   public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
     ByteBuffer in = StepProtocol.littleEndian(message);
+    bytesIn.add(in.remaining());
+    messagesIn.increment();
     try {
       int kind = in.remaining() >= 4 ? in.getInt() : -1;
       if (kind == StepProtocol.HELLO && in.remaining() == StepProtocol.HELLO_BYTES - 4) {
@@ -221,7 +243,7 @@ final class StepPeers extends RpcHandler {
     }
     synchronized (lock) {
       if (stopped) {
-        cb.onSuccess(StepServer.stop());
+        answer(cb, StepServer.stop());
         return;
       }
       Peer old = peers[partition];
@@ -254,7 +276,7 @@ final class StepPeers extends RpcHandler {
         }
       }
       if (stopped) {
-        cb.onSuccess(StepServer.stop());
+        answer(cb, StepServer.stop());
         return;
       }
       if (c == null || c.pending != null || c.done) {
@@ -266,6 +288,7 @@ final class StepPeers extends RpcHandler {
     double weight = in.getDouble();
     double metric = in.getDouble();
     long count = in.getLong();
+    StepTraffic.TaskTimes times = StepProtocol.times(in);
     int n = in.getInt();
     if (n == StepProtocol.IN_PROCESS ? !c.inProcess : n < 0) {
       throw new IOException("a reply with " + n + " values");
@@ -283,6 +306,7 @@ final class StepPeers extends RpcHandler {
       c.weightSum = weight;
       c.metricSum = metric;
       c.count = count;
+      c.times = times;
       c.gradLength = n;
       c.done = true;
       c.pending = cb;
@@ -302,7 +326,7 @@ final class StepPeers extends RpcHandler {
         }
       }
       if (stopped) {
-        cb.onSuccess(StepServer.stop());
+        answer(cb, StepServer.stop());
         return;
       }
       if (c == null || c.pending != null || c.done || c.roundPending != null) {
@@ -317,7 +341,7 @@ final class StepPeers extends RpcHandler {
       }
       float[] known = roundSums.get(round);
       if (known != null) {
-        cb.onSuccess(StepProtocol.sum(known)); // a new attempt catching up
+        answer(cb, StepProtocol.sum(known)); // a new attempt catching up
         return;
       }
       c.round = round;
@@ -378,7 +402,7 @@ final class StepPeers extends RpcHandler {
         RpcResponseCallback cb = c.roundPending;
         c.roundPending = null;
         c.partial = null;
-        cb.onSuccess(answer.duplicate());
+        answer(cb, answer.duplicate());
       }
     }
   }

@@ -19,9 +19,10 @@ import org.sparkgrad.ml.train.StepResult;
  *   <li>hello, task to driver, once per connection: {@link #HELLO}, magic, the fit's 16-byte token
  *       (zeros where Spark's authentication is on: the connection is then authenticated with
  *       Spark's secret), partition, task attempt id, whether the task is in the driver's JVM.
- *   <li>reply, task to driver: {@link #REPLY}, op, loss sum, weight sum, metric sum, row count, n,
- *       then n gradient values (n = 0 when the partition had no rows in the minibatch), then b and
- *       b buffer values (the network's buffers after the step; b = 0 without rows or buffers).
+ *   <li>reply, task to driver: {@link #REPLY}, op, loss sum, weight sum, metric sum, row count, the
+ *       task's compute and encode times ({@link StepTraffic.TaskTimes}: sums and maxima), n, then n
+ *       gradient values (n = 0 when the partition had no rows in the minibatch), then b and b
+ *       buffer values (the network's buffers after the step; b = 0 without rows or buffers).
  *   <li>command, driver to task (the answer to a hello or a reply): op ({@link #STEP}, {@link
  *       #EVALUATE} or {@link #STOP}), epoch, step, n, then n weights, then b and b buffer values.
  *   <li>round, task to driver, mid-step (a network with batch norm, {@link StepReducer}): {@link
@@ -44,7 +45,8 @@ final class StepProtocol {
   static final int ROUND_HEADER = 4 + 8 + 4;
   static final int HELLO_BYTES = 4 + 4 + TOKEN_BYTES + 4 + 8 + 4;
   static final int COMMAND_HEADER = 16;
-  static final int REPLY_HEADER = 4 + 4 + 8 + 8 + 8 + 8 + 4;
+  static final int REPLY_HEADER = 4 + 4 + 8 + 8 + 8 + 8 + 4 * 8 + 4;
+  private static final int REPLY_ENCODE_AT = 4 + 4 + 8 + 8 + 8 + 8 + 2 * 8;
 
   /** Compute the gradient of one minibatch. */
   static final int STEP = 1;
@@ -116,18 +118,30 @@ final class StepProtocol {
 
   /**
    * A reply into {@code reuse} (or a new buffer if it is too small) with the first {@code m} values
-   * of {@code grad} ({@code m} may be 0 or {@link #IN_PROCESS}, when no array follows).
+   * of {@code grad} ({@code m} may be 0 or {@link #IN_PROCESS}, when no array follows), and the
+   * task's {@code times}, to whose encode time the time of writing this reply is added.
    */
-  static ByteBuffer reply(ByteBuffer reuse, int op, StepResult r, float[] grad, int m) {
+  static ByteBuffer reply(
+      ByteBuffer reuse, int op, StepResult r, float[] grad, int m, StepTraffic.TaskTimes times) {
+    long start = System.nanoTime();
     int values = Math.max(m, 0);
     float[] buffers = r.buffers() == null ? new float[0] : r.buffers();
     ByteBuffer b = fit(reuse, REPLY_HEADER + 4 * values + 4 + 4 * buffers.length);
     b.putInt(REPLY).putInt(op).putDouble(r.lossSum()).putDouble(r.weightSum());
-    b.putDouble(r.metricSum()).putLong(r.count()).putInt(m);
+    b.putDouble(r.metricSum()).putLong(r.count());
+    b.putLong(times.computeSum()).putLong(times.computeMax()).putLong(0).putLong(0).putInt(m);
     putFloats(b, grad, values);
     b.putInt(buffers.length);
     putFloats(b, buffers, buffers.length);
+    long encode = System.nanoTime() - start;
+    b.putLong(REPLY_ENCODE_AT, times.encodeSum() + encode);
+    b.putLong(REPLY_ENCODE_AT + 8, Math.max(times.encodeMax(), encode));
     return b.flip();
+  }
+
+  /** The task times of a reply whose reading has reached them (after the row count). */
+  static StepTraffic.TaskTimes times(ByteBuffer in) {
+    return new StepTraffic.TaskTimes(in.getLong(), in.getLong(), in.getLong(), in.getLong());
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.TransportServer;
@@ -61,6 +62,8 @@ final class StepServer implements AutoCloseable {
   private final StepPeers peers;
   private final long[] lostSince;
   private final long waitNanos;
+  // When the last exchange ended (0 before the first), for the driver's work time in StepTraffic.
+  private long exchangeEnded;
 
   /**
    * A server for {@code partitions} partitions, listening on {@code host} at {@code port} (0: any
@@ -135,6 +138,9 @@ final class StepServer implements AutoCloseable {
   private synchronized StepResult exchange(
       int op, float[] weights, float[] buffers, int epoch, int step, Tasks tasks)
       throws ChannelLost {
+    Consumer<StepTraffic> heard = op == StepProtocol.STEP ? StepTraffic.listener() : null;
+    long start = System.nanoTime();
+    long[] before = heard == null ? null : peers.traffic();
     handOver.publish(weights);
     peers.begin(op, epoch, step, weights, buffers);
     try {
@@ -144,7 +150,31 @@ final class StepServer implements AutoCloseable {
     } finally {
       peers.end();
     }
-    return collect(weights.length);
+    long waited = System.nanoTime() - start;
+    StepResult r = collect(weights.length);
+    if (heard != null) {
+      heard.accept(traffic(before, waited, exchangeEnded == 0 ? 0 : start - exchangeEnded));
+    }
+    exchangeEnded = System.nanoTime();
+    return r;
+  }
+
+  /** The step's traffic: the counters' growth since {@code before}, and the times. */
+  private StepTraffic traffic(long[] before, long waited, long worked) {
+    long[] after = peers.traffic();
+    StepTraffic.TaskTimes times = StepTraffic.TaskTimes.NONE;
+    for (int p = 0; p < lostSince.length; p++) {
+      times = times.plus(peers.get(p).times);
+    }
+    return new StepTraffic(
+        lostSince.length,
+        after[0] - before[0],
+        after[1] - before[1],
+        after[2] - before[2],
+        after[3] - before[3],
+        waited,
+        worked,
+        times);
   }
 
   private StepResult collect(int n) {

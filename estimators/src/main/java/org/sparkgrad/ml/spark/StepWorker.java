@@ -143,6 +143,7 @@ final class StepWorker {
         StepResult r;
         float[] grad = null;
         int m = 0;
+        long start = System.nanoTime();
         if (c.op() == StepProtocol.EVALUATE) {
           r = step.evaluate(data, w, buffers);
         } else if (local != null) {
@@ -174,7 +175,8 @@ final class StepWorker {
           grad = r.partial();
           m = grad == null ? 0 : grad.length;
         }
-        reply = StepProtocol.reply(reply, c.op(), r, grad, m);
+        StepTraffic.TaskTimes times = StepTraffic.TaskTimes.of(System.nanoTime() - start, 0);
+        reply = StepProtocol.reply(reply, c.op(), r, grad, m, times);
         request = reply;
       }
     }

@@ -184,6 +184,40 @@ class StepServerTest {
     assertThat(workerError.get()).as("workers end quietly on stop").isNull();
   }
 
+  @Test
+  void aStepsTrafficCountsEveryPayloadByteAndMessageAtTheDriver() throws Exception {
+    server = server(Duration.ofSeconds(20));
+    worker(0, false);
+    worker(1, false);
+    server.awaitConnected(RUNNING);
+    List<StepTraffic> heard = new ArrayList<>();
+    StepTraffic.listen(heard::add);
+    try {
+      for (int s = 0; s < 3; s++) {
+        server.step(weights, NONE, 0, s, RUNNING);
+      }
+      server.evaluate(weights, NONE, RUNNING); // not a step: not heard
+    } finally {
+      StepTraffic.listen(null);
+    }
+    int n = weights.length;
+    assertThat(heard).hasSize(3);
+    for (StepTraffic t : heard) {
+      assertThat(t.partitions()).isEqualTo(2);
+      assertThat(t.messagesIn()).isEqualTo(2);
+      assertThat(t.messagesOut()).isEqualTo(2);
+      assertThat(t.bytesIn()).isEqualTo(2L * (StepProtocol.REPLY_HEADER + 4 * n + 4));
+      assertThat(t.bytesOut()).isEqualTo(2L * (StepProtocol.COMMAND_HEADER + 4 * n + 4));
+      assertThat(t.waitNanos()).isPositive();
+      assertThat(t.tasks().computeMax()).isPositive().isLessThanOrEqualTo(t.waitNanos());
+      assertThat(t.tasks().computeSum()).isGreaterThanOrEqualTo(t.tasks().computeMax());
+      assertThat(t.tasks().encodeMax()).isPositive();
+      assertThat(t.tasks().encodeSum()).isGreaterThanOrEqualTo(t.tasks().encodeMax());
+    }
+    assertThat(heard.get(0).workNanos()).as("no step before the first").isZero();
+    assertThat(heard.get(1).workNanos()).isPositive();
+  }
+
   @ParameterizedTest(name = "arrays in memory: {0}")
   @ValueSource(booleans = {true, false})
   void aTaskRunAgainReplacesItsLostConnectionAndTheStepIsUnchanged(boolean inProcess)
