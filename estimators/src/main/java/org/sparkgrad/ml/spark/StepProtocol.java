@@ -3,6 +3,7 @@ package org.sparkgrad.ml.spark;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import org.sparkgrad.ml.train.StepReducer;
 import org.sparkgrad.ml.train.StepResult;
 
@@ -25,6 +26,11 @@ import org.sparkgrad.ml.train.StepResult;
  *       buffer values (the network's buffers after the step; b = 0 without rows or buffers).
  *   <li>command, driver to task (the answer to a hello or a reply): op ({@link #STEP}, {@link
  *       #EVALUATE} or {@link #STOP}), epoch, step, n, then n weights, then b and b buffer values.
+ *   <li>tree, driver to task (the answer to a hello or a reply, once, where the driver sums through
+ *       the reduction tree, {@link StepTree}): {@link #TREE}, the partition count, the parent's
+ *       port (0: the driver is the parent), then the parent's host. From then on a task asks its
+ *       parent, which answers with the commands it was sent, and sends up {@link #SUMS} messages (a
+ *       reply whose gradient is its subtree's n doubles) instead of replies.
  *   <li>round, task to driver, mid-step (a network with batch norm, {@link StepReducer}): {@link
  *       #ROUND}, the round, n, then the partition's n values; answered, once every partition has
  *       sent that round or finished the step without it, with {@link #SUM}, n, then the n sums (or
@@ -42,8 +48,9 @@ final class StepProtocol {
   static final int HELLO = 1;
   static final int REPLY = 2;
   static final int ROUND = 3;
+  static final int SUMS = 5;
   static final int ROUND_HEADER = 4 + 8 + 4;
-  static final int HELLO_BYTES = 4 + 4 + TOKEN_BYTES + 4 + 8 + 4;
+  static final int HELLO_BYTES = 4 + 4 + TOKEN_BYTES + 4 + 8 + 4 + 4;
   static final int COMMAND_HEADER = 16;
   static final int REPLY_HEADER = 4 + 4 + 8 + 8 + 8 + 8 + 4 * 8 + 4;
   private static final int REPLY_ENCODE_AT = 4 + 4 + 8 + 8 + 8 + 8 + 2 * 8;
@@ -60,6 +67,9 @@ final class StepProtocol {
   /** The answer to a round: the sums. */
   static final int SUM = 4;
 
+  /** Join the reduction tree ({@link StepTree}): the partition count and the parent's address. */
+  static final int TREE = 5;
+
   /** The array length that says the array is handed over in memory. */
   static final int IN_PROCESS = -1;
 
@@ -70,12 +80,65 @@ final class StepProtocol {
     return ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** A hello from a task; {@code token} null sends zeros (the connection is authenticated). */
-  static ByteBuffer hello(byte[] token, int partition, long attempt, boolean inProcess) {
+  /**
+   * A hello from a task; {@code token} null sends zeros (the connection is authenticated); {@code
+   * treePort} is the port its children in the reduction tree can reach it on (0: it has none).
+   */
+  static ByteBuffer hello(
+      byte[] token, int partition, long attempt, boolean inProcess, int treePort) {
     ByteBuffer b = buffer(HELLO_BYTES);
     b.putInt(HELLO).putInt(MAGIC).put(token == null ? new byte[TOKEN_BYTES] : token);
-    b.putInt(partition).putLong(attempt).putInt(inProcess ? 1 : 0).flip();
+    b.putInt(partition).putLong(attempt).putInt(inProcess ? 1 : 0).putInt(treePort).flip();
     return b;
+  }
+
+  /**
+   * A command to join the reduction tree of {@code partitions} partitions under the parent at
+   * {@code host:port} (port 0: the parent is the driver, the task is the root).
+   */
+  static ByteBuffer tree(int partitions, String host, int port) {
+    byte[] h = host.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = buffer(16 + h.length);
+    b.putInt(TREE).putInt(partitions).putInt(port).putInt(h.length).put(h);
+    return b.flip();
+  }
+
+  /**
+   * A subtree's sums, from a node of the reduction tree to its parent (the root's to the driver):
+   * like a reply ({@link #reply}), but its gradient is the subtree's double-precision sum ({@link
+   * StepTree}), {@code sums} null when no partition of the subtree had rows.
+   */
+  static ByteBuffer sums(
+      ByteBuffer reuse, int op, StepResult r, double[] sums, StepTraffic.TaskTimes times) {
+    long start = System.nanoTime();
+    int n = sums == null ? 0 : sums.length;
+    float[] buffers = r.buffers() == null ? new float[0] : r.buffers();
+    ByteBuffer b = fit(reuse, REPLY_HEADER + 8 * n + 4 + 4 * buffers.length);
+    b.putInt(SUMS).putInt(op).putDouble(r.lossSum()).putDouble(r.weightSum());
+    b.putDouble(r.metricSum()).putLong(r.count());
+    b.putLong(times.computeSum()).putLong(times.computeMax()).putLong(0).putLong(0).putInt(n);
+    if (n > 0) {
+      b.asDoubleBuffer().put(sums);
+      b.position(b.position() + 8 * n);
+    }
+    b.putInt(buffers.length);
+    putFloats(b, buffers, buffers.length);
+    long encode = System.nanoTime() - start;
+    b.putLong(REPLY_ENCODE_AT, times.encodeSum() + encode);
+    b.putLong(REPLY_ENCODE_AT + 8, Math.max(times.encodeMax(), encode));
+    return b.flip();
+  }
+
+  /** Reads {@code n} doubles that follow in {@code in}; checks that they are there. */
+  static double[] doubles(ByteBuffer in, int n) throws IOException {
+    if (n < 0 || in.remaining() < 8L * n) {
+      throw new IOException(
+          "step channel: a sum of " + n + " values came with " + in.remaining() + " bytes");
+    }
+    double[] out = new double[n];
+    in.asDoubleBuffer().get(out);
+    in.position(in.position() + 8 * n);
+    return out;
   }
 
   /**
@@ -173,6 +236,13 @@ final class StepProtocol {
           "step channel: " + what + " of " + n + " values came with " + in.remaining() + " bytes");
     }
     return floats(in, n, into, what);
+  }
+
+  /** The rest of {@code in} copied into {@code reuse} (or a new buffer), {@code in} unmoved. */
+  static ByteBuffer copy(ByteBuffer in, ByteBuffer reuse) {
+    ByteBuffer b = fit(reuse, in.remaining());
+    b.put(in.duplicate());
+    return b.flip();
   }
 
   /** {@code in} read little-endian from its position. */

@@ -73,12 +73,30 @@ final class StepServer implements AutoCloseable {
    */
   StepServer(
       StepNetwork network, String host, int port, int maxRetries, int partitions, Duration wait) {
+    this(network, host, port, maxRetries, partitions, wait, false);
+  }
+
+  /**
+   * A server as above that, where {@code tree} is true, sums through a reduction tree of the tasks
+   * ({@link StepTree}) whenever it can: 3 or more partitions, every task sending its arrays through
+   * its connection (not in the driver's JVM with {@code fit.channel.inMemory}). The caller passes
+   * false for a network that exchanges batch statistics mid-step, which the tree does not carry.
+   */
+  @SuppressWarnings("TooManyParameters") // the address, the size and the two policies
+  StepServer(
+      StepNetwork network,
+      String host,
+      int port,
+      int maxRetries,
+      int partitions,
+      Duration wait,
+      boolean tree) {
     RANDOM.nextBytes(token);
     this.network = network;
     this.handOver = new StepHandOver(partitions);
     this.lostSince = new long[partitions];
     this.waitNanos = wait.toNanos();
-    this.peers = new StepPeers(this, partitions, network.authenticates() ? null : token);
+    this.peers = new StepPeers(this, partitions, network.authenticates() ? null : token, tree);
     this.context = network.context(peers);
     try {
       this.server = network.listen(context, host, port, maxRetries);
@@ -163,7 +181,7 @@ final class StepServer implements AutoCloseable {
   private StepTraffic traffic(long[] before, long waited, long worked) {
     long[] after = peers.traffic();
     StepTraffic.TaskTimes times = StepTraffic.TaskTimes.NONE;
-    for (int p = 0; p < lostSince.length; p++) {
+    for (int p = 0; p < (peers.tree() ? 1 : lostSince.length); p++) {
       times = times.plus(peers.get(p).times);
     }
     return new StepTraffic(
@@ -178,6 +196,26 @@ final class StepServer implements AutoCloseable {
   }
 
   private StepResult collect(int n) {
+    if (peers.tree()) {
+      StepPeers.Peer root = peers.get(0);
+      if (root.sums.length != 0 && root.sums.length != n) {
+        throw new IllegalStateException(
+            "step channel: a summed gradient of "
+                + root.sums.length
+                + " values for "
+                + n
+                + " weights");
+      }
+      float[] buffers =
+          root.buffers == null || root.buffers.length == 0 ? null : root.buffers.clone();
+      return new StepResult(
+              root.sums.length == 0 ? null : root.sums,
+              root.lossSum,
+              root.weightSum,
+              root.metricSum,
+              root.count)
+          .withBuffers(buffers);
+    }
     List<Object> parts = new ArrayList<>(lostSince.length);
     double loss = 0;
     double weight = 0;
@@ -218,6 +256,10 @@ final class StepServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ChannelLost("step channel: interrupted", e);
+    }
+    if (peers.treeBroken() != null) {
+      throw new ChannelLost(
+          "step channel: the reduction tree broke (" + peers.treeBroken() + ")", null);
     }
     Throwable ended = tasks.ended();
     if (ended != null) {

@@ -63,7 +63,7 @@ class StepServerTest {
   }
 
   /** 73 rows in partitions of the given sizes, with row ids, and 7 validation rows in each. */
-  private static List<PartitionData> partitions(int... sizes) {
+  static List<PartitionData> partitions(int... sizes) {
     Generator g = new Generator(3);
     List<PartitionData> out = new ArrayList<>();
     for (int p = 0; p < sizes.length; p++) {
@@ -241,7 +241,7 @@ class StepServerTest {
     try (TransportContext context = network.context(new NoOpRpcHandler());
         TransportClientFactory factory = context.createClientFactory(network.clientBootstraps())) {
       TransportClient stranger = factory.createUnmanagedClient("127.0.0.1", server.port());
-      ByteBuffer hello = StepProtocol.hello(new byte[StepProtocol.TOKEN_BYTES], 0, 7, false);
+      ByteBuffer hello = StepProtocol.hello(new byte[StepProtocol.TOKEN_BYTES], 0, 7, false, 0);
       assertThatThrownBy(() -> stranger.sendRpcSync(hello, 10_000))
           .hasMessageContaining("not a task of this fit");
       worker(0);
@@ -294,7 +294,7 @@ class StepServerTest {
     try (TransportContext context = none.context(new NoOpRpcHandler());
         TransportClientFactory factory = context.createClientFactory(none.clientBootstraps())) {
       TransportClient plain = factory.createUnmanagedClient("127.0.0.1", server.port());
-      ByteBuffer hello = StepProtocol.hello(null, 1, 99, false);
+      ByteBuffer hello = StepProtocol.hello(null, 1, 99, false, 0);
       assertThatThrownBy(() -> plain.sendRpcSync(hello, 10_000))
           .as("a hello without authentication")
           .isInstanceOf(RuntimeException.class);
