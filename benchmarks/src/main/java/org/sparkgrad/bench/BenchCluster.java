@@ -1,6 +1,7 @@
 package org.sparkgrad.bench;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +58,41 @@ final class BenchCluster implements AutoCloseable {
     } catch (IOException | InterruptedException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * A cluster of {@code workers} one-core workers of {@code memory} each, from the jars of the
+   * benchmarks module's {@code target} folder (where this class was loaded from).
+   */
+  static BenchCluster fromTarget(int workers, String memory)
+      throws IOException, InterruptedException {
+    Path target;
+    try {
+      // target/classes or target/sparkgrad-benchmarks-*.jar
+      target =
+          Path.of(BenchCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .getParent();
+    } catch (URISyntaxException e) {
+      throw new IOException("cannot locate the benchmarks module's target folder", e);
+    }
+    return new BenchCluster(target.resolve("lib"), benchmarksJar(target), workers, memory);
+  }
+
+  private static Path benchmarksJar(Path target) throws IOException {
+    try (Stream<Path> s = Files.list(target)) {
+      return s.filter(
+              p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("sparkgrad-benchmarks-") && n.endsWith(".jar");
+              })
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IOException(
+                      "no sparkgrad-benchmarks jar in "
+                          + target
+                          + "; build it first: mvn -B -q package -DskipTests -pl benchmarks -am"));
     }
   }
 

@@ -1,13 +1,10 @@
 package org.sparkgrad.bench;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -55,8 +52,7 @@ public final class FashionMnistRace {
 
     BenchCluster cluster = null;
     if (o.cluster) {
-      Path target = benchmarksTarget();
-      cluster = new BenchCluster(target.resolve("lib"), benchmarksJar(target), 2, "3g");
+      cluster = BenchCluster.fromTarget(2, "3g");
       BenchCluster c = cluster;
       Runtime.getRuntime().addShutdownHook(new Thread(c::close));
       System.out.println("standalone cluster: " + cluster.masterUrl() + ", 2 workers x 1 core");
@@ -173,31 +169,6 @@ public final class FashionMnistRace {
       return SparkgradRun.fit(d, o, null, parts + " partition(s)", o.scalingEpochs);
     } finally {
       d.unpersist(true);
-    }
-  }
-
-  /** The benchmarks module's {@code target} folder, from where this class was loaded. */
-  private static Path benchmarksTarget() throws URISyntaxException {
-    Path here =
-        Path.of(FashionMnistRace.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    // target/classes or target/sparkgrad-benchmarks-*.jar
-    return here.getParent();
-  }
-
-  private static Path benchmarksJar(Path target) throws IOException {
-    try (Stream<Path> s = Files.list(target)) {
-      return s.filter(
-              p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith("sparkgrad-benchmarks-") && n.endsWith(".jar");
-              })
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  new IOException(
-                      "no sparkgrad-benchmarks jar in "
-                          + target
-                          + "; build it first: mvn -B -q package -DskipTests -pl benchmarks -am"));
     }
   }
 }

@@ -29,11 +29,13 @@ import org.sparkgrad.ml.train.EpochStats;
  * Part 3 (with {@code --fashion}) times epochs on Fashion-MNIST with the test set as validation
  * rows and reports the time to 85% test accuracy. With {@code --security}, it reports instead the
  * step channel's cost per step with Spark's authentication and encryption beside without ({@link
- * ChannelSecurityCost}). Medians over repetitions; the load average is printed.
+ * ChannelSecurityCost}). With {@code --executors N}, it reports instead the step channel's traffic
+ * at the driver per step at 1 to N executors of a standalone cluster ({@link ChannelTraffic}).
+ * Medians over repetitions; the load average is printed.
  *
  * <pre>
  * java [the --add-opens of Spark 4] -cp 'benchmarks/target/*:benchmarks/target/lib/*' \
- *   org.sparkgrad.bench.StepCostProbe [--reps N] [--security]
+ *   org.sparkgrad.bench.StepCostProbe [--reps N] [--security] [--executors N [--rows R]]
  *     [--fashion DIR [--accum K] [--local K] [--epochs N]]
  * </pre>
  */
@@ -50,6 +52,8 @@ public final class StepCostProbe {
     int local = 1;
     int epochs = 3;
     boolean security = false;
+    int executors = 0;
+    int rows = 4096;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
@@ -58,8 +62,16 @@ public final class StepCostProbe {
         case "--local" -> local = Integer.parseInt(args[++i]);
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
         case "--security" -> security = true;
+        case "--executors" -> executors = Integer.parseInt(args[++i]);
+        case "--rows" -> rows = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (executors > 0) {
+      System.out.println("machine: " + Machine.describe());
+      ChannelTraffic.run(executors, rows, epochs);
+      System.out.println("machine at the end: " + Machine.describe());
+      return;
     }
     if (security) {
       System.out.println("machine: " + Machine.describe());

@@ -137,6 +137,19 @@ public final class SparkgradConf {
                   + "Spark's network encryption is on) as tasks in other JVMs do; for "
                   + "measurements."));
 
+  /** Whether the step channel sums through a reduction tree of the tasks. */
+  public static final ConfEntry<Boolean> FIT_CHANNEL_TREE =
+      register(
+          ConfEntry.ofBoolean(
+              PREFIX + "fit.channel.tree",
+              false,
+              "Whether the step channel sums the partitions' gradients through a binary tree of "
+                  + "the tasks (by partition index) instead of at the driver, so that the "
+                  + "driver's bytes per step do not grow with the number of executors. Used with "
+                  + "3 or more partitions whose tasks send their arrays through the connection, "
+                  + "for networks without batch norm; a task lost mid-fit ends the tree and the "
+                  + "fit goes on with one Spark job per step (the model is the same)."));
+
   /** How long the step channel waits for a partition's task. */
   public static final ConfEntry<Integer> FIT_CHANNEL_WAIT_SECONDS =
       register(

@@ -84,7 +84,8 @@ final class StepChannel implements AutoCloseable {
               setting(conf, SparkgradConf.FIT_CHANNEL_PORT),
               conf.getInt("spark.port.maxRetries", 16),
               n,
-              wait);
+              wait,
+              setting(conf, SparkgradConf.FIT_CHANNEL_TREE) && !step.batchStatistics());
     } catch (RuntimeException e) {
       release(app, n);
       throw new StepServer.ChannelLost("step channel: cannot listen on the driver: " + e, e);

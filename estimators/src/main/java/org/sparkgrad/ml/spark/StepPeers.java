@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.OneForOneStreamManager;
@@ -31,6 +32,12 @@ final class StepPeers extends RpcHandler {
   private final Peer[] peers;
   private final byte[] token;
   private final StreamManager streams = new OneForOneStreamManager();
+  // The payload bytes and messages in and out, for StepTraffic (counted on the transport's
+  // threads).
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
+  private final LongAdder messagesIn = new LongAdder();
+  private final LongAdder messagesOut = new LongAdder();
   private ByteBuffer command;
   private ByteBuffer headerOnly;
   private float[] weights;
@@ -44,6 +51,11 @@ final class StepPeers extends RpcHandler {
   private boolean commandReady;
   private boolean exchanging;
   private boolean stopped;
+  // The reduction tree (StepTree): wanted by the fit, formed (every task told its parent), and why
+  // it broke (a task lost or run again: the tree does not heal), or null.
+  private final boolean treeWanted;
+  private boolean tree;
+  private String treeBroken;
 
   /** One partition's connection and the state of the current exchange with it. */
   static final class Peer {
@@ -51,6 +63,10 @@ final class StepPeers extends RpcHandler {
     final long attempt;
     final boolean inProcess;
     final TransportClient client;
+    // The port its children in the reduction tree reach it on (0: none), and its host as seen here.
+    int treePort;
+    String host;
+    double[] sums;
     RpcResponseCallback pending;
     boolean done;
     double lossSum;
@@ -59,6 +75,7 @@ final class StepPeers extends RpcHandler {
     long count;
     int gradLength;
     float[] grad;
+    StepTraffic.TaskTimes times = StepTraffic.TaskTimes.NONE;
     float[] buffers;
     // A round the task waits in, its values and the callback its sums go to.
     RpcResponseCallback roundPending;
@@ -76,11 +93,24 @@ final class StepPeers extends RpcHandler {
   /**
    * @param token the token a hello must present, or null where Spark authenticates connections
    */
-  StepPeers(StepServer server, int partitions, byte[] token) {
+  StepPeers(StepServer server, int partitions, byte[] token, boolean treeWanted) {
+    this.treeWanted = treeWanted;
     this.lock = server;
     this.server = server;
     this.peers = new Peer[partitions];
     this.token = token;
+  }
+
+  /** Payload bytes in, bytes out, messages in, messages out, since the channel opened. */
+  long[] traffic() {
+    return new long[] {bytesIn.sum(), bytesOut.sum(), messagesIn.sum(), messagesOut.sum()};
+  }
+
+  /** Answers a request with {@code message}, counting it. */
+  private void answer(RpcResponseCallback cb, ByteBuffer message) {
+    bytesOut.add(message.remaining());
+    messagesOut.increment();
+    cb.onSuccess(message);
   }
 
   Peer get(int partition) {
@@ -96,7 +126,20 @@ final class StepPeers extends RpcHandler {
     return true;
   }
 
+  /** Whether steps go through the reduction tree. */
+  boolean tree() {
+    return tree;
+  }
+
+  /** Why the reduction tree broke, or null. */
+  String treeBroken() {
+    return treeBroken;
+  }
+
   boolean allDone() {
+    if (tree) {
+      return peers[0] != null && peers[0].done;
+    }
     for (Peer c : peers) {
       if (c == null || !c.done) {
         return false;
@@ -115,12 +158,48 @@ final class StepPeers extends RpcHandler {
     roundSums.clear();
     commandReady = false;
     exchanging = true;
+    if (!tree && treeWanted) {
+      formTree();
+    }
+    if (tree) {
+      peers[0].done = false;
+      send(peers[0]);
+      return;
+    }
     for (Peer c : peers) {
       if (c != null) {
         c.done = false;
         send(c);
       }
     }
+  }
+
+  /**
+   * Tells every task its parent in the reduction tree, where 3 or more partitions all send their
+   * arrays through their connections (with 1 or 2 the star sends no more bytes) and all wait for a
+   * command; the non-root tasks ask their parents from then on, the root the driver.
+   */
+  private void formTree() {
+    if (peers.length < 3) {
+      return;
+    }
+    for (Peer c : peers) {
+      if (c == null || c.inProcess || c.treePort == 0 || c.pending == null) {
+        return;
+      }
+    }
+    tree = true;
+    for (Peer c : peers) {
+      int parent = c.partition == 0 ? -1 : StepTree.parent(c.partition);
+      ByteBuffer join =
+          parent < 0
+              ? StepProtocol.tree(peers.length, "", 0)
+              : StepProtocol.tree(peers.length, peers[parent].host, peers[parent].treePort);
+      RpcResponseCallback cb = c.pending;
+      c.pending = null;
+      answer(cb, join);
+    }
+    LOG.info("step channel: {} partitions sum through a reduction tree", peers.length);
   }
 
   void end() {
@@ -141,12 +220,12 @@ final class StepPeers extends RpcHandler {
     for (int p = 0; p < peers.length; p++) {
       Peer c = peers[p];
       if (c != null && c.pending != null) {
-        c.pending.onSuccess(StepServer.stop());
+        answer(c.pending, StepServer.stop());
         c.pending = null;
         told.add(c.client);
       }
       if (c != null && c.roundPending != null) {
-        c.roundPending.onSuccess(StepServer.stop());
+        answer(c.roundPending, StepServer.stop());
         c.roundPending = null;
         told.add(c.client);
       }
@@ -163,7 +242,7 @@ final class StepPeers extends RpcHandler {
     c.pending = null;
     c.gradLength = 0;
     c.roundPending = null;
-    cb.onSuccess((c.inProcess ? header() : fullCommand()).duplicate());
+    answer(cb, (c.inProcess ? header() : fullCommand()).duplicate());
   }
 
   private ByteBuffer header() {
@@ -186,12 +265,16 @@ final class StepPeers extends RpcHandler {
   @Override
   public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
     ByteBuffer in = StepProtocol.littleEndian(message);
+    bytesIn.add(in.remaining());
+    messagesIn.increment();
     try {
       int kind = in.remaining() >= 4 ? in.getInt() : -1;
       if (kind == StepProtocol.HELLO && in.remaining() == StepProtocol.HELLO_BYTES - 4) {
         hello(client, in, callback);
       } else if (kind == StepProtocol.REPLY && in.remaining() >= StepProtocol.REPLY_HEADER - 4) {
         reply(client, in, callback);
+      } else if (kind == StepProtocol.SUMS && in.remaining() >= StepProtocol.REPLY_HEADER - 4) {
+        sums(client, in, callback);
       } else if (kind == StepProtocol.ROUND && in.remaining() >= StepProtocol.ROUND_HEADER - 4) {
         round(client, in, callback);
       } else {
@@ -213,6 +296,7 @@ final class StepPeers extends RpcHandler {
     int partition = in.getInt();
     long attempt = in.getLong();
     boolean inProcess = in.getInt() == 1;
+    int treePort = in.getInt();
     if (magic != StepProtocol.MAGIC
         || (token != null && !MessageDigest.isEqual(presented, token))
         || partition < 0
@@ -221,10 +305,15 @@ final class StepPeers extends RpcHandler {
     }
     synchronized (lock) {
       if (stopped) {
-        cb.onSuccess(StepServer.stop());
+        answer(cb, StepServer.stop());
         return;
       }
       Peer old = peers[partition];
+      if (tree) {
+        treeBroken = "partition " + partition + " connected again (task attempt " + attempt + ")";
+        lock.notifyAll();
+        throw new IOException("the reduction tree cannot take a new task: " + treeBroken);
+      }
       if (old != null) {
         LOG.info(
             "step channel: partition {} reconnected (task attempt {}); replacing its old link",
@@ -235,6 +324,11 @@ final class StepPeers extends RpcHandler {
         LOG.debug("step channel: partition {} connected (task attempt {})", partition, attempt);
       }
       Peer c = new Peer(partition, attempt, inProcess, client);
+      c.treePort = treePort;
+      c.host =
+          client.getSocketAddress() instanceof java.net.InetSocketAddress a
+              ? a.getAddress().getHostAddress()
+              : "127.0.0.1";
       c.pending = cb;
       peers[partition] = c;
       if (exchanging) {
@@ -254,7 +348,7 @@ final class StepPeers extends RpcHandler {
         }
       }
       if (stopped) {
-        cb.onSuccess(StepServer.stop());
+        answer(cb, StepServer.stop());
         return;
       }
       if (c == null || c.pending != null || c.done) {
@@ -266,6 +360,7 @@ final class StepPeers extends RpcHandler {
     double weight = in.getDouble();
     double metric = in.getDouble();
     long count = in.getLong();
+    StepTraffic.TaskTimes times = StepProtocol.times(in);
     int n = in.getInt();
     if (n == StepProtocol.IN_PROCESS ? !c.inProcess : n < 0) {
       throw new IOException("a reply with " + n + " values");
@@ -283,10 +378,52 @@ final class StepPeers extends RpcHandler {
       c.weightSum = weight;
       c.metricSum = metric;
       c.count = count;
+      c.times = times;
       c.gradLength = n;
       c.done = true;
       c.pending = cb;
       answerRound();
+      lock.notifyAll();
+    }
+  }
+
+  /** The root's sums of the reduction tree, or its message that it joined the tree. */
+  private void sums(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
+      throws IOException {
+    Peer c = peers[0];
+    synchronized (lock) {
+      if (stopped) {
+        answer(cb, StepServer.stop());
+        return;
+      }
+      if (!tree || c == null || c.client != client || c.pending != null || c.done) {
+        throw new IOException("sums nobody asked for");
+      }
+    }
+    int op = in.getInt();
+    double loss = in.getDouble();
+    double weight = in.getDouble();
+    double metric = in.getDouble();
+    long count = in.getLong();
+    StepTraffic.TaskTimes times = StepProtocol.times(in);
+    double[] sums = StepProtocol.doubles(in, in.getInt());
+    c.buffers = StepProtocol.lastFloats(in, c.buffers, "buffers");
+    synchronized (lock) {
+      c.pending = cb;
+      if (op == StepProtocol.TREE) {
+        if (exchanging) {
+          send(c); // joined: the step that formed the tree starts now
+        }
+        return;
+      }
+      c.lossSum = loss;
+      c.weightSum = weight;
+      c.metricSum = metric;
+      c.count = count;
+      c.times = times;
+      c.sums = sums;
+      c.gradLength = sums.length;
+      c.done = true;
       lock.notifyAll();
     }
   }
@@ -302,7 +439,7 @@ final class StepPeers extends RpcHandler {
         }
       }
       if (stopped) {
-        cb.onSuccess(StepServer.stop());
+        answer(cb, StepServer.stop());
         return;
       }
       if (c == null || c.pending != null || c.done || c.roundPending != null) {
@@ -317,7 +454,7 @@ final class StepPeers extends RpcHandler {
       }
       float[] known = roundSums.get(round);
       if (known != null) {
-        cb.onSuccess(StepProtocol.sum(known)); // a new attempt catching up
+        answer(cb, StepProtocol.sum(known)); // a new attempt catching up
         return;
       }
       c.round = round;
@@ -378,7 +515,7 @@ final class StepPeers extends RpcHandler {
         RpcResponseCallback cb = c.roundPending;
         c.roundPending = null;
         c.partial = null;
-        cb.onSuccess(answer.duplicate());
+        answer(cb, answer.duplicate());
       }
     }
   }
@@ -388,6 +525,9 @@ final class StepPeers extends RpcHandler {
     synchronized (lock) {
       for (int p = 0; p < peers.length; p++) {
         if (peers[p] != null && peers[p].client == client) {
+          if (tree && !stopped) {
+            treeBroken = "partition " + p + "'s connection closed";
+          }
           peers[p] = null;
           server.lost(p, "its connection closed");
           lock.notifyAll();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.spark.network.TransportContext;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.server.TransportServer;
@@ -61,6 +62,8 @@ final class StepServer implements AutoCloseable {
   private final StepPeers peers;
   private final long[] lostSince;
   private final long waitNanos;
+  // When the last exchange ended (0 before the first), for the driver's work time in StepTraffic.
+  private long exchangeEnded;
 
   /**
    * A server for {@code partitions} partitions, listening on {@code host} at {@code port} (0: any
@@ -70,12 +73,30 @@ final class StepServer implements AutoCloseable {
    */
   StepServer(
       StepNetwork network, String host, int port, int maxRetries, int partitions, Duration wait) {
+    this(network, host, port, maxRetries, partitions, wait, false);
+  }
+
+  /**
+   * A server as above that, where {@code tree} is true, sums through a reduction tree of the tasks
+   * ({@link StepTree}) whenever it can: 3 or more partitions, every task sending its arrays through
+   * its connection (not in the driver's JVM with {@code fit.channel.inMemory}). The caller passes
+   * false for a network that exchanges batch statistics mid-step, which the tree does not carry.
+   */
+  @SuppressWarnings("TooManyParameters") // the address, the size and the two policies
+  StepServer(
+      StepNetwork network,
+      String host,
+      int port,
+      int maxRetries,
+      int partitions,
+      Duration wait,
+      boolean tree) {
     RANDOM.nextBytes(token);
     this.network = network;
     this.handOver = new StepHandOver(partitions);
     this.lostSince = new long[partitions];
     this.waitNanos = wait.toNanos();
-    this.peers = new StepPeers(this, partitions, network.authenticates() ? null : token);
+    this.peers = new StepPeers(this, partitions, network.authenticates() ? null : token, tree);
     this.context = network.context(peers);
     try {
       this.server = network.listen(context, host, port, maxRetries);
@@ -135,6 +156,9 @@ final class StepServer implements AutoCloseable {
   private synchronized StepResult exchange(
       int op, float[] weights, float[] buffers, int epoch, int step, Tasks tasks)
       throws ChannelLost {
+    Consumer<StepTraffic> heard = op == StepProtocol.STEP ? StepTraffic.listener() : null;
+    long start = System.nanoTime();
+    long[] before = heard == null ? null : peers.traffic();
     handOver.publish(weights);
     peers.begin(op, epoch, step, weights, buffers);
     try {
@@ -144,10 +168,54 @@ final class StepServer implements AutoCloseable {
     } finally {
       peers.end();
     }
-    return collect(weights.length);
+    long waited = System.nanoTime() - start;
+    StepResult r = collect(weights.length);
+    if (heard != null) {
+      heard.accept(traffic(before, waited, exchangeEnded == 0 ? 0 : start - exchangeEnded));
+    }
+    exchangeEnded = System.nanoTime();
+    return r;
+  }
+
+  /** The step's traffic: the counters' growth since {@code before}, and the times. */
+  private StepTraffic traffic(long[] before, long waited, long worked) {
+    long[] after = peers.traffic();
+    StepTraffic.TaskTimes times = StepTraffic.TaskTimes.NONE;
+    for (int p = 0; p < (peers.tree() ? 1 : lostSince.length); p++) {
+      times = times.plus(peers.get(p).times);
+    }
+    return new StepTraffic(
+        lostSince.length,
+        after[0] - before[0],
+        after[1] - before[1],
+        after[2] - before[2],
+        after[3] - before[3],
+        waited,
+        worked,
+        times);
   }
 
   private StepResult collect(int n) {
+    if (peers.tree()) {
+      StepPeers.Peer root = peers.get(0);
+      if (root.sums.length != 0 && root.sums.length != n) {
+        throw new IllegalStateException(
+            "step channel: a summed gradient of "
+                + root.sums.length
+                + " values for "
+                + n
+                + " weights");
+      }
+      float[] buffers =
+          root.buffers == null || root.buffers.length == 0 ? null : root.buffers.clone();
+      return new StepResult(
+              root.sums.length == 0 ? null : root.sums,
+              root.lossSum,
+              root.weightSum,
+              root.metricSum,
+              root.count)
+          .withBuffers(buffers);
+    }
     List<Object> parts = new ArrayList<>(lostSince.length);
     double loss = 0;
     double weight = 0;
@@ -188,6 +256,10 @@ final class StepServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ChannelLost("step channel: interrupted", e);
+    }
+    if (peers.treeBroken() != null) {
+      throw new ChannelLost(
+          "step channel: the reduction tree broke (" + peers.treeBroken() + ")", null);
     }
     Throwable ended = tasks.ended();
     if (ended != null) {

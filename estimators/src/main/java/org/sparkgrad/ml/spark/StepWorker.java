@@ -1,8 +1,11 @@
 package org.sparkgrad.ml.spark;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -11,6 +14,7 @@ import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
 import org.apache.spark.network.client.TransportClientFactory;
 import org.apache.spark.network.server.NoOpRpcHandler;
+import org.apache.spark.network.server.TransportServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.data.PartitionData;
@@ -36,8 +40,41 @@ final class StepWorker {
 
   private StepWorker() {}
 
-  /** A command as decoded from the driver's answer; its weights are in the worker's array. */
-  private record Command(int op, int epoch, int step, int n) {}
+  /**
+   * A command as decoded from the driver's answer; its weights are in the worker's array. A {@link
+   * StepProtocol#TREE} command has the partition count in {@code epoch}, the parent's port in
+   * {@code step}, and the parent's host.
+   */
+  private record Command(int op, int epoch, int step, int n, String host) {
+    Command(int op, int epoch, int step, int n) {
+      this(op, epoch, step, n, null);
+    }
+  }
+
+  /** What a task needs to join the reduction tree: its relay, a client factory, the token. */
+  private static final class Tree {
+    private final StepRelay relay;
+    private final TransportClientFactory factory;
+    private final byte[] token;
+
+    Tree(StepRelay relay, TransportClientFactory factory, byte[] token) {
+      this.relay = relay;
+      this.factory = factory;
+      this.token = token;
+    }
+
+    StepRelay relay() {
+      return relay;
+    }
+
+    TransportClientFactory factory() {
+      return factory;
+    }
+
+    byte[] token() {
+      return token;
+    }
+  }
 
   /** Reads the driver's answer to one request. */
   @FunctionalInterface
@@ -96,11 +133,28 @@ final class StepWorker {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("step channel: interrupted while connecting");
       }
+      // A task that sends its arrays through the connection can be a node of the reduction tree
+      // (StepTree): it listens for its children on the interface it reaches the driver from.
+      StepRelay relay = local == null ? new StepRelay(token) : null;
+      TransportContext treeContext = relay == null ? null : network.context(relay);
+      TransportServer treeServer = null;
       try {
-        new StepWorker.Loop(client, local, partition, attempt, data, step)
-            .run(StepProtocol.hello(token, partition, attempt, local != null));
+        if (relay != null) {
+          String here = ((InetSocketAddress) client.getChannel().localAddress()).getHostString();
+          treeServer = network.listen(treeContext, here, 0, 0);
+        }
+        int treePort = treeServer == null ? 0 : treeServer.getPort();
+        Loop loop = new Loop(client, local, partition, attempt, data, step);
+        loop.tree = new Tree(relay, factory, token);
+        loop.run(StepProtocol.hello(token, partition, attempt, local != null, treePort));
       } finally {
         client.close();
+        if (treeServer != null) {
+          treeServer.close();
+        }
+        if (treeContext != null) {
+          treeContext.close();
+        }
       }
     }
   }
@@ -115,6 +169,9 @@ final class StepWorker {
     private final GradientStep step;
     private float[] weights;
     private float[] buffers;
+    private Tree tree;
+    // Where requests go: the driver, or the parent in the reduction tree.
+    private TransportClient upstream;
 
     Loop(
         TransportClient client,
@@ -124,6 +181,7 @@ final class StepWorker {
         PartitionData data,
         GradientStep step) {
       this.client = client;
+      this.upstream = client;
       this.local = local;
       this.partition = partition;
       this.attempt = attempt;
@@ -139,10 +197,22 @@ final class StepWorker {
         if (c == null || c.op() == StepProtocol.STOP) {
           return;
         }
+        if (c.op() == StepProtocol.TREE) {
+          ByteBuffer first = joinTree(c);
+          try {
+            new StepTreeNode(new Up(), tree.relay(), data, step).run(first);
+          } finally {
+            if (upstream != client) {
+              upstream.close();
+            }
+          }
+          return;
+        }
         float[] w = c.n() == StepProtocol.IN_PROCESS ? local.published() : weights;
         StepResult r;
         float[] grad = null;
         int m = 0;
+        long start = System.nanoTime();
         if (c.op() == StepProtocol.EVALUATE) {
           r = step.evaluate(data, w, buffers);
         } else if (local != null) {
@@ -170,7 +240,8 @@ final class StepWorker {
           grad = r.partial();
           m = grad == null ? 0 : grad.length;
         }
-        reply = StepProtocol.reply(reply, c.op(), r, grad, m);
+        StepTraffic.TaskTimes times = StepTraffic.TaskTimes.of(System.nanoTime() - start, 0);
+        reply = StepProtocol.reply(reply, c.op(), r, grad, m, times);
         request = reply;
       }
     }
@@ -213,12 +284,66 @@ final class StepWorker {
     }
 
     /**
+     * Joins the reduction tree as {@code c} says: connects to the parent (the driver stays the
+     * parent of the root) and returns the first request to send up it.
+     */
+    private ByteBuffer joinTree(Command c) throws IOException {
+      if (tree == null || tree.relay() == null) {
+        throw new IOException("step channel: a task in the driver's JVM cannot join the tree");
+      }
+      tree.relay().join(partition, c.epoch());
+      if (c.step() == 0) {
+        return StepProtocol.sums(
+            null, StepProtocol.TREE, new StepResult(), null, StepTraffic.TaskTimes.NONE);
+      }
+      try {
+        upstream = tree.factory().createUnmanagedClient(c.host(), c.step());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("step channel: interrupted while joining the tree");
+      }
+      return StepProtocol.hello(tree.token(), partition, attempt, false, 0);
+    }
+
+    /** This task's link up the tree, as its tree node uses it. */
+    private final class Up implements StepTreeNode.Upstream {
+      @Override
+      public StepTreeNode.Step ask(ByteBuffer request, ByteBuffer[] raw) throws IOException {
+        Command c =
+            Loop.this.ask(
+                request,
+                in -> {
+                  raw[0] = StepProtocol.copy(in, raw[0]);
+                  return decode(in);
+                });
+        return c == null || c.op() == StepProtocol.STOP
+            ? null
+            : new StepTreeNode.Step(c.op(), c.epoch(), c.step());
+      }
+
+      @Override
+      public float[] weights() {
+        return weights;
+      }
+
+      @Override
+      public float[] buffers() {
+        return buffers;
+      }
+
+      @Override
+      public boolean alive() {
+        return upstream.isActive() && client.isActive();
+      }
+    }
+
+    /**
      * Sends {@code request} and waits for the driver's answer, decoded by {@code decoder}; null if
      * the driver closed the connection or refused the request.
      */
     private Command ask(ByteBuffer request, Decoder decoder) throws IOException {
       CompletableFuture<Command> answer = new CompletableFuture<>();
-      client.sendRpc(
+      upstream.sendRpc(
           request.duplicate(),
           new RpcResponseCallback() {
             @Override
@@ -265,6 +390,11 @@ final class StepWorker {
         throw new IOException("step channel: a command of " + in.remaining() + " bytes");
       }
       Command c = new Command(in.getInt(), in.getInt(), in.getInt(), in.getInt());
+      if (c.op() == StepProtocol.TREE) {
+        byte[] host = new byte[Math.max(0, Math.min(c.n(), in.remaining()))];
+        in.get(host);
+        return new Command(c.op(), c.epoch(), c.step(), 0, new String(host, UTF_8));
+      }
       boolean known =
           c.op() == StepProtocol.STOP
               || c.op() == StepProtocol.STEP

@@ -63,7 +63,7 @@ class StepServerTest {
   }
 
   /** 73 rows in partitions of the given sizes, with row ids, and 7 validation rows in each. */
-  private static List<PartitionData> partitions(int... sizes) {
+  static List<PartitionData> partitions(int... sizes) {
     Generator g = new Generator(3);
     List<PartitionData> out = new ArrayList<>();
     for (int p = 0; p < sizes.length; p++) {
@@ -184,6 +184,40 @@ class StepServerTest {
     assertThat(workerError.get()).as("workers end quietly on stop").isNull();
   }
 
+  @Test
+  void aStepsTrafficCountsEveryPayloadByteAndMessageAtTheDriver() throws Exception {
+    server = server(Duration.ofSeconds(20));
+    worker(0, false);
+    worker(1, false);
+    server.awaitConnected(RUNNING);
+    List<StepTraffic> heard = new ArrayList<>();
+    StepTraffic.listen(heard::add);
+    try {
+      for (int s = 0; s < 3; s++) {
+        server.step(weights, NONE, 0, s, RUNNING);
+      }
+      server.evaluate(weights, NONE, RUNNING); // not a step: not heard
+    } finally {
+      StepTraffic.listen(null);
+    }
+    int n = weights.length;
+    assertThat(heard).hasSize(3);
+    for (StepTraffic t : heard) {
+      assertThat(t.partitions()).isEqualTo(2);
+      assertThat(t.messagesIn()).isEqualTo(2);
+      assertThat(t.messagesOut()).isEqualTo(2);
+      assertThat(t.bytesIn()).isEqualTo(2L * (StepProtocol.REPLY_HEADER + 4 * n + 4));
+      assertThat(t.bytesOut()).isEqualTo(2L * (StepProtocol.COMMAND_HEADER + 4 * n + 4));
+      assertThat(t.waitNanos()).isPositive();
+      assertThat(t.tasks().computeMax()).isPositive().isLessThanOrEqualTo(t.waitNanos());
+      assertThat(t.tasks().computeSum()).isGreaterThanOrEqualTo(t.tasks().computeMax());
+      assertThat(t.tasks().encodeMax()).isPositive();
+      assertThat(t.tasks().encodeSum()).isGreaterThanOrEqualTo(t.tasks().encodeMax());
+    }
+    assertThat(heard.get(0).workNanos()).as("no step before the first").isZero();
+    assertThat(heard.get(1).workNanos()).isPositive();
+  }
+
   @ParameterizedTest(name = "arrays in memory: {0}")
   @ValueSource(booleans = {true, false})
   void aTaskRunAgainReplacesItsLostConnectionAndTheStepIsUnchanged(boolean inProcess)
@@ -207,7 +241,7 @@ class StepServerTest {
     try (TransportContext context = network.context(new NoOpRpcHandler());
         TransportClientFactory factory = context.createClientFactory(network.clientBootstraps())) {
       TransportClient stranger = factory.createUnmanagedClient("127.0.0.1", server.port());
-      ByteBuffer hello = StepProtocol.hello(new byte[StepProtocol.TOKEN_BYTES], 0, 7, false);
+      ByteBuffer hello = StepProtocol.hello(new byte[StepProtocol.TOKEN_BYTES], 0, 7, false, 0);
       assertThatThrownBy(() -> stranger.sendRpcSync(hello, 10_000))
           .hasMessageContaining("not a task of this fit");
       worker(0);
@@ -260,7 +294,7 @@ class StepServerTest {
     try (TransportContext context = none.context(new NoOpRpcHandler());
         TransportClientFactory factory = context.createClientFactory(none.clientBootstraps())) {
       TransportClient plain = factory.createUnmanagedClient("127.0.0.1", server.port());
-      ByteBuffer hello = StepProtocol.hello(null, 1, 99, false);
+      ByteBuffer hello = StepProtocol.hello(null, 1, 99, false, 0);
       assertThatThrownBy(() -> plain.sendRpcSync(hello, 10_000))
           .as("a hello without authentication")
           .isInstanceOf(RuntimeException.class);
