@@ -5,11 +5,8 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkgrad.nn.Module;
-import org.sparkgrad.nn.utils.ParameterVectors;
-import org.sparkgrad.optim.ClipGrad;
 import org.sparkgrad.optim.LossScaler;
 import org.sparkgrad.optim.Optimizer;
-import org.sparkgrad.optim.ParamGroup;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -32,6 +29,7 @@ final class FitRun {
   private final List<Tensor> params;
   private final Optimizer optimizer;
   private final LrSchedule schedule;
+  private final StepUpdate update;
   private final List<EpochStats> history = new ArrayList<>();
   private final boolean early;
   private float[] weights;
@@ -43,8 +41,6 @@ final class FitRun {
   private boolean stopped;
   private long global;
   private double lr;
-  // The step's gradient as one flat vector, reused by every step before it goes into the master's.
-  private float[] gradBuffer;
   // The running epoch: its index, first step, sums so far, start time and seconds before a resume.
   private int epoch;
   private StepResult sums;
@@ -64,6 +60,7 @@ final class FitRun {
     LocalSteps.checkSupported(trainer.spec, trainer.amortisation);
     this.params = master.parameters();
     this.optimizer = Optimizers.create(config, params);
+    this.update = new StepUpdate(params, optimizer, config, trainer.scaler);
     this.schedule = new LrSchedule(config, (long) steps * config.maxEpochs());
     this.weights = Replica.flatWeights(master);
     this.buffers = startBuffers(Replica.flatBuffers(master));
@@ -173,19 +170,16 @@ final class FitRun {
   private void synchronousLoop(int first) {
     for (int s = first; s < steps; s++, global++) {
       lr = schedule.at(global, epoch);
-      for (ParamGroup g : optimizer.paramGroups()) {
-        g.setLr(lr);
-      }
+      update.setLr(lr);
       StepResult r = source.step(weights, buffers, epoch, s, steps, config.maxEpochs());
       checkFinite(r, false, s, lr);
       if (r.buffers() != null) {
         buffers = r.buffers();
       }
-      if (r.hasGrad() && r.weightSum() > 0 && scaledGrads(r, s)) {
-        if (config.gradClipNorm() > 0) {
-          ClipGrad.clipGradNorm(params, config.gradClipNorm());
-        }
-        optimizer.step();
+      int step = s;
+      if (r.hasGrad()
+          && r.weightSum() > 0
+          && update.stepOnSums(r, epoch, s, () -> checkFinite(r, true, step, lr))) {
         float[] next = Replica.flatWeightsInto(master, spare);
         spare = weights;
         weights = next;
@@ -307,43 +301,6 @@ final class FitRun {
   private double metric(StepResult r) {
     double mean = r.metricSum() / r.weightSum();
     return trainer.objective.classification() ? mean : Math.sqrt(mean);
-  }
-
-  /**
-   * Sets the parameters' gradients from {@code r} (the summed gradient over the minibatch's weight
-   * sum) and says whether the optimizer should step. Without loss scaling a non-finite gradient
-   * ends the fit ({@link TrainingDivergedException}). With it (fp16), the gradient is scaled by the
-   * scaler's scale as it is written (rounded once to float32, so a value past float32's range
-   * becomes infinite), unscaled by the scale's float32 reciprocal and checked, as GradScaler's
-   * {@code unscale_}; an infinite or NaN value skips the step and halves the scale, else the scaler
-   * counts towards growth. With a power-of-two scale a finite gradient is the unscaled one bit for
-   * bit (docs/CUDA.md says why the scale is applied here rather than on the executors).
-   */
-  private boolean scaledGrads(StepResult r, int step) {
-    if (gradBuffer == null) {
-      gradBuffer = new float[ParameterVectors.numel(params)];
-    }
-    LossScaler scaler = trainer.scaler;
-    if (scaler == null) {
-      if (!Trainer.setGrads(params, r, r.weightSum(), gradBuffer)) {
-        checkFinite(r, true, step, lr);
-      }
-      return true;
-    }
-    boolean finite = Trainer.scaledInto(gradBuffer, r, r.weightSum() / scaler.scale());
-    finite &= scaler.unscale(gradBuffer);
-    ParameterVectors.floatsToGradients(gradBuffer, params);
-    float scale = scaler.scale();
-    if (!scaler.update(!finite)) {
-      LOG.info(
-          "sparkgrad fit: loss scale {} overflowed at epoch {}, step {}: step skipped, scale now {}",
-          scale,
-          epoch + 1,
-          step + 1,
-          scaler.scale());
-      return false;
-    }
-    return true;
   }
 
   /** Throws if the loss, or with {@code grads} a gradient value, is NaN or infinite. */

@@ -1,9 +1,6 @@
 package org.sparkgrad.ml.train;
 
-import java.util.List;
-import org.sparkgrad.nn.utils.ParameterVectors;
 import org.sparkgrad.optim.LossScaler;
-import org.sparkgrad.tensor.Tensor;
 
 /**
  * The driver side of synchronous data-parallel training, with no Spark in it. It holds the master
@@ -224,27 +221,5 @@ public final class Trainer {
               + " set dropLast to false");
     }
     return new FitRun(this, source, steps).run();
-  }
-
-  /**
-   * Sets each parameter's gradient to its slice of {@code r}'s gradient sum {@code / weightSum},
-   * computed in double and rounded once to float, through {@code buffer} (one flat vector of every
-   * weight, reused by every step) into the gradient buffers the parameters already have, so that no
-   * step allocates gradients; returns whether every value is finite.
-   */
-  static boolean setGrads(List<Tensor> params, StepResult r, double weightSum, float[] buffer) {
-    boolean finite = scaledInto(buffer, r, weightSum);
-    ParameterVectors.floatsToGradients(buffer, params);
-    return finite;
-  }
-
-  /**
-   * Writes {@code r}'s gradient sum {@code / weightSum} into the flat {@code buffer}, summing the
-   * step channel's partitions in the same pass ({@link StepResult#writeScaledInto}). It multiplies
-   * by {@code 1 / weightSum} (one division per step, not one per weight: a division per element
-   * cost the driver about as much as the optimizer), and returns whether every value is finite.
-   */
-  static boolean scaledInto(float[] buffer, StepResult r, double weightSum) {
-    return r.writeScaledInto(new float[][] {buffer}, 1.0 / weightSum);
   }
 }
