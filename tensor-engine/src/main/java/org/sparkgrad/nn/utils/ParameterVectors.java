@@ -187,7 +187,8 @@ public final class ParameterVectors {
     } else {
       float[] part = new float[n];
       System.arraycopy(flat, off, part, 0, n);
-      Tensor src = Tensor.of(part, t.shape()).to(t.dtype()).to(t.device());
+      // Tensor.of reads an empty shape as [n], so a 0-dim tensor's source is reshaped to it.
+      Tensor src = Tensor.of(part, n).reshape(t.shape()).to(t.dtype()).to(t.device());
       if (add) {
         t.addInPlace(src);
       } else {

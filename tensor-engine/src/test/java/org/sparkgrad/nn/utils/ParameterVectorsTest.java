@@ -106,6 +106,18 @@ class ParameterVectorsTest {
     assertThat(ParameterVectors.toFloats(net.parameters(), null)).containsExactly(pytorch);
   }
 
+  /** Batch norm's buffers end with a 0-dim int64 counter (num_batches_tracked). */
+  @Test
+  void aZeroDimTensorIsFilledFromItsOneValue() {
+    Tensor counter = Tensor.scalar(0).to(DType.INT64);
+    List<Tensor> buffers = List.of(Tensor.of(new float[] {1, 2}, 2), counter);
+    ParameterVectors.fromFloats(new float[] {5, 6, 7}, buffers);
+    assertThat(buffers.get(0).toFloatArray()).containsExactly(5, 6);
+    assertThat(counter.shape()).isEmpty();
+    assertThat(counter.toFloatArray()).containsExactly(7);
+    assertThat(ParameterVectors.toFloats(buffers, null)).containsExactly(5, 6, 7);
+  }
+
   @Test
   void gradientsMoveThroughFlatVectorsWithZerosForMissingOnes() {
     List<Tensor> ps = three();
