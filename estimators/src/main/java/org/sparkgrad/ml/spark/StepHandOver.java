@@ -16,14 +16,12 @@ final class StepHandOver {
   private final AtomicReferenceArray<Handed> handed;
   private volatile float[] published;
 
-  /**
-   * A gradient handed over by the task attempt {@code attempt}: arrays that, end to end, are it.
-   */
+  /** A flat gradient handed over by the task attempt {@code attempt}. */
   private static final class Handed {
     private final long attempt;
-    private final float[][] grad;
+    private final float[] grad;
 
-    Handed(long attempt, float[][] grad) {
+    Handed(long attempt, float[] grad) {
       this.attempt = attempt;
       this.grad = grad;
     }
@@ -32,16 +30,8 @@ final class StepHandOver {
       return attempt;
     }
 
-    float[][] grad() {
+    float[] grad() {
       return grad;
-    }
-
-    int length() {
-      int n = 0;
-      for (float[] g : grad) {
-        n += g.length;
-      }
-      return n;
     }
   }
 
@@ -76,29 +66,27 @@ final class StepHandOver {
   }
 
   /**
-   * Hands over partition {@code partition}'s gradient in memory: arrays that end to end are the
-   * flat gradient, read (not copied) before the task's next command.
+   * Hands over partition {@code partition}'s flat gradient in memory, read (not copied) before the
+   * task's next command.
    */
-  void handOver(int partition, long attempt, float[][] grad) {
+  void handOver(int partition, long attempt, float[] grad) {
     handed.set(partition, new Handed(attempt, grad));
   }
 
   /**
    * Takes partition {@code partition}'s gradient of {@code n} values handed over by {@code
-   * attempt}: one flat array, or one array per parameter.
+   * attempt}, one flat array.
    *
    * @throws IllegalStateException if that attempt handed over no such gradient
    */
-  Object take(int partition, long attempt, int n) {
+  float[] take(int partition, long attempt, int n) {
     Handed h = handed.getAndSet(partition, null);
-    if (h == null || h.attempt() != attempt || h.length() != n) {
+    if (h == null || h.attempt() != attempt || h.grad().length != n) {
       throw new IllegalStateException(
           "step channel: partition "
               + partition
               + " said it handed a gradient over, but not this one");
     }
-    float[][] g = h.grad();
-    // one array of every weight (a replica off the CPU hands its gradient over flat)
-    return g.length == 1 && g[0].length == n ? g[0] : g;
+    return h.grad();
   }
 }

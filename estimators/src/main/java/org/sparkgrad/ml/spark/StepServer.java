@@ -216,7 +216,7 @@ final class StepServer implements AutoCloseable {
               root.count)
           .withBuffers(buffers);
     }
-    List<Object> parts = new ArrayList<>(lostSince.length);
+    List<float[]> parts = new ArrayList<>(lostSince.length);
     double loss = 0;
     double weight = 0;
     double metric = 0;
@@ -242,7 +242,8 @@ final class StepServer implements AutoCloseable {
       }
     }
     // Summed by the trainer in one pass with the scaling (StepResult.writeScaledInto).
-    return StepResult.ofUnsummed(parts.toArray(), loss, weight, metric, count).withBuffers(buffers);
+    return StepResult.ofUnsummed(parts.toArray(new float[0][]), loss, weight, metric, count)
+        .withBuffers(buffers);
   }
 
   /**

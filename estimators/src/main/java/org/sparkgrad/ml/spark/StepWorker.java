@@ -226,7 +226,7 @@ final class StepWorker {
             throw e.getCause(); // a round's message broke
           }
           if (r.count() > 0) {
-            local.handOver(partition, attempt, new float[][] {step.replica().gradFloats()});
+            local.handOver(partition, attempt, step.replica().gradFloats());
             m = StepProtocol.IN_PROCESS;
           }
         } else {

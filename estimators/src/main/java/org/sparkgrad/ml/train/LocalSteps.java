@@ -1,14 +1,9 @@
 package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import org.sparkgrad.ml.data.PartitionData;
-import org.sparkgrad.nn.utils.ParameterVectors;
-import org.sparkgrad.optim.ClipGrad;
 import org.sparkgrad.optim.Optimizer;
-import org.sparkgrad.optim.ParamGroup;
-import org.sparkgrad.tensor.Device;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -16,8 +11,9 @@ import org.sparkgrad.tensor.Tensor;
  * load the driver's weights and optimizer state into this thread's replica and a fresh optimizer,
  * then for each of the round's minibatches in which the partition has rows, take one optimizer step
  * on the mean gradient of its own rows of that minibatch (micro-batched as {@link GradientStep},
- * clipped as the synchronous step, at the learning rate the driver computed for that global step).
- * Everything the round uses comes from the driver, so a retried task computes the same result.
+ * scaled, clipped and stepped by the synchronous step's {@link StepUpdate}, at the learning rate
+ * the driver computed for that global step). Everything the round uses comes from the driver, so a
+ * retried task computes the same result.
  */
 public final class LocalSteps implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -52,6 +48,7 @@ public final class LocalSteps implements Serializable {
     if (state.hasState()) {
       optimizer.loadStateDict(state.toStateDict());
     }
+    StepUpdate update = new StepUpdate(params, optimizer, config, null);
     StepResult sums = new StepResult();
     for (int j = 0; j < lrs.length; j++) {
       replica.zeroGrad();
@@ -63,14 +60,7 @@ public final class LocalSteps implements Serializable {
       if (!Double.isFinite(s.lossSum())) {
         break; // the driver reports the divergence
       }
-      divideGrads(params, s.weightSum());
-      if (config.gradClipNorm() > 0) {
-        ClipGrad.clipGradNorm(params, config.gradClipNorm());
-      }
-      for (ParamGroup g : optimizer.paramGroups()) {
-        g.setLr(lrs[j]);
-      }
-      optimizer.step();
+      update.stepOnGrads(s.weightSum(), lrs[j]);
     }
     if (sums.count() == 0) {
       return new LocalStepsResult();
@@ -95,27 +85,5 @@ public final class LocalSteps implements Serializable {
               + " rows, so its batch statistics would depend on the partitioning; set localSteps"
               + " to 1 (steps then normalise with the statistics of the whole minibatch)");
     }
-  }
-
-  /**
-   * Divides the gradient sums by {@code weightSum} as the driver does for a synchronous step: in
-   * double, rounded once to float, for gradients in CPU memory (a device's gradient is divided
-   * where it lives). A parameter without a gradient stays without one (the optimizer skips it).
-   */
-  static void divideGrads(List<Tensor> params, double weightSum) {
-    List<Tensor> onCpu = new ArrayList<>();
-    for (Tensor p : params) {
-      Tensor grad = p.grad();
-      if (grad != null && grad.device().equals(Device.CPU)) {
-        onCpu.add(p);
-      } else if (grad != null) {
-        grad.divInPlace(weightSum);
-      }
-    }
-    float[] g = ParameterVectors.gradientsToFloats(onCpu, null);
-    for (int i = 0; i < g.length; i++) {
-      g[i] = (float) (g[i] / weightSum);
-    }
-    ParameterVectors.floatsToGradients(g, onCpu);
   }
 }

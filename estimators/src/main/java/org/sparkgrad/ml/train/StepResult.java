@@ -14,6 +14,13 @@ import java.io.Serializable;
  * Merging sums in double precision, so the order in which partitions are merged does not change the
  * sum beyond double rounding.
  *
+ * <p>So a gradient is held in one of two forms, never both: float32 gradients not summed yet (one
+ * partition's own, or the step channel's partitions in partition order, each one flat array of
+ * every weight), or their sum in double. Both are needed: the float32 form is what a partition
+ * sends and what the driver sums in one pass with the scaling ({@link #writeScaledInto}), and the
+ * double form is what a merge of already summed results ({@code treeAggregate}) must keep, since
+ * rounding it to float32 would change the sum.
+ *
  * <p>A step's result also carries the buffers of the network (batch norm's running statistics, as
  * one flat vector, {@link Replica#flatBuffers}) after the step, from one partition with rows: every
  * partition with rows updates them from the same global batch statistics ({@link GradientStep}), so
@@ -21,13 +28,12 @@ import java.io.Serializable;
  * network has no buffers or no partition had rows.
  */
 public final class StepResult implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
+  // The summed gradient, or null when the gradient is unsummed or absent.
   private double[] grad;
-  private float[] partial;
-  // Partitions' float32 gradients not summed yet, in partition order (the step channel's result,
-  // which never leaves the driver): each a flat float[] or a float[][] of one array per parameter.
-  private transient Object[] parts;
+  // Float32 gradients not summed yet, each flat, in partition order; null when summed or absent.
+  private float[][] parts;
   // The replica's buffers after the step (running statistics), from the first partition with rows.
   private float[] buffers;
   private double lossSum;
@@ -55,19 +61,18 @@ public final class StepResult implements Serializable {
   public static StepResult ofPartition(
       float[] grad, double lossSum, double weightSum, double metricSum, long count) {
     StepResult r = new StepResult(null, lossSum, weightSum, metricSum, count);
-    r.partial = grad;
+    r.parts = grad == null ? null : new float[][] {grad};
     return r;
   }
 
   /**
    * The step channel's result: the partitions' float32 gradients as they arrived, in partition
-   * order, each a flat {@code float[]} of every weight or a {@code float[][]} of one array per
-   * parameter (an in-process replica's own buffers). They are summed only by {@link
-   * #writeScaledInto} (or {@link #grad()}), in one pass with the scaling. The arrays are adopted,
-   * not copied: read them before the next step.
+   * order, each a flat array of every weight. They are summed only by {@link #writeScaledInto} (or
+   * {@link #grad()}), in one pass with the scaling. The arrays are adopted, not copied: read them
+   * before the next step.
    */
   public static StepResult ofUnsummed(
-      Object[] parts, double lossSum, double weightSum, double metricSum, long count) {
+      float[][] parts, double lossSum, double weightSum, double metricSum, long count) {
     StepResult r = new StepResult(null, lossSum, weightSum, metricSum, count);
     r.parts = parts.length == 0 ? null : parts;
     return r;
@@ -89,7 +94,7 @@ public final class StepResult implements Serializable {
 
   /** True if some row contributed a gradient. */
   public boolean hasGrad() {
-    return grad != null || partial != null || parts != null;
+    return grad != null || parts != null;
   }
 
   /**
@@ -102,58 +107,36 @@ public final class StepResult implements Serializable {
     // finiteness check into a max of exponent fields ran scalar, at twice the time of both.
     int off = 0;
     double[] acc = null;
-    for (int p = 0; p < out.length; p++) {
-      float[] g = out[p];
+    for (float[] g : out) {
       int n = g.length;
       if (parts == null) {
         double[] sum = grad();
         for (int i = 0; i < n; i++) {
           g[i] = (float) (sum[off + i] * scale);
         }
-      } else if (parts.length <= 2) {
-        float[] a = segment(parts[0], p, off, n);
-        int ao = parts[0] instanceof float[] ? off : 0;
-        if (parts.length == 1) {
-          for (int i = 0; i < n; i++) {
-            g[i] = (float) (a[ao + i] * scale);
-          }
-        } else {
-          float[] b = segment(parts[1], p, off, n);
-          int bo = parts[1] instanceof float[] ? off : 0;
-          if (ao == 0 && bo == 0) {
-            for (int i = 0; i < n; i++) {
-              g[i] = (float) (((double) a[i] + b[i]) * scale);
-            }
-          } else {
-            for (int i = 0; i < n; i++) {
-              g[i] = (float) (((double) a[ao + i] + b[bo + i]) * scale);
-            }
-          }
+      } else if (parts.length == 1) {
+        float[] a = segment(parts[0], off, n);
+        for (int i = 0; i < n; i++) {
+          g[i] = (float) (a[off + i] * scale);
+        }
+      } else if (parts.length == 2) {
+        float[] a = segment(parts[0], off, n);
+        float[] b = segment(parts[1], off, n);
+        for (int i = 0; i < n; i++) {
+          g[i] = (float) (((double) a[off + i] + b[off + i]) * scale);
         }
       } else {
         if (acc == null || acc.length < n) {
           acc = new double[n];
         }
-        for (int q = 0; q < parts.length; q++) {
-          float[] a = segment(parts[q], p, off, n);
-          int ao = parts[q] instanceof float[] ? off : 0;
-          if (q == 0) {
-            for (int i = 0; i < n; i++) {
-              acc[i] = a[ao + i];
-            }
-          } else {
-            for (int i = 0; i < n; i++) {
-              acc[i] += a[ao + i];
-            }
-          }
-        }
+        sumSegment(acc, off, n);
         for (int i = 0; i < n; i++) {
           g[i] = (float) (acc[i] * scale);
         }
       }
       off += n;
     }
-    int total = parts == null ? grad().length : length(parts[0]);
+    int total = parts == null ? grad().length : parts[0].length;
     if (off != total) {
       throw new IllegalStateException("gradient of " + total + " values for " + off + " weights");
     }
@@ -162,6 +145,22 @@ public final class StepResult implements Serializable {
       finite &= allFinite(g);
     }
     return finite;
+  }
+
+  /** Sums the parts' values {@code off .. off + n - 1} into {@code acc} from 0, in part order. */
+  private void sumSegment(double[] acc, int off, int n) {
+    for (int q = 0; q < parts.length; q++) {
+      float[] a = segment(parts[q], off, n);
+      if (q == 0) {
+        for (int i = 0; i < n; i++) {
+          acc[i] = a[off + i];
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          acc[i] += a[off + i];
+        }
+      }
+    }
   }
 
   /**
@@ -177,61 +176,40 @@ public final class StepResult implements Serializable {
 
   private static final int FLOAT_EXPONENT = 0x7f800000;
 
-  /** The array holding parameter {@code p}'s {@code n} values (flat from {@code off}) of a part. */
-  private static float[] segment(Object part, int p, int off, int n) {
-    if (part instanceof float[] flat) {
-      if (flat.length < off + n) {
-        throw new IllegalStateException(
-            "gradient of " + flat.length + " values for at least " + (off + n) + " weights");
-      }
-      return flat;
-    }
-    float[][] perParam = (float[][]) part;
-    if (p >= perParam.length || perParam[p].length != n) {
+  /** {@code part}, checked to hold values {@code off .. off + n - 1}. */
+  private static float[] segment(float[] part, int off, int n) {
+    if (part.length < off + n) {
       throw new IllegalStateException(
-          "gradient of parameter " + p + " does not match its " + n + " weights");
+          "gradient of " + part.length + " values for at least " + (off + n) + " weights");
     }
-    return perParam[p];
+    return part;
   }
 
-  private static int length(Object part) {
-    if (part instanceof float[] flat) {
-      return flat.length;
-    }
-    int n = 0;
-    for (float[] a : (float[][]) part) {
-      n += a.length;
-    }
-    return n;
-  }
-
-  /** Adds {@code other} into this result and returns this. */
+  /**
+   * Adds {@code other} into this result and returns this. A lone partition's float32 gradient
+   * merged into an empty result stays float32 (copied); anything else is summed in double, a
+   * result's unsummed parts first among themselves, in partition order.
+   */
   public StepResult merge(StepResult other) {
-    if (parts != null) {
-      grad(); // sums the unsummed parts first
+    if (other.parts != null && other.parts.length > 1) {
+      other.grad(); // sums the unsummed parts first
     }
-    if (other.parts != null) {
-      other.grad();
-    }
-    if (other.partial != null) {
-      if (grad == null && partial == null) {
-        partial = other.partial; // a lone partition's result travels as float32
-      } else {
-        float[] f = other.partial;
-        double[] acc = sums(f.length);
-        for (int i = 0; i < f.length; i++) {
-          acc[i] += f[i];
-        }
-      }
-    }
-    if (other.grad != null) {
-      if (grad == null && partial == null) {
+    if (grad == null && parts == null) {
+      if (other.parts != null) {
+        parts = new float[][] {other.parts[0].clone()}; // travels as float32
+      } else if (other.grad != null) {
         grad = other.grad.clone();
-      } else {
-        double[] acc = sums(other.grad.length);
-        for (int i = 0; i < acc.length; i++) {
-          acc[i] += other.grad[i];
-        }
+      }
+    } else if (other.parts != null) {
+      float[] f = other.parts[0];
+      double[] acc = sums(f.length);
+      for (int i = 0; i < f.length; i++) {
+        acc[i] += f[i];
+      }
+    } else if (other.grad != null) {
+      double[] acc = sums(other.grad.length);
+      for (int i = 0; i < acc.length; i++) {
+        acc[i] += other.grad[i];
       }
     }
     if (buffers == null) {
@@ -244,48 +222,40 @@ public final class StepResult implements Serializable {
     return this;
   }
 
-  private static float[] concat(float[][] arrays) {
-    float[] out = new float[length(arrays)];
-    int off = 0;
-    for (float[] a : arrays) {
-      System.arraycopy(a, 0, out, off, a.length);
-      off += a.length;
-    }
-    return out;
-  }
-
-  /** The double sums, converting a float32 partial gradient first; checks the length. */
+  /** The double sums, summing the unsummed parts first; checks the length. */
   private double[] sums(int length) {
-    if (grad == null) {
-      grad = new double[partial.length];
-      for (int i = 0; i < partial.length; i++) {
-        grad[i] = partial[i];
-      }
-      partial = null;
+    double[] sum = grad();
+    if (sum.length != length) {
+      throw new IllegalStateException("gradient sizes differ: " + sum.length + " vs " + length);
     }
-    if (grad.length != length) {
-      throw new IllegalStateException("gradient sizes differ: " + grad.length + " vs " + length);
-    }
-    return grad;
+    return sum;
   }
 
   /** A lone partition's float32 gradient as {@link #ofPartition} made it, or null. */
   public float[] partial() {
-    return partial;
+    return parts != null && parts.length == 1 ? parts[0] : null;
   }
 
   /** The summed gradient, or null if no row contributed (shared, not a copy). */
   public double[] grad() {
     if (parts != null) {
-      Object[] ps = parts;
-      parts = null;
-      for (Object part : ps) {
-        float[] flat = part instanceof float[] f ? f : concat((float[][]) part);
-        merge(ofPartition(flat, 0, 0, 0, 0));
+      float[] first = parts[0];
+      double[] acc = new double[first.length];
+      for (int i = 0; i < acc.length; i++) {
+        acc[i] = first[i]; // assigned, not added to 0, which would turn -0.0 into 0.0
       }
-    }
-    if (partial != null) {
-      sums(partial.length);
+      for (int q = 1; q < parts.length; q++) {
+        float[] part = parts[q];
+        if (part.length != acc.length) {
+          throw new IllegalStateException(
+              "gradient sizes differ: " + acc.length + " vs " + part.length);
+        }
+        for (int i = 0; i < acc.length; i++) {
+          acc[i] += part[i];
+        }
+      }
+      parts = null;
+      grad = acc;
     }
     return grad;
   }
