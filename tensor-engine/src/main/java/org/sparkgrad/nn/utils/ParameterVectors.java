@@ -187,7 +187,8 @@ public final class ParameterVectors {
     } else {
       float[] part = new float[n];
       System.arraycopy(flat, off, part, 0, n);
-      Tensor src = Tensor.of(part, t.shape()).to(t.dtype()).to(t.device());
+      // reshape: Tensor.of makes a 0-d shape (a count such as num_batches_tracked) 1-d.
+      Tensor src = Tensor.of(part).reshape(t.shape()).to(t.dtype()).to(t.device());
       if (add) {
         t.addInPlace(src);
       } else {

@@ -152,6 +152,21 @@ class ParameterVectorsTest {
   }
 
   @Test
+  void batchNormBuffersRoundTripIncludingTheZeroDimensionalCount() {
+    BatchNorm1d bn = new BatchNorm1d(2);
+    List<Tensor> buffers =
+        bn.buffers(); // running_mean [2], running_var [2], num_batches_tracked []
+    assertThat(buffers.get(2).shape()).isEmpty();
+    assertThat(buffers.get(2).dtype()).isEqualTo(DType.INT64);
+    ParameterVectors.fromFloats(new float[] {0.25f, -1, 4, 9, 7}, buffers);
+    assertThat(buffers.get(0).toDoubleArray()).containsExactly(0.25, -1);
+    assertThat(buffers.get(1).toDoubleArray()).containsExactly(4, 9);
+    assertThat(buffers.get(2).shape()).isEmpty();
+    assertThat(buffers.get(2).toDoubleArray()).containsExactly(7);
+    assertThat(ParameterVectors.toFloats(buffers, null)).containsExactly(0.25f, -1, 4, 9, 7);
+  }
+
+  @Test
   void wrongLengthsAndShapesFailNamingBothSizes() {
     assertThatThrownBy(() -> ParameterVectors.fromFloats(new float[10], three()))
         .isInstanceOf(IllegalArgumentException.class)
