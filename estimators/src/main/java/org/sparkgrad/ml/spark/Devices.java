@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -17,9 +18,9 @@ import org.sparkgrad.spark.SparkgradExecutorState;
 import org.sparkgrad.tensor.Device;
 
 /**
- * Resolves the {@code device} param where the computation runs, by the one set of rules the
- * executor plugin uses too ({@link DeviceChoice}): the {@link DeviceResolver} that fits hand their
- * steps, as {@code Devices::resolve}.
+ * Resolves the {@code device} param where the computation runs: gathers what Spark assigned the
+ * calling task and its executor, and hands them to the one decision, {@link DeviceResolver#decide}
+ * (the plugin's {@link DeviceChoice} rule), which the fits use as {@code Devices::resolve}.
  */
 public final class Devices {
   private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
@@ -28,40 +29,51 @@ public final class Devices {
   private Devices() {}
 
   /**
-   * The device of the calling task: {@link DeviceChoice#forTask} over the GPUs Spark gave the task
-   * ({@code TaskContext.resources()}), else those it gave the executor (known to the Sparkgrad
+   * The device of the calling task, by {@link DeviceResolver#decide} over the GPUs Spark gave the
+   * task ({@code TaskContext.resources()}), else those it gave the executor (known to the Sparkgrad
    * plugin; in local mode, the driver's). {@code cpu}: the CPU; {@code auto}: the plugin's {@code
-   * spark.sparkgrad.device} where the plugin runs, else a GPU Spark assigned if CUDA runs on it,
-   * else the CPU; {@code gpu}: the GPU Spark assigned (in local mode without one, {@code cuda:0}),
-   * or an error saying why it cannot be used. So one executor with several GPUs trains a replica
-   * per GPU when each task gets one.
+   * spark.sparkgrad.device} where the plugin runs, and then (or without the plugin) a GPU Spark
+   * assigned if CUDA runs on it, else the CPU; {@code gpu}: the GPU Spark assigned (in local mode
+   * without one, {@code cuda:0}), or an error saying why it cannot be used. So one executor with
+   * several GPUs trains a replica per GPU when each task gets one.
    *
    * @throws IllegalArgumentException for {@code gpu} without a usable GPU, or an unknown name
    */
   public static Device resolve(String choice) {
-    DeviceSetting param = DeviceResolver.setting(choice);
-    if (param == DeviceSetting.CPU) {
+    if (DeviceResolver.setting(choice) == DeviceSetting.CPU) {
       return Device.CPU;
     }
     Optional<SparkgradExecutorState> state = SparkgradExecutorState.current();
     TaskContext task = TaskContext.get();
     List<String> taskGpus = task == null ? List.of() : gpus(task.resourcesJMap().get("gpu"));
-    DeviceChoice chosen;
-    try {
-      if (state.isPresent()) {
-        SparkgradExecutorState s = state.get();
-        DeviceSetting effective = param == DeviceSetting.AUTO ? s.configured() : param;
-        chosen =
-            DeviceChoice.forTask(
-                effective, taskGpus, s.gpuAddresses(), s.localMode(), Backends::isAvailable);
-      } else {
-        chosen = DeviceChoice.forTask(param, taskGpus, List.of(), local(), Backends::isAvailable);
-      }
-    } catch (IllegalStateException e) {
-      throw new IllegalArgumentException(
-          "device is 'gpu' but no GPU can be used here: " + e.getMessage(), e);
-    }
-    DeviceResolver.usable(chosen.device());
+    Device chosen =
+        state.isPresent()
+            ? resolve(
+                choice,
+                state.get().configured(),
+                taskGpus,
+                state.get().gpuAddresses(),
+                state.get().localMode(),
+                Backends::isAvailable)
+            : resolve(choice, null, taskGpus, List.of(), local(), Backends::isAvailable);
+    return DeviceResolver.usable(chosen);
+  }
+
+  /**
+   * The device for {@code choice} given what Spark assigned ({@link DeviceResolver#decide}), its
+   * reason logged once: what {@link #resolve(String)} does once it has read Spark's assignments;
+   * tests call it with simulated GPU addresses and CUDA.
+   */
+  @SuppressWarnings("TooManyParameters") // what DeviceResolver.decide takes
+  static Device resolve(
+      String choice,
+      DeviceSetting cluster,
+      List<String> taskGpus,
+      List<String> executorGpus,
+      boolean localMode,
+      Predicate<Device> cudaUsable) {
+    DeviceChoice chosen =
+        DeviceResolver.decide(choice, cluster, taskGpus, executorGpus, localMode, cudaUsable);
     if (LOGGED.add(chosen.reason())) {
       LOG.info("sparkgrad task device: {} ({})", chosen.device(), chosen.reason());
     }

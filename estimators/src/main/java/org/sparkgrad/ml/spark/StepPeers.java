@@ -2,7 +2,6 @@ package org.sparkgrad.ml.spark;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -269,11 +268,11 @@ final class StepPeers extends RpcHandler {
     messagesIn.increment();
     try {
       int kind = in.remaining() >= 4 ? in.getInt() : -1;
-      if (kind == StepProtocol.HELLO && in.remaining() == StepProtocol.HELLO_BYTES - 4) {
+      if (kind == StepProtocol.HELLO) {
         hello(client, in, callback);
-      } else if (kind == StepProtocol.REPLY && in.remaining() >= StepProtocol.REPLY_HEADER - 4) {
+      } else if (kind == StepProtocol.REPLY) {
         reply(client, in, callback);
-      } else if (kind == StepProtocol.SUMS && in.remaining() >= StepProtocol.REPLY_HEADER - 4) {
+      } else if (kind == StepProtocol.SUMS) {
         sums(client, in, callback);
       } else if (kind == StepProtocol.ROUND && in.remaining() >= StepProtocol.ROUND_HEADER - 4) {
         round(client, in, callback);
@@ -290,17 +289,10 @@ final class StepPeers extends RpcHandler {
 
   private void hello(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
       throws IOException {
-    int magic = in.getInt();
-    byte[] presented = new byte[StepProtocol.TOKEN_BYTES];
-    in.get(presented);
-    int partition = in.getInt();
-    long attempt = in.getLong();
-    boolean inProcess = in.getInt() == 1;
-    int treePort = in.getInt();
-    if (magic != StepProtocol.MAGIC
-        || (token != null && !MessageDigest.isEqual(presented, token))
-        || partition < 0
-        || partition >= peers.length) {
+    StepMessages.Hello h = StepMessages.hello(in, token);
+    int partition = h.partition();
+    long attempt = h.attempt();
+    if (partition < 0 || partition >= peers.length) {
       throw new IOException("not a task of this fit (partition " + partition + ")");
     }
     synchronized (lock) {
@@ -323,8 +315,8 @@ final class StepPeers extends RpcHandler {
       } else {
         LOG.debug("step channel: partition {} connected (task attempt {})", partition, attempt);
       }
-      Peer c = new Peer(partition, attempt, inProcess, client);
-      c.treePort = treePort;
+      Peer c = new Peer(partition, attempt, h.inProcess(), client);
+      c.treePort = h.port();
       c.host =
           client.getSocketAddress() instanceof java.net.InetSocketAddress a
               ? a.getAddress().getHostAddress()
@@ -355,30 +347,25 @@ final class StepPeers extends RpcHandler {
         throw new IOException("a reply nobody asked for");
       }
     }
-    in.getInt(); // the op it answers
-    double loss = in.getDouble();
-    double weight = in.getDouble();
-    double metric = in.getDouble();
-    long count = in.getLong();
-    StepTraffic.TaskTimes times = StepProtocol.times(in);
-    int n = in.getInt();
+    StepMessages.Header h = StepMessages.header(in);
+    int n = h.n();
     if (n == StepProtocol.IN_PROCESS ? !c.inProcess : n < 0) {
       throw new IOException("a reply with " + n + " values");
     }
     // Copied here, on the connection's own thread, outside the lock: partitions copy in parallel.
     if (n > 0) {
-      c.grad = StepProtocol.floats(in, n, c.grad, "a gradient");
+      c.grad = StepMessages.floats(in, n, c.grad, "a gradient");
     }
-    c.buffers = StepProtocol.lastFloats(in, c.buffers, "buffers");
+    c.buffers = StepMessages.lastFloats(in, c.buffers, "buffers");
     synchronized (lock) {
       if (peers[c.partition] != c) {
         return; // replaced by a new attempt meanwhile
       }
-      c.lossSum = loss;
-      c.weightSum = weight;
-      c.metricSum = metric;
-      c.count = count;
-      c.times = times;
+      c.lossSum = h.lossSum();
+      c.weightSum = h.weightSum();
+      c.metricSum = h.metricSum();
+      c.count = h.count();
+      c.times = h.times();
       c.gradLength = n;
       c.done = true;
       c.pending = cb;
@@ -400,27 +387,22 @@ final class StepPeers extends RpcHandler {
         throw new IOException("sums nobody asked for");
       }
     }
-    int op = in.getInt();
-    double loss = in.getDouble();
-    double weight = in.getDouble();
-    double metric = in.getDouble();
-    long count = in.getLong();
-    StepTraffic.TaskTimes times = StepProtocol.times(in);
-    double[] sums = StepProtocol.doubles(in, in.getInt());
-    c.buffers = StepProtocol.lastFloats(in, c.buffers, "buffers");
+    StepMessages.Header h = StepMessages.header(in);
+    double[] sums = StepMessages.doubles(in, h.n());
+    c.buffers = StepMessages.lastFloats(in, c.buffers, "buffers");
     synchronized (lock) {
       c.pending = cb;
-      if (op == StepProtocol.TREE) {
+      if (h.op() == StepProtocol.TREE) {
         if (exchanging) {
           send(c); // joined: the step that formed the tree starts now
         }
         return;
       }
-      c.lossSum = loss;
-      c.weightSum = weight;
-      c.metricSum = metric;
-      c.count = count;
-      c.times = times;
+      c.lossSum = h.lossSum();
+      c.weightSum = h.weightSum();
+      c.metricSum = h.metricSum();
+      c.count = h.count();
+      c.times = h.times();
       c.sums = sums;
       c.gradLength = sums.length;
       c.done = true;
@@ -447,7 +429,7 @@ final class StepPeers extends RpcHandler {
       }
     }
     long round = in.getLong();
-    float[] values = StepProtocol.lastFloats(in, null, "a round");
+    float[] values = StepMessages.lastFloats(in, null, "a round");
     synchronized (lock) {
       if (peers[c.partition] != c) {
         return; // replaced by a new attempt meanwhile

@@ -1,6 +1,5 @@
 package org.sparkgrad.ml.spark;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,8 @@ import org.sparkgrad.ml.train.StepResult;
 /**
  * The messages between the driver's {@link StepServer} and the tasks' {@link StepWorker}s, carried
  * as RPCs of Spark's network transport ({@link StepNetwork}), which frames, authenticates and
- * encrypts them. Fixed little-endian headers followed by float32 arrays, so that both ends move a
+ * encrypts them; {@link StepMessages} reads them and sizes them against the transport's frame
+ * limit. Fixed little-endian headers followed by float32 arrays, so that both ends move a
  * 235k-float array with one bulk copy instead of serialising it.
  *
  * <p>The task asks and the driver answers: every request (a hello, then a reply) is answered with
@@ -113,7 +113,8 @@ final class StepProtocol {
     long start = System.nanoTime();
     int n = sums == null ? 0 : sums.length;
     float[] buffers = r.buffers() == null ? new float[0] : r.buffers();
-    ByteBuffer b = fit(reuse, REPLY_HEADER + 8 * n + 4 + 4 * buffers.length);
+    ByteBuffer b =
+        fit(reuse, StepMessages.size("a sum", REPLY_HEADER + 8L * n + 4 + 4L * buffers.length));
     b.putInt(SUMS).putInt(op).putDouble(r.lossSum()).putDouble(r.weightSum());
     b.putDouble(r.metricSum()).putLong(r.count());
     b.putLong(times.computeSum()).putLong(times.computeMax()).putLong(0).putLong(0).putInt(n);
@@ -129,18 +130,6 @@ final class StepProtocol {
     return b.flip();
   }
 
-  /** Reads {@code n} doubles that follow in {@code in}; checks that they are there. */
-  static double[] doubles(ByteBuffer in, int n) throws IOException {
-    if (n < 0 || in.remaining() < 8L * n) {
-      throw new IOException(
-          "step channel: a sum of " + n + " values came with " + in.remaining() + " bytes");
-    }
-    double[] out = new double[n];
-    in.asDoubleBuffer().get(out);
-    in.position(in.position() + 8 * n);
-    return out;
-  }
-
   /**
    * A command into {@code reuse} (or a new buffer if it is too small); {@code weights} null sends
    * {@link #IN_PROCESS} and no array.
@@ -148,7 +137,12 @@ final class StepProtocol {
   static ByteBuffer command(
       ByteBuffer reuse, int op, int epoch, int step, float[] weights, float[] buffers) {
     int n = weights == null ? 0 : weights.length;
-    ByteBuffer b = fit(reuse, COMMAND_HEADER + 4 * n + 4 + 4 * buffers.length);
+    ByteBuffer b =
+        fit(
+            reuse,
+            StepMessages.size(
+                "a command of " + n + " weights",
+                COMMAND_HEADER + 4L * n + 4 + 4L * buffers.length));
     b.putInt(op).putInt(epoch).putInt(step).putInt(weights == null ? IN_PROCESS : n);
     putFloats(b, weights, n);
     b.putInt(buffers.length);
@@ -158,7 +152,7 @@ final class StepProtocol {
 
   /** A round of a step from a task: its partition's {@code values} for round {@code round}. */
   static ByteBuffer round(long round, float[] values) {
-    ByteBuffer b = buffer(ROUND_HEADER + 4 * values.length);
+    ByteBuffer b = buffer(StepMessages.size("a round", ROUND_HEADER + 4L * values.length));
     b.putInt(ROUND).putLong(round).putInt(values.length);
     putFloats(b, values, values.length);
     return b.flip();
@@ -166,7 +160,7 @@ final class StepProtocol {
 
   /** The answer to a round: the sums over the partitions that sent it. */
   static ByteBuffer sum(float[] sums) {
-    ByteBuffer b = buffer(8 + 4 * sums.length);
+    ByteBuffer b = buffer(StepMessages.size("a round's sums", 8 + 4L * sums.length));
     b.putInt(SUM).putInt(sums.length);
     putFloats(b, sums, sums.length);
     return b.flip();
@@ -189,7 +183,12 @@ final class StepProtocol {
     long start = System.nanoTime();
     int values = Math.max(m, 0);
     float[] buffers = r.buffers() == null ? new float[0] : r.buffers();
-    ByteBuffer b = fit(reuse, REPLY_HEADER + 4 * values + 4 + 4 * buffers.length);
+    ByteBuffer b =
+        fit(
+            reuse,
+            StepMessages.size(
+                "a reply of " + values + " gradient values",
+                REPLY_HEADER + 4L * values + 4 + 4L * buffers.length));
     b.putInt(REPLY).putInt(op).putDouble(r.lossSum()).putDouble(r.weightSum());
     b.putDouble(r.metricSum()).putLong(r.count());
     b.putLong(times.computeSum()).putLong(times.computeMax()).putLong(0).putLong(0).putInt(m);
@@ -200,42 +199,6 @@ final class StepProtocol {
     b.putLong(REPLY_ENCODE_AT, times.encodeSum() + encode);
     b.putLong(REPLY_ENCODE_AT + 8, Math.max(times.encodeMax(), encode));
     return b.flip();
-  }
-
-  /** The task times of a reply whose reading has reached them (after the row count). */
-  static StepTraffic.TaskTimes times(ByteBuffer in) {
-    return new StepTraffic.TaskTimes(in.getLong(), in.getLong(), in.getLong(), in.getLong());
-  }
-
-  /**
-   * Reads {@code n} floats that follow in {@code in} into {@code into} (or a new array if it is not
-   * of length n); checks that at least n are there.
-   */
-  static float[] floats(ByteBuffer in, int n, float[] into, String what) throws IOException {
-    if (n < 0 || in.remaining() < 4L * n) {
-      throw new IOException(
-          "step channel: " + what + " of " + n + " values came with " + in.remaining() + " bytes");
-    }
-    float[] out = into != null && into.length == n ? into : new float[n];
-    in.asFloatBuffer().get(out, 0, n);
-    in.position(in.position() + 4 * n);
-    return out;
-  }
-
-  /**
-   * Reads the count and the values of the last array in {@code in} (the buffers of a command or a
-   * reply, the sums of a round's answer); checks that nothing else follows.
-   */
-  static float[] lastFloats(ByteBuffer in, float[] into, String what) throws IOException {
-    if (in.remaining() < 4) {
-      throw new IOException("step channel: " + what + " missing");
-    }
-    int n = in.getInt();
-    if (in.remaining() != 4L * n) {
-      throw new IOException(
-          "step channel: " + what + " of " + n + " values came with " + in.remaining() + " bytes");
-    }
-    return floats(in, n, into, what);
   }
 
   /** The rest of {@code in} copied into {@code reuse} (or a new buffer), {@code in} unmoved. */

@@ -3,7 +3,6 @@ package org.sparkgrad.ml.spark;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
@@ -125,9 +124,9 @@ final class StepRelay extends RpcHandler {
     ByteBuffer in = StepProtocol.littleEndian(message);
     try {
       int kind = in.remaining() >= 4 ? in.getInt() : -1;
-      if (kind == StepProtocol.HELLO && in.remaining() == StepProtocol.HELLO_BYTES - 4) {
+      if (kind == StepProtocol.HELLO) {
         hello(client, in, callback);
-      } else if (kind == StepProtocol.SUMS && in.remaining() >= StepProtocol.REPLY_HEADER - 4) {
+      } else if (kind == StepProtocol.SUMS) {
         sums(client, in, callback);
       } else {
         throw new IOException("not a step channel message for a tree node");
@@ -141,14 +140,7 @@ final class StepRelay extends RpcHandler {
 
   private void hello(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
       throws IOException {
-    int magic = in.getInt();
-    byte[] presented = new byte[StepProtocol.TOKEN_BYTES];
-    in.get(presented);
-    int partition = in.getInt();
-    if (magic != StepProtocol.MAGIC
-        || (token != null && !MessageDigest.isEqual(presented, token))) {
-      throw new IOException("not a task of this fit (partition " + partition + ")");
-    }
+    int partition = StepMessages.hello(in, token).partition();
     synchronized (this) {
       int i = indexOf(partition);
       if (links[i] != null) {
@@ -172,12 +164,9 @@ final class StepRelay extends RpcHandler {
 
   private void sums(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
       throws IOException {
-    in.getInt(); // the op it answers
-    StepResult r = new StepResult(null, in.getDouble(), in.getDouble(), in.getDouble(), 0);
-    long count = in.getLong();
-    StepTraffic.TaskTimes times = StepProtocol.times(in);
-    double[] sums = StepProtocol.doubles(in, in.getInt());
-    float[] buffers = StepProtocol.lastFloats(in, null, "buffers");
+    StepMessages.Header h = StepMessages.header(in);
+    double[] sums = StepMessages.doubles(in, h.n());
+    float[] buffers = StepMessages.lastFloats(in, null, "buffers");
     synchronized (this) {
       Child c = null;
       for (Child l : links) {
@@ -189,10 +178,10 @@ final class StepRelay extends RpcHandler {
         throw new IOException("sums nobody asked for");
       }
       c.result =
-          new StepResult(null, r.lossSum(), r.weightSum(), r.metricSum(), count)
+          new StepResult(null, h.lossSum(), h.weightSum(), h.metricSum(), h.count())
               .withBuffers(buffers.length == 0 ? null : buffers);
       c.sums = sums.length == 0 ? null : sums;
-      c.times = times;
+      c.times = h.times();
       c.done = true;
       c.pending = cb;
       notifyAll();

@@ -3,7 +3,6 @@ package org.sparkgrad.ml.spark;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +21,10 @@ import org.sparkgrad.ml.train.StepResult;
  * synchronous step sends the weights to every partition and sums the gradients they send back, in
  * partition order, in double precision. It replaces a Spark job per step (tens of milliseconds)
  * with one request and one answer per partition.
+ *
+ * <p>Its parts: Spark's transport frames the messages, {@link StepMessages} reads them, {@link
+ * StepPeers} holds the connections, {@link StepHandOver} moves the arrays of tasks in this JVM and
+ * {@link StepGather} makes the answers one result; the server sends the commands and waits.
  *
  * <p>The connections' messages arrive on the transport's threads ({@link StepPeers}); the caller of
  * {@link #step} waits for them in ticks, so a partition that never answers cannot block it forever.
@@ -169,7 +172,7 @@ final class StepServer implements AutoCloseable {
       peers.end();
     }
     long waited = System.nanoTime() - start;
-    StepResult r = collect(weights.length);
+    StepResult r = StepGather.gather(peers, handOver, lostSince.length, weights.length);
     if (heard != null) {
       heard.accept(traffic(before, waited, exchangeEnded == 0 ? 0 : start - exchangeEnded));
     }
@@ -193,57 +196,6 @@ final class StepServer implements AutoCloseable {
         waited,
         worked,
         times);
-  }
-
-  private StepResult collect(int n) {
-    if (peers.tree()) {
-      StepPeers.Peer root = peers.get(0);
-      if (root.sums.length != 0 && root.sums.length != n) {
-        throw new IllegalStateException(
-            "step channel: a summed gradient of "
-                + root.sums.length
-                + " values for "
-                + n
-                + " weights");
-      }
-      float[] buffers =
-          root.buffers == null || root.buffers.length == 0 ? null : root.buffers.clone();
-      return new StepResult(
-              root.sums.length == 0 ? null : root.sums,
-              root.lossSum,
-              root.weightSum,
-              root.metricSum,
-              root.count)
-          .withBuffers(buffers);
-    }
-    List<float[]> parts = new ArrayList<>(lostSince.length);
-    double loss = 0;
-    double weight = 0;
-    double metric = 0;
-    long count = 0;
-    float[] buffers = null;
-    for (int p = 0; p < lostSince.length; p++) {
-      StepPeers.Peer c = peers.get(p);
-      if (buffers == null && c.count > 0 && c.buffers != null && c.buffers.length > 0) {
-        buffers = c.buffers.clone(); // the peer's array is reused by its next reply
-      }
-      loss += c.lossSum;
-      weight += c.weightSum;
-      metric += c.metricSum;
-      count += c.count;
-      if (c.gradLength == StepProtocol.IN_PROCESS) {
-        parts.add(handOver.take(p, c.attempt, n));
-      } else if (c.gradLength > 0) {
-        if (c.gradLength != n) {
-          throw new IllegalStateException(
-              "step channel: a gradient of " + c.gradLength + " values for " + n + " weights");
-        }
-        parts.add(c.grad);
-      }
-    }
-    // Summed by the trainer in one pass with the scaling (StepResult.writeScaledInto).
-    return StepResult.ofUnsummed(parts.toArray(new float[0][]), loss, weight, metric, count)
-        .withBuffers(buffers);
   }
 
   /**

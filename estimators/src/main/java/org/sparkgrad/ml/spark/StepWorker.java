@@ -1,7 +1,5 @@
 package org.sparkgrad.ml.spark;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -269,7 +267,7 @@ final class StepWorker {
     private Command decodeSum(ByteBuffer in, float[][] out) throws IOException {
       int op = in.remaining() >= 4 ? in.getInt() : -1;
       if (op == StepProtocol.SUM) {
-        out[0] = StepProtocol.lastFloats(in, null, "a round's sums");
+        out[0] = StepMessages.lastFloats(in, null, "a round's sums");
         return new Command(op, 0, 0, 0);
       }
       if (op == StepProtocol.STOP) {
@@ -386,29 +384,14 @@ final class StepWorker {
 
     /** The command in {@code in}, its weights read into the worker's array. */
     private Command decode(ByteBuffer in) throws IOException {
-      if (in.remaining() < StepProtocol.COMMAND_HEADER) {
-        throw new IOException("step channel: a command of " + in.remaining() + " bytes");
+      StepMessages.Command c = StepMessages.command(in, weights, buffers, local != null);
+      if (c.weights != null) {
+        weights = c.weights;
       }
-      Command c = new Command(in.getInt(), in.getInt(), in.getInt(), in.getInt());
-      if (c.op() == StepProtocol.TREE) {
-        byte[] host = new byte[Math.max(0, Math.min(c.n(), in.remaining()))];
-        in.get(host);
-        return new Command(c.op(), c.epoch(), c.step(), 0, new String(host, UTF_8));
+      if (c.buffers != null) {
+        buffers = c.buffers;
       }
-      boolean known =
-          c.op() == StepProtocol.STOP
-              || c.op() == StepProtocol.STEP
-              || c.op() == StepProtocol.EVALUATE;
-      if (!known || (c.n() < 0 && (c.n() != StepProtocol.IN_PROCESS || local == null))) {
-        throw new IOException("step channel: unknown command " + c.op() + " from the driver");
-      }
-      if (c.op() != StepProtocol.STOP) {
-        if (c.n() >= 0) {
-          weights = StepProtocol.floats(in, c.n(), weights, "weights");
-        }
-        buffers = StepProtocol.lastFloats(in, buffers, "buffers");
-      }
-      return c;
+      return new Command(c.op, c.epoch, c.step, c.n, c.host);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.backend.Backends;
 import org.sparkgrad.ml.train.DeviceResolver;
@@ -12,8 +13,9 @@ import org.sparkgrad.spark.SparkgradExecutorState;
 import org.sparkgrad.tensor.Device;
 
 /**
- * The {@code device} param outside a Spark task and without the plugin: the rules of {@code
- * DeviceChoice} (tested there on simulated addresses) with no GPU assigned, in local mode.
+ * The {@code device} param: outside a Spark task and without the plugin (the rules of {@code
+ * DeviceChoice} with no GPU assigned, in local mode), and through the estimators' entry point with
+ * simulated GPU addresses and CUDA, where {@code auto} must decide as the plugin does.
  */
 class DevicesTest {
   @Test
@@ -45,5 +47,72 @@ class DevicesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("device is 'gpu' but no GPU can be used here: ")
         .hasMessageEndingWith("set device to 'auto' or 'cpu' to run on the CPU");
+  }
+
+  /** A simulated CUDA that runs on every device. */
+  private static boolean cudaRuns(Device d) {
+    return true;
+  }
+
+  /** A simulated machine where CUDA runs on no device. */
+  private static boolean noCuda(Device d) {
+    return false;
+  }
+
+  @Test
+  void autoIsTheGpuSparkAssignedTheTaskWhereCudaRuns() {
+    assertThat(
+            Devices.resolve("auto", null, List.of("1"), List.of("0"), false, DevicesTest::cudaRuns))
+        .isEqualTo(Device.cuda(1));
+    // Without a task GPU, the executor's (in local mode, the driver's) first one.
+    assertThat(
+            Devices.resolve(
+                "auto", null, List.of(), List.of("2", "3"), true, DevicesTest::cudaRuns))
+        .isEqualTo(Device.cuda(2));
+  }
+
+  @Test
+  void autoIsTheCpuWithoutAnAssignedGpuOrWhereCudaDoesNotRun() {
+    assertThat(Devices.resolve("auto", null, List.of(), List.of(), false, DevicesTest::cudaRuns))
+        .isEqualTo(Device.CPU);
+    assertThat(Devices.resolve("auto", null, List.of("1"), List.of(), false, DevicesTest::noCuda))
+        .isEqualTo(Device.CPU);
+  }
+
+  @Test
+  void autoFollowsThePluginsSettingWhereThePluginRuns() {
+    assertThat(
+            Devices.resolve(
+                "auto",
+                DeviceSetting.CPU,
+                List.of("1"),
+                List.of("1"),
+                false,
+                DevicesTest::cudaRuns))
+        .isEqualTo(Device.CPU);
+    assertThat(
+            Devices.resolve(
+                "auto", DeviceSetting.AUTO, List.of(), List.of("4"), false, DevicesTest::cudaRuns))
+        .isEqualTo(Device.cuda(4));
+    // The plugin's gpu makes auto a GPU even where the probe says no: the fit's check then fails.
+    assertThat(
+            Devices.resolve(
+                "auto", DeviceSetting.GPU, List.of("1"), List.of(), false, DevicesTest::noCuda))
+        .isEqualTo(Device.cuda(1));
+    // An explicit param is not overridden by the plugin's setting.
+    assertThat(
+            Devices.resolve(
+                "cpu", DeviceSetting.GPU, List.of("1"), List.of(), false, DevicesTest::cudaRuns))
+        .isEqualTo(Device.CPU);
+  }
+
+  @Test
+  void gpuOnAClusterExecutorWithoutAGpuSaysWhatToSet() {
+    assertThatThrownBy(
+            () -> Devices.resolve("gpu", null, List.of(), List.of(), false, DevicesTest::cudaRuns))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "device is 'gpu' but no GPU can be used here: spark.sparkgrad.device=gpu, but Spark"
+                + " assigned no GPU to this executor: set spark.executor.resource.gpu.amount=1");
   }
 }
