@@ -52,7 +52,8 @@ final class StepGather {
       }
     }
     // Summed by the trainer in one pass with the scaling (StepResult.writeScaledInto).
-    return StepResult.ofUnsummed(parts.toArray(new float[0][]), loss, weight, metric, count).withBuffers(buffers);
+    return StepResult.ofUnsummed(parts.toArray(new float[0][]), loss, weight, metric, count)
+        .withBuffers(buffers);
   }
 
   /** The tree root's sums: the whole tree's, in double precision. */
