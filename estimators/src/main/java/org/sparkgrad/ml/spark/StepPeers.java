@@ -332,13 +332,9 @@ final class StepPeers extends RpcHandler {
 
   private void reply(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
       throws IOException {
-    Peer c = null;
+    Peer c;
     synchronized (lock) {
-      for (Peer p : peers) {
-        if (p != null && p.client == client) {
-          c = p;
-        }
-      }
+      c = peerOf(client);
       if (stopped) {
         answer(cb, StepServer.stop());
         return;
@@ -410,16 +406,23 @@ final class StepPeers extends RpcHandler {
     }
   }
 
+  /** The peer whose connection is {@code client}, or null; the caller holds the lock. */
+  private Peer peerOf(TransportClient client) {
+    Peer c = null;
+    for (Peer p : peers) {
+      if (p != null && p.client == client) {
+        c = p;
+      }
+    }
+    return c;
+  }
+
   /** A task's values for a round of its step ({@link StepReducer}), answered with their sums. */
   private void round(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
       throws IOException {
-    Peer c = null;
+    Peer c;
     synchronized (lock) {
-      for (Peer p : peers) {
-        if (p != null && p.client == client) {
-          c = p;
-        }
-      }
+      c = peerOf(client);
       if (stopped) {
         answer(cb, StepServer.stop());
         return;
