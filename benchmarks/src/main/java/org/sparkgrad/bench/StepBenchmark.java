@@ -24,8 +24,14 @@ import java.util.Map;
  * one the best of several runs after a warm-up. Each side prints the library serving its GEMMs and
  * its convolutions. Sides alternate, network by network, so load from other work hits both.
  *
+ * <p>Both sides train on the same data: the first 16 batches of Fashion-MNIST's training set in
+ * turn ({@code --data DIR}, by default where Debian's {@code dataset-fashion-mnist} puts it).
+ * {@code --data random} trains instead on uniform random inputs with random labels, as this
+ * benchmark did before: a pathological case for PyTorch, whose backward and Adam step run three to
+ * five times slower on it than on real images (docs/BENCHMARKS.md), so it is not the baseline.
+ *
  * <p>Run (docs/BENCHMARKS.md): {@code benchmarks/run.sh org.sparkgrad.bench.StepBenchmark [--nets
- * mlp,cnn,wide] [--batches 64,256] [--steps N] [--warmup N] [--reps N]}.
+ * mlp,cnn,wide] [--batches 64,256] [--steps N] [--warmup N] [--reps N] [--data DIR|random]}.
  */
 public final class StepBenchmark {
   private static final String[] SCRIPTS = {"step_torch.py", "mlp_training_torch.py"};
@@ -44,6 +50,12 @@ public final class StepBenchmark {
     System.out.println("== one-thread training step (zeroGrad, forward, loss, backward, Adam) ==");
     System.out.println("machine: " + Machine.describe());
     Machine.warnIfBlasTuned();
+    String data = o.get("data");
+    if (!data.equals("random") && !FashionMnist.present(Path.of(data))) {
+      System.out.println(FashionMnist.howToInstall(Path.of(data)));
+      System.exit(2);
+    }
+    System.out.println("data: " + (data.equals("random") ? "uniform random batches" : data));
     String torchMissing = TorchBaseline.unavailableReason();
     if (torchMissing != null) {
       System.out.println("PyTorch side skipped: " + torchMissing);
@@ -62,13 +74,13 @@ public final class StepBenchmark {
       for (String b : o.get("batches").split(",", -1)) {
         int batch = Integer.parseInt(b);
         int n = Math.max(5, steps * 64 / batch);
-        List<String> common = List.of(b, Integer.toString(n), warmup, reps);
+        List<String> common = List.of(b, Integer.toString(n), warmup, reps, data);
         Side ours = run(javaCommand(net, common), "sparkgrad " + net + " b" + b + " | ");
         Side torch = null;
         if (torchMissing == null) {
           List<String> py = new ArrayList<>(List.of(TorchBaseline.PYTHON, "step_torch.py"));
           py.addAll(List.of("--net", net, "--batch", b, "--steps", Integer.toString(n)));
-          py.addAll(List.of("--warmup", warmup, "--reps", reps));
+          py.addAll(List.of("--warmup", warmup, "--reps", reps, "--data", data));
           torch = run(py, "torch     " + net + " b" + b + " | ", dir);
         }
         rows.add(row(net, batch, ours, torch));
@@ -175,13 +187,14 @@ public final class StepBenchmark {
     o.put("steps", "100");
     o.put("warmup", "20");
     o.put("reps", "3");
+    o.put("data", FashionMnist.DEFAULT_DIR.toString());
     for (int i = 0; i < args.length; i += 2) {
       String key = args[i].startsWith("--") ? args[i].substring(2) : "";
       if (!o.containsKey(key) || i + 1 >= args.length) {
         throw new IllegalArgumentException(
             "unknown option or missing value: "
                 + args[i]
-                + " (options: --nets --batches --steps --warmup --reps)");
+                + " (options: --nets --batches --steps --warmup --reps --data)");
       }
       o.put(key, args[i + 1]);
     }

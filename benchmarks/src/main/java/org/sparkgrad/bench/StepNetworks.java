@@ -1,5 +1,6 @@
 package org.sparkgrad.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +24,10 @@ import org.sparkgrad.tensor.Tensor;
 /**
  * The Sparkgrad side of {@link StepBenchmark}, run in a fresh JVM per network and batch size: the
  * same networks as {@code step_torch.py}, the full training step (zeroGrad, forward,
- * CrossEntropyLoss, backward, Adam lr 1e-3) on fixed random batches, first cold (the JVM's first
- * steps, no warm-up) and then warm (best of reps). Prints the lines {@code step_torch.py} prints.
+ * CrossEntropyLoss, backward, Adam lr 1e-3) on the first {@value #BATCHES} batches of
+ * Fashion-MNIST's training set in turn (or on as many batches of uniform random inputs and labels,
+ * with {@code random} for the data folder), first cold (the JVM's first steps, no warm-up) and then
+ * warm (best of reps). Prints the lines {@code step_torch.py} prints.
  *
  * <p>The step zeroes gradients in place ({@code zeroGrad(false)}, as PyTorch 1.13's default {@code
  * zero_grad()} does) and runs forward and backward in a recycling {@link DeviceScope}, as the
@@ -32,30 +35,37 @@ import org.sparkgrad.tensor.Tensor;
  * scope and with {@code zeroGrad()}, for comparing engine versions in one run.
  */
 final class StepNetworks {
-  private static final int BATCHES = 4;
+  private static final int BATCHES = 16;
 
   private StepNetworks() {}
 
-  /** {@code StepNetworks NET BATCH STEPS WARMUP REPS [plain]}. */
-  public static void main(String[] args) {
+  /** {@code StepNetworks NET BATCH STEPS WARMUP REPS DATA [plain]}; DATA: a folder, or random. */
+  public static void main(String[] args) throws IOException {
     String net = args[0];
     int batch = Integer.parseInt(args[1]);
     int steps = Integer.parseInt(args[2]);
     int warmup = Integer.parseInt(args[3]);
     int reps = Integer.parseInt(args[4]);
-    boolean plain = args.length > 5 && args[5].equals("plain");
+    String data = args[5];
+    boolean plain = args.length > 6 && args[6].equals("plain");
     Generator g = new Generator(0);
     Module model = network(net, g);
     int[] shape = net.equals("mlp") ? new int[] {batch, 784} : new int[] {batch, 1, 28, 28};
     Tensor[] xs = new Tensor[BATCHES];
     Tensor[] ys = new Tensor[BATCHES];
+    FashionMnist fashion = data.equals("random") ? null : FashionMnist.load(Path.of(data));
     for (int i = 0; i < BATCHES; i++) {
-      xs[i] = Tensor.rand(g, shape);
-      long[] labels = new long[batch];
-      for (int j = 0; j < batch; j++) {
-        labels[j] = g.nextInt(10);
+      if (fashion == null) {
+        xs[i] = Tensor.rand(g, shape);
+        long[] labels = new long[batch];
+        for (int j = 0; j < batch; j++) {
+          labels[j] = g.nextInt(10);
+        }
+        ys[i] = Tensor.ofLongs(labels, batch);
+      } else {
+        xs[i] = fashion.trainX().narrow(0, i * batch, batch).reshape(shape);
+        ys[i] = fashion.trainY().narrow(0, i * batch, batch);
       }
-      ys[i] = Tensor.ofLongs(labels, batch);
     }
     Optimizer opt = new Adam(model.parameters(), 1e-3);
     CrossEntropyLoss lossFn = new CrossEntropyLoss();
