@@ -74,7 +74,8 @@ final class ConvGemm {
             padding);
     Tensor cols = patches(x, geo);
     int p = geo.oh() * geo.ow();
-    Tensor out2 = Tensor.allocate(x, x.dtype(), new int[] {geo.outC(), geo.columns()});
+    // Written whole: by the bias copy, or by the GEMM with beta = 0.
+    Tensor out2 = Tensor.allocateForOverwrite(x, x.dtype(), new int[] {geo.outC(), geo.columns()});
     double beta = 0;
     if (bias != null) {
       x.backend()
@@ -105,7 +106,9 @@ final class ConvGemm {
             0);
     // [outC, N, P] -> [N, outC, P]
     int[] nop = {geo.n(), geo.outC(), p};
-    Tensor y = Tensor.allocate(x, x.dtype(), new int[] {geo.n(), geo.outC(), geo.oh(), geo.ow()});
+    Tensor y =
+        Tensor.allocateForOverwrite(
+            x, x.dtype(), new int[] {geo.n(), geo.outC(), geo.oh(), geo.ow()});
     x.backend()
         .copy(
             out2.storage(),
@@ -170,7 +173,7 @@ final class ConvGemm {
     int p = geo.oh() * geo.ow();
     // [N, outC, P] -> [outC, N*P]
     int[] onp = {geo.outC(), geo.n(), p};
-    Tensor gt = Tensor.allocate(g, g.dtype(), new int[] {geo.outC(), geo.columns()});
+    Tensor gt = Tensor.allocateForOverwrite(g, g.dtype(), new int[] {geo.outC(), geo.columns()});
     g.backend()
         .copy(
             g.storage(),
@@ -182,7 +185,7 @@ final class ConvGemm {
             onp);
     Tensor gw = null;
     if (weight.requiresGrad()) {
-      gw = Tensor.allocate(g, g.dtype(), weight.shape());
+      gw = Tensor.allocateForOverwrite(g, g.dtype(), weight.shape());
       g.backend()
           .gemm(
               false,
@@ -206,7 +209,7 @@ final class ConvGemm {
 
   /** {@code W^T @ g} gives the patch gradient, which col2im adds back onto the input's pixels. */
   private static Tensor inputGrad(Tensor gt, Tensor weight, Geometry geo) {
-    Tensor gcols = Tensor.allocate(gt, gt.dtype(), new int[] {geo.k(), geo.columns()});
+    Tensor gcols = Tensor.allocateForOverwrite(gt, gt.dtype(), new int[] {geo.k(), geo.columns()});
     gt.backend()
         .gemm(
             true,
@@ -270,7 +273,8 @@ final class ConvGemm {
    */
   private static Tensor patches(Tensor x, Geometry geo) {
     if (floatOnCpu(x)) {
-      Tensor cols = Tensor.allocate(x, x.dtype(), new int[] {geo.k(), geo.columns()});
+      // im2col writes every element, the padding's zeros included.
+      Tensor cols = Tensor.allocateForOverwrite(x, x.dtype(), new int[] {geo.k(), geo.columns()});
       FloatConvolution.im2col(
           ((CpuStorage) x.storage()).floats(),
           geo.floatGeometry(),
