@@ -1,6 +1,7 @@
 package org.sparkgrad.tensor;
 
 import org.sparkgrad.backend.cpu.CpuStorage;
+import org.sparkgrad.backend.cpu.FloatChannelSwap;
 import org.sparkgrad.backend.cpu.FloatConvolution;
 
 /**
@@ -73,6 +74,19 @@ final class ConvGemm {
             stride,
             padding);
     Tensor cols = patches(x, geo);
+    Tensor y =
+        floatOnCpu(x)
+            ? floatProduct(x, weight, bias, cols, geo)
+            : product(x, weight, bias, cols, geo);
+    return Autograd.record(
+        y, "ConvolutionBackward", g -> backward(g, x, weight, bias, cols, geo), x, weight, bias);
+  }
+
+  /**
+   * {@code W @ cols (+ bias)} as {@code [N, outC, OH, OW]}, on any backend: the GEMM's output is
+   * filled with the bias first ({@code beta = 1}), then swapped from {@code [outC, N, P]}.
+   */
+  private static Tensor product(Tensor x, Tensor weight, Tensor bias, Tensor cols, Geometry geo) {
     int p = geo.oh() * geo.ow();
     // Written whole: by the bias copy, or by the GEMM with beta = 0.
     Tensor out2 = Tensor.allocateForOverwrite(x, x.dtype(), new int[] {geo.outC(), geo.columns()});
@@ -89,21 +103,7 @@ final class ConvGemm {
               new int[] {geo.outC(), geo.columns()});
       beta = 1;
     }
-    x.backend()
-        .gemm(
-            false,
-            false,
-            geo.outC(),
-            geo.columns(),
-            geo.k(),
-            1,
-            weight.storage(),
-            0,
-            cols.storage(),
-            0,
-            beta,
-            out2.storage(),
-            0);
+    weightTimesPatches(weight, cols, geo, beta, out2);
     // [outC, N, P] -> [N, outC, P]
     int[] nop = {geo.n(), geo.outC(), p};
     Tensor y =
@@ -118,8 +118,45 @@ final class ConvGemm {
             0,
             Shapes.contiguousStrides(nop),
             nop);
-    return Autograd.record(
-        y, "ConvolutionBackward", g -> backward(g, x, weight, bias, cols, geo), x, weight, bias);
+    return y;
+  }
+
+  /**
+   * {@link #product} for float32 on the CPU: the GEMM with {@code beta = 0}, and the bias added in
+   * the swap to {@code [N, outC, P]} ({@link FloatChannelSwap#toBatchMajor}).
+   */
+  private static Tensor floatProduct(
+      Tensor x, Tensor weight, Tensor bias, Tensor cols, Geometry geo) {
+    int p = geo.oh() * geo.ow();
+    Tensor out2 = Tensor.allocateForOverwrite(x, x.dtype(), new int[] {geo.outC(), geo.columns()});
+    weightTimesPatches(weight, cols, geo, 0, out2);
+    Tensor y =
+        Tensor.allocateForOverwrite(
+            x, x.dtype(), new int[] {geo.n(), geo.outC(), geo.oh(), geo.ow()});
+    FloatChannelSwap.toBatchMajor(
+        floats(out2), geo.outC(), geo.n(), p, bias == null ? null : floats(bias), floats(y));
+    return y;
+  }
+
+  /** {@code out2[outC, N*P] = W @ cols + beta * out2}, the convolution's one GEMM. */
+  private static void weightTimesPatches(
+      Tensor weight, Tensor cols, Geometry geo, double beta, Tensor out2) {
+    weight
+        .backend()
+        .gemm(
+            false,
+            false,
+            geo.outC(),
+            geo.columns(),
+            geo.k(),
+            1,
+            weight.storage(),
+            0,
+            cols.storage(),
+            0,
+            beta,
+            out2.storage(),
+            0);
   }
 
   private static void check(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
@@ -170,19 +207,24 @@ final class ConvGemm {
 
   private static Tensor[] backward(
       Tensor g, Tensor x, Tensor weight, Tensor bias, Tensor cols, Geometry geo) {
-    int p = geo.oh() * geo.ow();
-    // [N, outC, P] -> [outC, N*P]
-    int[] onp = {geo.outC(), geo.n(), p};
+    boolean biasGrad = bias != null && bias.requiresGrad();
     Tensor gt = Tensor.allocateForOverwrite(g, g.dtype(), new int[] {geo.outC(), geo.columns()});
-    g.backend()
-        .copy(
-            g.storage(),
-            0,
-            new int[] {p, geo.outC() * p, 1},
-            gt.storage(),
-            0,
-            Shapes.contiguousStrides(onp),
-            onp);
+    Tensor gb = null;
+    if (floatOnCpu(g)) {
+      double[] sums = biasGrad ? new double[geo.outC()] : null;
+      FloatChannelSwap.toChannelMajor(
+          floats(g), geo.n(), geo.outC(), geo.oh() * geo.ow(), floats(gt), sums);
+      if (biasGrad) {
+        gb = Tensor.allocateForOverwrite(g, g.dtype(), new int[] {geo.outC()});
+        float[] b = floats(gb);
+        for (int c = 0; c < b.length; c++) {
+          b[c] = (float) sums[c];
+        }
+      }
+    } else {
+      toChannelMajor(g, gt, geo);
+      gb = biasGrad ? gt.sum(1, false) : null;
+    }
     Tensor gw = null;
     if (weight.requiresGrad()) {
       gw = Tensor.allocateForOverwrite(g, g.dtype(), weight.shape());
@@ -202,9 +244,27 @@ final class ConvGemm {
               gw.storage(),
               0);
     }
-    Tensor gb = bias != null && bias.requiresGrad() ? gt.sum(1, false) : null;
     Tensor gx = x.requiresGrad() ? inputGrad(gt, weight, geo) : null;
     return new Tensor[] {gx, gw, gb};
+  }
+
+  /** {@code gt[outC, N*P] = g[N, outC, P]} by a strided copy any backend runs. */
+  private static void toChannelMajor(Tensor g, Tensor gt, Geometry geo) {
+    int p = geo.oh() * geo.ow();
+    int[] onp = {geo.outC(), geo.n(), p};
+    g.backend()
+        .copy(
+            g.storage(),
+            0,
+            new int[] {p, geo.outC() * p, 1},
+            gt.storage(),
+            0,
+            Shapes.contiguousStrides(onp),
+            onp);
+  }
+
+  private static float[] floats(Tensor t) {
+    return ((CpuStorage) t.storage()).floats();
   }
 
   /** {@code W^T @ g} gives the patch gradient, which col2im adds back onto the input's pixels. */
