@@ -1,7 +1,6 @@
 package org.sparkgrad.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -121,15 +120,14 @@ class DistributedTrainingTest {
         .anyMatch(d -> d.startsWith("sparkgrad fit: epoch 1/3, step 3/3, loss "))
         .anyMatch(d -> d.startsWith("sparkgrad fit: epoch 3/3, step 3/3, loss "))
         .noneMatch(d -> d.contains("step channel"));
-    assertThat(EngineLoop.relativeError(models[0].weights(), models[1].weights())).isLessThan(1e-6);
+    // Both sum the partitions' float32 gradients once, at the driver, in partition order: the same
+    // model bit for bit, and the same validation sums.
+    assertThat(models[0].weights()).containsExactly(models[1].weights());
     double[] viaChannel = models[0].summary().validationLoss();
-    double[] viaJobs = models[1].summary().validationLoss();
     assertThat(viaChannel).hasSize(3).doesNotContain(Double.NaN);
-    for (int e = 0; e < 3; e++) {
-      assertThat(viaChannel[e]).isCloseTo(viaJobs[e], within(1e-6 * viaJobs[e]));
-    }
+    assertThat(viaChannel).containsExactly(models[1].summary().validationLoss());
     assertThat(models[0].summary().validationMetric())
-        .containsExactly(models[1].summary().validationMetric(), within(1e-9));
+        .containsExactly(models[1].summary().validationMetric());
   }
 
   @Test
@@ -157,7 +155,8 @@ class DistributedTrainingTest {
         .singleElement(InstanceOfAssertFactories.STRING)
         .contains("partition 2 has had no task connected for 1 s")
         .contains("goes on with one Spark job per step");
-    assertThat(EngineLoop.relativeError(fellBack, viaJobs)).isLessThan(1e-6);
+    // three partitions summed in partition order, whichever task finished first
+    assertThat(fellBack).containsExactly(viaJobs);
   }
 
   @Test
