@@ -85,7 +85,10 @@ public final class StepResult implements Serializable {
    * from it is the one it would round from {@code sum} itself but where {@code sum} lies within
    * 2^-48 of a float32 rounding boundary. Where {@code hi} is {@code sum} exactly, or infinite
    * ({@code sum} past float32's range), {@code lo} is -0.0, the one value whose addition changes
-   * nothing (not even the sign of a zero, as +0.0 would).
+   * nothing (not even the sign of a zero, as +0.0 would). So a sum past float32's range makes the
+   * step's gradient non-finite even where the scaling would have brought it back into range, as a
+   * float32 all-reduce would (a loss-scaled step is then skipped, an unscaled fit stops as
+   * diverged); the star sums such values in double at the driver.
    *
    * @param sum the summed gradient, flat (null: no gradient)
    */
