@@ -9,10 +9,10 @@ import org.sparkgrad.spark.WireClassProvider;
 /**
  * The estimators' classes that Spark serializes with its configured serializer (Kryo, which with
  * {@code spark.kryo.registrationRequired=true} refuses unregistered classes): the prepared
- * partitions (cached, and spilled to disk under memory pressure) and the per-step gradient sums
- * (task results and the {@code treeAggregate} zero value). The training set-up ({@code
- * GradientStep}, {@code NetworkSpec}, {@code TrainingConfig}, the readers) travels inside task
- * closures, which Spark always serializes with Java serialization, so it is not listed; Kryo 4
+ * partitions (cached, and spilled to disk under memory pressure) and the partitions' step and
+ * validation results (task results, also inside a local-steps round's result). The training set-up
+ * ({@code GradientStep}, {@code NetworkSpec}, {@code TrainingConfig}, the readers) travels inside
+ * task closures, which Spark always serializes with Java serialization, so it is not listed; Kryo 4
  * could not serialize its records anyway. Listed in {@code
  * META-INF/services/org.sparkgrad.spark.WireClassProvider}; the order is part of the wire format
  * and must only ever be appended to.

@@ -9,9 +9,11 @@ import org.sparkgrad.ml.data.Columns;
 
 /**
  * A neural-network classifier trained data-parallel on Spark: every step, each partition computes
- * the gradient of its rows of the global minibatch, the gradients are summed over the step channel
- * (or with one {@code treeAggregate} job per step when {@code spark.sparkgrad.fit.transport=jobs}),
- * and the driver applies the optimizer (docs/TRAINING.md).
+ * the float32 gradient of its rows of the global minibatch and sends it to the driver over the step
+ * channel (or as the result of one Spark job per step when {@code
+ * spark.sparkgrad.fit.transport=jobs}); the driver sums the gradients once, in double, in partition
+ * order, so both ways give the same model bit for bit, and applies the optimizer
+ * (docs/TRAINING.md).
  *
  * <pre>{@code
  * NeuralNetClassificationModel model = new NeuralNetClassifier()

@@ -7,9 +7,11 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A neural-network regressor trained data-parallel on Spark, as {@link NeuralNetClassifier} is. The
- * label is a number, or an ML vector for several outputs (then {@code prediction} is a vector too);
- * the loss is {@code mse} (default), {@code l1} or {@code huber}, averaged over outputs.
+ * A neural-network regressor trained data-parallel on Spark, as {@link NeuralNetClassifier} is: the
+ * partitions' float32 gradients summed once at the driver, in double, in partition order, whichever
+ * transport carried them. The label is a number, or an ML vector for several outputs (then {@code
+ * prediction} is a vector too); the loss is {@code mse} (default), {@code l1} or {@code huber},
+ * averaged over outputs.
  *
  * <p><b>Checkpoints and warm start.</b> With {@code checkpointDir} set, the fit writes checkpoints
  * (weights, optimizer state, sampler position, partial epoch sums, history, early-stopping state)

@@ -32,10 +32,10 @@ import org.sparkgrad.tensor.Tensor;
  * The fixed cost of one synchronous data-parallel step of the MLP 784-256-128-10 (235,146
  * parameters) in {@code local[2]}, in parts, with no gradient computed: an empty job on a cached
  * 2-partition RDD, a broadcast of the flat float weights (created and destroyed, and shipped to
- * both partitions by a job), a {@code treeAggregate} of one 235,146-double {@link StepResult} per
- * partition (the merge the trainer does), the whole Spark side of a step (broadcast, aggregate,
- * destroy), and the driver update (gradients divided into the parameters' {@code .grad}, an Adam
- * step and the weights flattened for the next broadcast, as {@code Trainer} does).
+ * both partitions by a job), one 235,146-float {@link StepResult} per partition collected in
+ * partition order (what the jobs transport does), the whole Spark side of a step (broadcast,
+ * collect, destroy), and the driver update (gradients divided into the parameters' {@code .grad},
+ * an Adam step and the weights flattened for the next broadcast, as {@code Trainer} does).
  *
  * <p>A step's compute on top of this is {@link MlpStepJmh} on half the minibatch per partition.
  */
@@ -168,29 +168,36 @@ public class SparkStepJmh {
     w.destroy();
   }
 
-  /** {@code treeAggregate} (depth 2) of one fresh 235,146-double StepResult per partition. */
+  /**
+   * One fresh 235,146-float {@link StepResult} per partition, collected in partition order and
+   * merged in that order, as the jobs transport does (the float32 parts are summed later, by the
+   * driver's update).
+   */
   @Benchmark
-  public StepResult treeAggregate(Spark s) {
-    return s.rdd.treeAggregate(
-        new StepResult(),
-        (acc, p) -> acc.merge(new StepResult(new double[PARAMS], 1, 1, 1, 1)),
-        StepResult::merge,
-        2);
+  public StepResult collectInOrder(Spark s) {
+    return inOrder(s.rdd.map(p -> StepResult.ofPartition(new float[PARAMS], 1, 1, 1, 1)).collect());
   }
 
-  /** The whole Spark side of a step with no compute: broadcast, treeAggregate, destroy. */
+  /** The whole Spark side of a step with no compute: broadcast, collect in order, destroy. */
   @Benchmark
   public StepResult stepWithoutCompute(Spark s) {
     Broadcast<float[]> w = s.jsc.broadcast(s.weights);
     try {
-      return s.rdd.treeAggregate(
-          new StepResult(),
-          (acc, p) -> acc.merge(new StepResult(new double[w.value().length], 1, 1, 1, 1)),
-          StepResult::merge,
-          2);
+      return inOrder(
+          s.rdd
+              .map(p -> StepResult.ofPartition(new float[w.value().length], 1, 1, 1, 1))
+              .collect());
     } finally {
       w.destroy();
     }
+  }
+
+  private static StepResult inOrder(List<StepResult> results) {
+    StepResult acc = new StepResult();
+    for (StepResult r : results) {
+      acc.merge(r);
+    }
+    return acc;
   }
 
   /**

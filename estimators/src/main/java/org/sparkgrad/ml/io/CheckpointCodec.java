@@ -110,7 +110,7 @@ public final class CheckpointCodec {
             s.step(),
             s.globalStep(),
             new StepResult(
-                null, partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
+                partial.lossSum(), partial.weightSum(), partial.metricSum(), partial.count()),
             partial.seconds(),
             present(s.history(), "history"),
             best == null ? null : Replica.flatWeights(best),

@@ -1,6 +1,7 @@
 package org.sparkgrad.ml.spark;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -38,8 +39,14 @@ import org.sparkgrad.spark.StepTransport;
  *
  * <p>A job per step broadcasts the weights, every partition computes its {@link GradientStep} on
  * its rows of the minibatch (on the replica its task thread keeps, into reused gradient buffers)
- * and returns a float32 gradient, and {@code treeAggregate} sums the results in double precision,
- * with the tree depth chosen from the partition count ({@link #depthFor}).
+ * and returns its float32 gradient, and the job collects the results in partition order: the driver
+ * sums them once, in double precision, in partition order, as it sums the step channel's ({@link
+ * StepResult}), so the model does not depend on which task finished first and is the step channel's
+ * bit for bit. The driver receives {@code 4 x parameters} bytes from each partition (940 KB for
+ * 235k parameters, under Spark's 1 MiB {@code spark.task.maxDirectResultSize}; a larger result goes
+ * through the block manager, one more fetch). Validation collects its partitions' sums the same
+ * way; local-steps rounds, whose weights are averaged, not summed into one gradient, use {@code
+ * treeAggregate} with a depth chosen from the partition count ({@link #depthFor}).
  *
  * <p>The weights travel in a {@code Broadcast}, not in the job's closure: measured in {@code
  * local[2]} (docs/PERFORMANCE.md), a 235k-float array in the closure cost several times a
@@ -57,6 +64,7 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
   private final GradientStep step;
   private final JavaSparkContext jsc;
   private final String previousDescription;
+  // The treeAggregate depth of local-steps rounds.
   private final int depth;
   private final StepTransport transport;
   private final Duration channelWait;
@@ -209,11 +217,8 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
     GradientStep g = step;
     try {
       // A lone partition's rows are the whole minibatch: its batch statistics are the global ones.
-      return data.treeAggregate(
-          new StepResult(),
-          (acc, p) -> acc.merge(g.train(p, w.value(), buffers, epoch, s, StepReducer.ALONE)),
-          StepResult::merge,
-          depth);
+      return inPartitionOrder(
+          data.map(p -> g.train(p, w.value(), buffers, epoch, s, StepReducer.ALONE)).collect());
     } catch (Exception e) { // Spark throws its checked SparkException undeclared
       throw SparkErrors.unwrap(e);
     } finally {
@@ -288,9 +293,24 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
   }
 
   /**
-   * The {@code treeAggregate} depth for {@code partitions} partitions: 1 (every partition's result
-   * straight to the driver) up to 8 partitions, where a tree level would only add a stage; 2 up to
-   * 64; 3 beyond, so that the driver merges at most about 8 results per level.
+   * The partitions' results, as {@code collect} returns them (in partition order), merged in that
+   * order: their gradients stay float32 parts in partition order ({@link StepResult#merge}), which
+   * the driver sums as the step channel's gather does, so the two transports give the same model
+   * bit for bit.
+   */
+  private static StepResult inPartitionOrder(List<StepResult> results) {
+    StepResult acc = new StepResult();
+    for (StepResult r : results) {
+      acc.merge(r);
+    }
+    return acc;
+  }
+
+  /**
+   * The {@code treeAggregate} depth of a local-steps round for {@code partitions} partitions: 1
+   * (every partition's result straight to the driver) up to 8 partitions, where a tree level would
+   * only add a stage; 2 up to 64; 3 beyond, so that the driver merges at most about 8 results per
+   * level.
    */
   static int depthFor(int partitions) {
     if (partitions <= 8) {
@@ -315,11 +335,7 @@ public final class SparkGradientSource implements Trainer.LocalStepsSource, Auto
     Broadcast<float[]> w = jsc.broadcast(weights);
     GradientStep g = step;
     try {
-      return data.treeAggregate(
-          new StepResult(),
-          (acc, p) -> acc.merge(g.evaluate(p, w.value(), buffers)),
-          StepResult::merge,
-          depth);
+      return inPartitionOrder(data.map(p -> g.evaluate(p, w.value(), buffers)).collect());
     } catch (Exception e) { // as above
       throw SparkErrors.unwrap(e);
     } finally {

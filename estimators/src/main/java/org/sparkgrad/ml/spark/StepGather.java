@@ -14,10 +14,10 @@ final class StepGather {
 
   /**
    * The exchange's result once every partition (or the tree's root) answered: the root's
-   * double-precision sums, or each partition's gradient unsummed, in partition order ({@link
-   * StepResult#ofUnsummed}: the partitions' own arrays, or those handed over in memory, reused by
-   * the next exchange), with the loss, weight, metric and row sums and the buffers of the first
-   * partition that had rows.
+   * double-precision sum as two float32 parts, or each partition's gradient unsummed, in partition
+   * order ({@link StepResult#ofUnsummed}: the partitions' own arrays, or those handed over in
+   * memory, reused by the next exchange), with the loss, weight, metric and row sums and the
+   * buffers of the first partition that had rows.
    *
    * @param partitions the partition count
    * @param n the number of weights
@@ -56,7 +56,10 @@ final class StepGather {
         .withBuffers(buffers);
   }
 
-  /** The tree root's sums: the whole tree's, in double precision. */
+  /**
+   * The tree root's sums: the whole tree's, in double precision, as two float32 parts ({@link
+   * StepResult#ofSum}).
+   */
   private static StepResult fromRoot(StepPeers.Peer root, int n) {
     if (root.sums.length != 0 && root.sums.length != n) {
       throw new IllegalStateException(
@@ -68,7 +71,7 @@ final class StepGather {
     }
     float[] buffers =
         root.buffers == null || root.buffers.length == 0 ? null : root.buffers.clone();
-    return new StepResult(
+    return StepResult.ofSum(
             root.sums.length == 0 ? null : root.sums,
             root.lossSum,
             root.weightSum,

@@ -178,7 +178,7 @@ final class StepRelay extends RpcHandler {
         throw new IOException("sums nobody asked for");
       }
       c.result =
-          new StepResult(null, h.lossSum(), h.weightSum(), h.metricSum(), h.count())
+          new StepResult(h.lossSum(), h.weightSum(), h.metricSum(), h.count())
               .withBuffers(buffers.length == 0 ? null : buffers);
       c.sums = sums.length == 0 ? null : sums;
       c.times = h.times();

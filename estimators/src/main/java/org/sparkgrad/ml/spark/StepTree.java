@@ -14,8 +14,8 @@ import java.util.List;
  * sum), so the root's sum adds the partitions' gradients in the tree's pre-order ({@link
  * #preOrder}) with the brackets of the tree. It is not bitwise the star's partition-order sum (a
  * different order of double additions), but differs from it only by double rounding, which the
- * float32 rounding of the summed gradient hides but in the rare tie: the same guarantee as Spark's
- * {@code treeAggregate}, whose merge order is that of task completion.
+ * float32 rounding of the summed gradient hides but in the rare tie. The root's double sum reaches
+ * the trainer as two float32 parts ({@code StepResult.ofSum}) whose double sum is it to 48 bits.
  *
  * <p>The driver receives one sum (double precision, 8 bytes a parameter) and sends one command,
  * whatever the partition count: its bytes per step are flat in the number of executors, where the

@@ -107,7 +107,7 @@ final class StepTreeNode {
         buffers = c.result.buffers();
       }
     }
-    StepResult r = new StepResult(null, loss, weight, metric, count).withBuffers(buffers);
+    StepResult r = new StepResult(loss, weight, metric, count).withBuffers(buffers);
     return StepProtocol.sums(reuse, op, r, acc, times);
   }
 

@@ -195,7 +195,7 @@ final class FitRun {
 
   /** Adds {@code r}'s loss, weight, metric and row sums (not its gradient) to the epoch's. */
   private void addSums(StepResult r) {
-    sums.merge(new StepResult(null, r.lossSum(), r.weightSum(), r.metricSum(), r.count()));
+    sums.merge(new StepResult(r.lossSum(), r.weightSum(), r.metricSum(), r.count()));
   }
 
   private double secondsSoFar() {

@@ -325,7 +325,7 @@ public final class GradientStep implements Serializable {
         Tensor m = objective.perRowMetric(out.detach(), y);
         metric = (counts == null ? m : m.mul(Tensor.of(counts).to(replica.device()))).sum().item();
       }
-      acc.merge(new StepResult(null, total.item(), sum(counts, b.rows()), metric, b.rows()));
+      acc.merge(new StepResult(total.item(), sum(counts, b.rows()), metric, b.rows()));
     }
   }
 
@@ -386,7 +386,7 @@ public final class GradientStep implements Serializable {
           }
           acc.merge(
               new StepResult(
-                  null, loss.sum().item(), sum(counts, b.rows()), metric.sum().item(), b.rows()));
+                  loss.sum().item(), sum(counts, b.rows()), metric.sum().item(), b.rows()));
         }
       }
     }

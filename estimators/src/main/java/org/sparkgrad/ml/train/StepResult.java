@@ -1,25 +1,28 @@
 package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
- * What partitions return for one step or one evaluation, summed over rows and then over partitions
- * (in double precision): the gradient of the weighted loss sum (null when no rows contributed or
- * none was asked for), the weighted loss sum, the weight sum, the weighted metric sum and the row
- * count. The driver divides by the weight sum.
+ * What partitions return for one step or one evaluation: the gradient of the weighted loss sum
+ * (none when no rows contributed or none was asked for), the weighted loss sum, the weight sum, the
+ * weighted metric sum and the row count. The driver divides by the weight sum.
  *
- * <p>One partition's gradient is float32 (the engine computes it in float32), so a partition's
- * result carries it as a {@code float[]}: half the bytes of a {@code double[]}, which keeps a
- * 235k-parameter gradient under Spark's 1 MiB limit for task results sent directly to the driver.
- * Merging sums in double precision, so the order in which partitions are merged does not change the
- * sum beyond double rounding.
+ * <p>A gradient is carried one way: as float32 parts, each one flat array of every weight, in
+ * partition order, never summed on the way. A partition computes its gradient in float32 and sends
+ * it as is (half the bytes of a {@code double[]}: a 235k-parameter gradient is 940 KB, under
+ * Spark's 1 MiB {@code spark.task.maxDirectResultSize}; a larger one travels through the block
+ * manager). {@link #merge} concatenates parts in the order it is called, and every caller merges in
+ * partition order: {@link LocalGradientSource}, the jobs transport (which collects the partitions'
+ * results, in partition order) and the step channel's gather. The parts are summed once, at the
+ * driver, in double precision, in that order, and rounded to float32 once, together with the
+ * scaling ({@link #writeScaledInto}). So the summation order depends on the partition count only,
+ * never on which task finished first, and the jobs transport and the step channel give the same
+ * model bit for bit.
  *
- * <p>So a gradient is held in one of two forms, never both: float32 gradients not summed yet (one
- * partition's own, or the step channel's partitions in partition order, each one flat array of
- * every weight), or their sum in double. Both are needed: the float32 form is what a partition
- * sends and what the driver sums in one pass with the scaling ({@link #writeScaledInto}), and the
- * double form is what a merge of already summed results ({@code treeAggregate}) must keep, since
- * rounding it to float32 would change the sum.
+ * <p>The step channel's reduction tree is the one place that sums before the driver (in double, in
+ * the tree's fixed order): its root's double sum reaches the driver as two float32 parts ({@link
+ * #ofSum}), whose double sum is the tree's sum to 48 bits.
  *
  * <p>A step's result also carries the buffers of the network (batch norm's running statistics, as
  * one flat vector, {@link Replica#flatBuffers}) after the step, from one partition with rows: every
@@ -28,11 +31,10 @@ import java.io.Serializable;
  * network has no buffers or no partition had rows.
  */
 public final class StepResult implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
-  // The summed gradient, or null when the gradient is unsummed or absent.
-  private double[] grad;
-  // Float32 gradients not summed yet, each flat, in partition order; null when summed or absent.
+  // Float32 gradients, each flat, in partition order; null when no row contributed a gradient.
+  // The container is never written after it is set (merge makes a new one), so it may be shared.
   private float[][] parts;
   // The replica's buffers after the step (running statistics), from the first partition with rows.
   private float[] buffers;
@@ -44,9 +46,8 @@ public final class StepResult implements Serializable {
   /** An empty result, the zero of {@link #merge}. */
   public StepResult() {}
 
-  /** A result of the given sums. */
-  public StepResult(double[] grad, double lossSum, double weightSum, double metricSum, long count) {
-    this.grad = grad;
+  /** A result of the given sums, without a gradient. */
+  public StepResult(double lossSum, double weightSum, double metricSum, long count) {
     this.lossSum = lossSum;
     this.weightSum = weightSum;
     this.metricSum = metricSum;
@@ -54,27 +55,56 @@ public final class StepResult implements Serializable {
   }
 
   /**
-   * One partition's result, its gradient in float32 (adopted, not copied).
+   * One partition's result, its gradient in float32 (adopted, not copied; null: no gradient).
    *
    * @param grad the gradient of the partition's weighted loss sum
    */
   public static StepResult ofPartition(
       float[] grad, double lossSum, double weightSum, double metricSum, long count) {
-    StepResult r = new StepResult(null, lossSum, weightSum, metricSum, count);
+    StepResult r = new StepResult(lossSum, weightSum, metricSum, count);
     r.parts = grad == null ? null : new float[][] {grad};
     return r;
   }
 
   /**
-   * The step channel's result: the partitions' float32 gradients as they arrived, in partition
-   * order, each a flat array of every weight. They are summed only by {@link #writeScaledInto} (or
-   * {@link #grad()}), in one pass with the scaling. The arrays are adopted, not copied: read them
-   * before the next step.
+   * The partitions' float32 gradients, in partition order, each a flat array of every weight (the
+   * step channel's gather). They are summed only by {@link #writeScaledInto}, in one pass with the
+   * scaling. The arrays are adopted, not copied: read them before the next step.
    */
   public static StepResult ofUnsummed(
       float[][] parts, double lossSum, double weightSum, double metricSum, long count) {
-    StepResult r = new StepResult(null, lossSum, weightSum, metricSum, count);
+    StepResult r = new StepResult(lossSum, weightSum, metricSum, count);
     r.parts = parts.length == 0 ? null : parts;
+    return r;
+  }
+
+  /**
+   * A gradient summed in double before it reached the driver (the reduction tree's root), as two
+   * float32 parts: {@code hi = (float) sum} and {@code lo = (float) (sum - hi)}. Their double sum
+   * is {@code sum} to 48 bits (24 of each), so the float32 gradient {@link #writeScaledInto} rounds
+   * from it is the one it would round from {@code sum} itself but where {@code sum} lies within
+   * 2^-48 of a float32 rounding boundary. Where {@code hi} is {@code sum} exactly, or infinite
+   * ({@code sum} past float32's range), {@code lo} is -0.0, the one value whose addition changes
+   * nothing (not even the sign of a zero, as +0.0 would). So a sum past float32's range makes the
+   * step's gradient non-finite even where the scaling would have brought it back into range, as a
+   * float32 all-reduce would (a loss-scaled step is then skipped, an unscaled fit stops as
+   * diverged); the star sums such values in double at the driver.
+   *
+   * @param sum the summed gradient, flat (null: no gradient)
+   */
+  public static StepResult ofSum(
+      double[] sum, double lossSum, double weightSum, double metricSum, long count) {
+    StepResult r = new StepResult(lossSum, weightSum, metricSum, count);
+    if (sum != null) {
+      float[] hi = new float[sum.length];
+      float[] lo = new float[sum.length];
+      for (int i = 0; i < sum.length; i++) {
+        hi[i] = (float) sum[i];
+        double rest = sum[i] - hi[i];
+        lo[i] = rest == 0 || Float.isInfinite(hi[i]) ? -0f : (float) rest;
+      }
+      r.parts = new float[][] {hi, lo};
+    }
     return r;
   }
 
@@ -94,27 +124,29 @@ public final class StepResult implements Serializable {
 
   /** True if some row contributed a gradient. */
   public boolean hasGrad() {
-    return grad != null || parts != null;
+    return parts != null;
   }
 
   /**
    * Writes {@code scale} times the summed gradient into {@code out} (one float32 array per
-   * parameter, flat order), summing partitions in double in partition order and rounding once, as
-   * {@code (float) (grad()[i] * scale)}; returns false if a written value is not finite.
+   * parameter, flat order), summing the parts in double in their order (partition order) and
+   * rounding once, as {@code (float) (grad()[i] * scale)}; returns false if a written value is not
+   * finite.
+   *
+   * @throws IllegalStateException if there is no gradient ({@link #hasGrad}) or the parts' sizes do
+   *     not match {@code out}'s
    */
   boolean writeScaledInto(float[][] out, double scale) {
+    if (parts == null) {
+      throw new IllegalStateException("no gradient to write: no row contributed one");
+    }
     // Each loop does one thing, so that HotSpot vectorises it: a loop that also folded the
     // finiteness check into a max of exponent fields ran scalar, at twice the time of both.
     int off = 0;
     double[] acc = null;
     for (float[] g : out) {
       int n = g.length;
-      if (parts == null) {
-        double[] sum = grad();
-        for (int i = 0; i < n; i++) {
-          g[i] = (float) (sum[off + i] * scale);
-        }
-      } else if (parts.length == 1) {
+      if (parts.length == 1) {
         float[] a = segment(parts[0], off, n);
         for (int i = 0; i < n; i++) {
           g[i] = (float) (a[off + i] * scale);
@@ -136,7 +168,7 @@ public final class StepResult implements Serializable {
       }
       off += n;
     }
-    int total = parts == null ? grad().length : parts[0].length;
+    int total = parts[0].length;
     if (off != total) {
       throw new IllegalStateException("gradient of " + total + " values for " + off + " weights");
     }
@@ -186,30 +218,25 @@ public final class StepResult implements Serializable {
   }
 
   /**
-   * Adds {@code other} into this result and returns this. A lone partition's float32 gradient
-   * merged into an empty result stays float32 (copied); anything else is summed in double, a
-   * result's unsummed parts first among themselves, in partition order.
+   * Adds {@code other} into this result and returns this: the loss, weight, metric and row sums are
+   * added, and {@code other}'s gradient parts are appended after this result's, unsummed (adopted,
+   * not copied; a lone partition's array is not copied either). Callers merge in partition order,
+   * so that the parts' order, and with it the summation's, is fixed by the partitioning alone.
+   *
+   * @throws IllegalStateException if the two gradients have different sizes
    */
   public StepResult merge(StepResult other) {
-    if (other.parts != null && other.parts.length > 1) {
-      other.grad(); // sums the unsummed parts first
-    }
-    if (grad == null && parts == null) {
-      if (other.parts != null) {
-        parts = new float[][] {other.parts[0].clone()}; // travels as float32
-      } else if (other.grad != null) {
-        grad = other.grad.clone();
-      }
-    } else if (other.parts != null) {
-      float[] f = other.parts[0];
-      double[] acc = sums(f.length);
-      for (int i = 0; i < f.length; i++) {
-        acc[i] += f[i];
-      }
-    } else if (other.grad != null) {
-      double[] acc = sums(other.grad.length);
-      for (int i = 0; i < acc.length; i++) {
-        acc[i] += other.grad[i];
+    if (other.parts != null) {
+      if (parts == null) {
+        parts = other.parts; // never written in place, so it can be shared
+      } else {
+        if (parts[0].length != other.parts[0].length) {
+          throw new IllegalStateException(
+              "gradient sizes differ: " + parts[0].length + " vs " + other.parts[0].length);
+        }
+        float[][] both = Arrays.copyOf(parts, parts.length + other.parts.length);
+        System.arraycopy(other.parts, 0, both, parts.length, other.parts.length);
+        parts = both;
       }
     }
     if (buffers == null) {
@@ -222,42 +249,36 @@ public final class StepResult implements Serializable {
     return this;
   }
 
-  /** The double sums, summing the unsummed parts first; checks the length. */
-  private double[] sums(int length) {
-    double[] sum = grad();
-    if (sum.length != length) {
-      throw new IllegalStateException("gradient sizes differ: " + sum.length + " vs " + length);
-    }
-    return sum;
-  }
-
   /** A lone partition's float32 gradient as {@link #ofPartition} made it, or null. */
   public float[] partial() {
     return parts != null && parts.length == 1 ? parts[0] : null;
   }
 
-  /** The summed gradient, or null if no row contributed (shared, not a copy). */
+  /**
+   * The summed gradient, as {@link #writeScaledInto} sums it (in double, the parts in order), or
+   * null if no row contributed; computed afresh by each call, for checks and tests (the trainer
+   * writes the scaled sum without it).
+   */
   public double[] grad() {
-    if (parts != null) {
-      float[] first = parts[0];
-      double[] acc = new double[first.length];
-      for (int i = 0; i < acc.length; i++) {
-        acc[i] = first[i]; // assigned, not added to 0, which would turn -0.0 into 0.0
-      }
-      for (int q = 1; q < parts.length; q++) {
-        float[] part = parts[q];
-        if (part.length != acc.length) {
-          throw new IllegalStateException(
-              "gradient sizes differ: " + acc.length + " vs " + part.length);
-        }
-        for (int i = 0; i < acc.length; i++) {
-          acc[i] += part[i];
-        }
-      }
-      parts = null;
-      grad = acc;
+    if (parts == null) {
+      return null;
     }
-    return grad;
+    float[] first = parts[0];
+    double[] acc = new double[first.length];
+    for (int i = 0; i < acc.length; i++) {
+      acc[i] = first[i]; // assigned, not added to 0, which would turn -0.0 into 0.0
+    }
+    for (int q = 1; q < parts.length; q++) {
+      float[] part = parts[q];
+      if (part.length != acc.length) {
+        throw new IllegalStateException(
+            "gradient sizes differ: " + acc.length + " vs " + part.length);
+      }
+      for (int i = 0; i < acc.length; i++) {
+        acc[i] += part[i];
+      }
+    }
+    return acc;
   }
 
   /** The weighted loss sum. */

@@ -59,7 +59,7 @@ class StepMessagesTest {
 
   @Test
   void aReplyRoundTripsItsHeaderGradientAndBuffers() throws IOException {
-    StepResult r = new StepResult(null, 1.5, 2.0, 0.25, 9).withBuffers(new float[] {4f});
+    StepResult r = new StepResult(1.5, 2.0, 0.25, 9).withBuffers(new float[] {4f});
     StepTraffic.TaskTimes times = new StepTraffic.TaskTimes(100, 60, 0, 0);
     float[] grad = {1f, 2f, 3f, 4f};
     ByteBuffer m = StepProtocol.reply(null, StepProtocol.STEP, r, grad, 3, times);
@@ -119,7 +119,7 @@ class StepMessagesTest {
 
   @Test
   void aTruncatedReplyIsReportedWithTheMissingBytes() throws IOException {
-    StepResult r = new StepResult(null, 1, 1, 0, 1);
+    StepResult r = new StepResult(1, 1, 0, 1);
     ByteBuffer m =
         StepProtocol.reply(
             null, StepProtocol.STEP, r, new float[] {1f, 2f}, 2, StepTraffic.TaskTimes.NONE);

@@ -96,7 +96,15 @@ class StepTreeTest {
           StepResult r = step.train(parts.get(p), weights, NONE, 1, s, StepReducer.ALONE);
           own[p] = r.partial() == null ? null : r.partial().clone();
         }
-        assertThat(got.grad()).as("step %d", s).containsExactly(StepTree.subtreeSum(0, own));
+        double[] sum = StepTree.subtreeSum(0, own);
+        double[] carried = got.grad();
+        for (int i = 0; i < sum.length; i++) {
+          // the root's double sum reaches the driver as float32 parts hi and lo (StepResult.ofSum)
+          double hi = (float) sum[i];
+          assertThat(carried[i])
+              .as("step %d, value %d", s, i)
+              .isEqualTo(hi + (float) (sum[i] - hi));
+        }
         StepResult want = new LocalGradientSource(parts, step).step(weights, NONE, 1, s, 5, 1);
         assertThat(got.count()).isEqualTo(want.count()).isPositive();
         assertThat(got.lossSum()).isCloseTo(want.lossSum(), within(1e-9));

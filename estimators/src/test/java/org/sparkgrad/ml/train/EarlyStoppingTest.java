@@ -26,16 +26,16 @@ class EarlyStoppingTest {
     @Override
     public StepResult step(
         float[] weights, float[] buffers, int epoch, int step, int steps, int maxEpochs) {
-      double[] g = new double[weights.length];
-      java.util.Arrays.fill(g, 4.0);
-      return new StepResult(g, 2.0, 4.0, 4.0, 4);
+      float[] g = new float[weights.length];
+      java.util.Arrays.fill(g, 4f);
+      return StepResult.ofPartition(g, 2.0, 4.0, 4.0, 4);
     }
 
     @Override
     public StepResult validate(float[] weights, float[] buffers) {
       weightsAtValidation.add(weights.clone());
       double loss = validationLosses[validations++];
-      return new StepResult(null, loss * 10, 10, 7, 10);
+      return new StepResult(loss * 10, 10, 7, 10);
     }
   }
 
