@@ -21,8 +21,10 @@ import java.util.Map;
  * MLP 784-256-128-10, the small CNN conv16-pool-conv32-pool-linear and the wider conv32-conv64 on
  * 28x28 inputs, at batch 64 and 256, each side in a fresh process per network and batch size, so
  * the "cold" figure is a first fit (the JVM's or Python's first steps, no warm-up) and the "warm"
- * one the best of several runs after a warm-up. Each side prints the library serving its GEMMs and
- * its convolutions. Sides alternate, network by network, so load from other work hits both.
+ * one the best of several runs after a warm-up of a few seconds (a fixed time rather than a step
+ * count, so that the JIT has compiled the step on a slow or busy machine too). Each side prints the
+ * library serving its GEMMs and its convolutions. Sides alternate, network by network, so load from
+ * other work hits both.
  *
  * <p>Both sides train on the same data: the first 16 batches of Fashion-MNIST's training set in
  * turn ({@code --data DIR}, by default where Debian's {@code dataset-fashion-mnist} puts it).
@@ -31,7 +33,8 @@ import java.util.Map;
  * five times slower on it than on real images (docs/BENCHMARKS.md), so it is not the baseline.
  *
  * <p>Run (docs/BENCHMARKS.md): {@code benchmarks/run.sh org.sparkgrad.bench.StepBenchmark [--nets
- * mlp,cnn,wide] [--batches 64,256] [--steps N] [--warmup N] [--reps N] [--data DIR|random]}.
+ * mlp,cnn,wide] [--batches 64,256] [--steps N] [--warmup-seconds S] [--reps N] [--data
+ * DIR|random]}.
  */
 public final class StepBenchmark {
   private static final String[] SCRIPTS = {"step_torch.py", "mlp_training_torch.py"};
@@ -45,7 +48,7 @@ public final class StepBenchmark {
     Map<String, String> o = options(args);
     List<String> nets = Arrays.asList(o.get("nets").split(",", -1));
     int steps = Integer.parseInt(o.get("steps"));
-    String warmup = o.get("warmup");
+    String warmup = o.get("warmup-seconds");
     String reps = o.get("reps");
     System.out.println("== one-thread training step (zeroGrad, forward, loss, backward, Adam) ==");
     System.out.println("machine: " + Machine.describe());
@@ -80,7 +83,7 @@ public final class StepBenchmark {
         if (torchMissing == null) {
           List<String> py = new ArrayList<>(List.of(TorchBaseline.PYTHON, "step_torch.py"));
           py.addAll(List.of("--net", net, "--batch", b, "--steps", Integer.toString(n)));
-          py.addAll(List.of("--warmup", warmup, "--reps", reps, "--data", data));
+          py.addAll(List.of("--warmup-seconds", warmup, "--reps", reps, "--data", data));
           torch = run(py, "torch     " + net + " b" + b + " | ", dir);
         }
         rows.add(row(net, batch, ours, torch));
@@ -185,7 +188,7 @@ public final class StepBenchmark {
     o.put("nets", "mlp,cnn,wide");
     o.put("batches", "64,256");
     o.put("steps", "100");
-    o.put("warmup", "20");
+    o.put("warmup-seconds", "5");
     o.put("reps", "3");
     o.put("data", FashionMnist.DEFAULT_DIR.toString());
     for (int i = 0; i < args.length; i += 2) {
@@ -194,7 +197,7 @@ public final class StepBenchmark {
         throw new IllegalArgumentException(
             "unknown option or missing value: "
                 + args[i]
-                + " (options: --nets --batches --steps --warmup --reps --data)");
+                + " (options: --nets --batches --steps --warmup-seconds --reps --data)");
       }
       o.put(key, args[i + 1]);
     }

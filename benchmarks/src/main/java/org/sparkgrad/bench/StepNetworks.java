@@ -39,12 +39,15 @@ final class StepNetworks {
 
   private StepNetworks() {}
 
-  /** {@code StepNetworks NET BATCH STEPS WARMUP REPS DATA [plain]}; DATA: a folder, or random. */
+  /**
+   * {@code StepNetworks NET BATCH STEPS WARMUP_SECONDS REPS DATA [plain]}; DATA: a folder, or
+   * random.
+   */
   public static void main(String[] args) throws IOException {
     String net = args[0];
     int batch = Integer.parseInt(args[1]);
     int steps = Integer.parseInt(args[2]);
-    int warmup = Integer.parseInt(args[3]);
+    double warmupSeconds = Double.parseDouble(args[3]);
     int reps = Integer.parseInt(args[4]);
     String data = args[5];
     boolean plain = args.length > 6 && args[6].equals("plain");
@@ -95,7 +98,11 @@ final class StepNetworks {
         cold[1],
         steps,
         System.currentTimeMillis() - jvmStart);
-    run(step, warmup);
+    // Warm means compiled: steps for a fixed time, so that the JIT has finished on a slow machine
+    // too.
+    for (long end = System.nanoTime() + (long) (warmupSeconds * 1e9); System.nanoTime() < end; ) {
+      step.run();
+    }
     double[] best = {0, 0};
     for (int r = 0; r < reps; r++) {
       double[] t = timed(step, steps, batch);

@@ -6,7 +6,7 @@ warm (best of reps). Random batches are not a fair baseline: on them this step's
 Adam run three to five times slower than on the images (measured with PyTorch 1.13 here).
 
 The Java program launches it once per network and batch size; by hand:
-  python3 step_torch.py --net cnn --batch 64 --steps 100 --warmup 20 --reps 3 --data DIR
+  python3 step_torch.py --net cnn --batch 64 --steps 100 --warmup-seconds 5 --reps 3 --data DIR
 Results are printed as machine-readable lines:
   LIBS gemm=<library serving sgemm_> conv=<aten op that ran the convolution> torch=<version>
   COLD samples_per_s=<x> cpu_samples_per_s=<y> steps=<n>
@@ -63,7 +63,7 @@ def main():
     p.add_argument("--net", choices=["mlp", "cnn", "wide"], required=True)
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--steps", type=int, default=100)
-    p.add_argument("--warmup", type=int, default=20)
+    p.add_argument("--warmup-seconds", type=float, default=5.0)
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--data", required=True, help="the Fashion-MNIST folder, or random")
     a = p.parse_args()
@@ -100,7 +100,8 @@ def main():
     wall, cpu = timed()
     print("COLD samples_per_s=%.1f cpu_samples_per_s=%.1f steps=%d" % (wall, cpu, a.steps),
           flush=True)
-    for _ in range(a.warmup):
+    end = time.perf_counter() + a.warmup_seconds
+    while time.perf_counter() < end:
         step()
     runs = [timed() for _ in range(a.reps)]
     print("WARM samples_per_s=%.1f cpu_samples_per_s=%.1f steps=%d reps=%d"
