@@ -133,6 +133,20 @@ public record StepCostModel(
     return String.format(Locale.ROOT, "%s %.0f%%", max.getKey(), 100 * max.getValue() / total);
   }
 
+  /**
+   * The fewest executors (of {@code 3..maxExecutors}) from which the tree's step is shorter than
+   * the star's at {@code batchPerExecutor} rows each, or -1 if it never is.
+   */
+  public int treeFasterFrom(long p, long batchPerExecutor, int maxExecutors) {
+    for (int n = TREE_MIN_PARTITIONS; n <= maxExecutors; n++) {
+      long batch = batchPerExecutor * n;
+      if (stepNs(p, batch, n, true) < stepNs(p, batch, n, false)) {
+        return n;
+      }
+    }
+    return -1;
+  }
+
   /** This model on another network: {@code bytesPerNs} per link and {@code cores} cores. */
   public StepCostModel on(double bytesPerNs, double latency, int cores) {
     return new StepCostModel(

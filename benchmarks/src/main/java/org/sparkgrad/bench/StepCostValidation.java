@@ -212,6 +212,13 @@ final class StepCostValidation {
             batch * 1e9 / tree);
       }
     }
+    for (long p : new long[] {P, 1_000_000L, 50_000_000L}) {
+      System.out.printf(
+          Locale.ROOT,
+          "the tree's step is shorter than the star's from %d executors at %d parameters%n",
+          m.treeFasterFrom(p, 128, 1024),
+          p);
+    }
     System.out.println("\n== the projection's terms, ms ==");
     for (long p : new long[] {1_000_000L, 50_000_000L}) {
       for (int n : new int[] {16, 64, 256}) {

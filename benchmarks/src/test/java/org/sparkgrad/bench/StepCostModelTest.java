@@ -89,6 +89,17 @@ class StepCostModelTest {
   }
 
   @Test
+  void theTreeWinsOnlyWhereTheStarsDriverLinkCostsMoreThanItsLevels() {
+    // Links only: star N (Cmd + Rep) = N (100 + 8P) against tree (1 + 2d) Cmd + (2d + 1) Sum =
+    // (2d + 1)(100 + 12P): below 8 executors (d <= 2) the star's 8PN < 60P wins, at 10 (d = 3)
+    // 80P < 84P still, at 11 88P > 84P the tree.
+    StepCostModel m = new StepCostModel(0, 0, 0, 0, 0, 1, 1);
+    assertThat(m.treeFasterFrom(1_000_000, 1, 1024)).isEqualTo(11);
+    assertThat(m.stepNs(1_000_000, 10, 10, true)).isGreaterThan(m.stepNs(1_000_000, 10, 10, false));
+    assertThat(m.stepNs(1_000_000, 16, 16, true)).isLessThan(m.stepNs(1_000_000, 16, 16, false));
+  }
+
+  @Test
   void executorsBeyondTheCoresSlowTheCompute() {
     StepCostModel m = new StepCostModel(1, 0, 0, 0, 0, 1, 2);
     assertThat(m.terms(10, 8, 4, false).get("compute")).isEqualTo(2 * 10 * 2.0);
