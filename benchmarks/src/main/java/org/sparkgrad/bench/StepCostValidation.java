@@ -123,6 +123,7 @@ final class StepCostValidation {
         m.linkBytesPerNs());
     validate(m);
     project(m);
+    clusterScaling(m);
     LocalScaling.print(m, P, B);
   }
 
@@ -179,6 +180,43 @@ final class StepCostValidation {
         worst[1],
         worst[2],
         worst[3]);
+  }
+
+  /**
+   * The 1 -> 2 executor scaling of the star at the measured network: the fitted model (loopback,
+   * this load) against the measured samples/s, and the 10 Gbit/s model, each with the batch from
+   * which it reaches 1.6x.
+   */
+  private static void clusterScaling(StepCostModel fitted) {
+    System.out.printf(
+        Locale.ROOT,
+        "%n== standalone cluster, 1 -> 2 executors, star, P = %d, batch %d ==%n"
+            + "measured (samples/s of the star run, then the tree run): %.0f -> %.0f (%.2fx), %.0f ->"
+            + " %.0f (%.2fx)%n",
+        P,
+        B,
+        5555.0,
+        3675.0,
+        3675.0 / 5555,
+        6058.0,
+        4551.0,
+        4551.0 / 6058);
+    StepCostModel net = fitted.on(1.25, PROJECTED_LATENCY_NS, Integer.MAX_VALUE);
+    for (StepCostModel m : List.of(fitted, net)) {
+      double ratio = m.stepNs(P, B, 1, false) / m.stepNs(P, B, 2, false);
+      long batch = 2;
+      while (batch < (1 << 20)
+          && m.stepNs(P, batch, 1, false) / m.stepNs(P, batch, 2, false) < 1.6) {
+        batch += 2;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "model, %s: %.2fx at batch %d; 1.6x from batch %d%n",
+          m == fitted ? "loopback as fitted" : "10 Gbit/s, 0.2 ms a hop, a core each",
+          ratio,
+          B,
+          batch);
+    }
   }
 
   private static double factor(double measured, double model) {
