@@ -30,12 +30,14 @@ import org.sparkgrad.ml.train.EpochStats;
  * rows and reports the time to 85% test accuracy. With {@code --security}, it reports instead the
  * step channel's cost per step with Spark's authentication and encryption beside without ({@link
  * ChannelSecurityCost}). With {@code --executors N}, it reports instead the step channel's traffic
- * at the driver per step at 1 to N executors of a standalone cluster ({@link ChannelTraffic}).
- * Medians over repetitions; the load average is printed.
+ * at the driver per step at 1 to N executors of a standalone cluster ({@link ChannelTraffic}), or
+ * with {@code --local-traffic} at 1 to N partitions in {@code local[N]}. Medians over repetitions;
+ * the load average is printed.
  *
  * <pre>
  * java [the --add-opens of Spark 4] -cp 'benchmarks/target/*:benchmarks/target/lib/*' \
- *   org.sparkgrad.bench.StepCostProbe [--reps N] [--security] [--executors N [--rows R]]
+ *   org.sparkgrad.bench.StepCostProbe [--reps N] [--security]
+ *     [--executors N [--rows R] [--local-traffic] [--epochs N]]
  *     [--fashion DIR [--accum K] [--local K] [--epochs N]]
  * </pre>
  */
@@ -54,6 +56,7 @@ public final class StepCostProbe {
     boolean security = false;
     int executors = 0;
     int rows = 4096;
+    boolean localMode = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
@@ -64,12 +67,17 @@ public final class StepCostProbe {
         case "--security" -> security = true;
         case "--executors" -> executors = Integer.parseInt(args[++i]);
         case "--rows" -> rows = Integer.parseInt(args[++i]);
+        case "--local-traffic" -> localMode = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (executors > 0) {
       System.out.println("machine: " + Machine.describe());
-      ChannelTraffic.run(executors, rows, epochs);
+      if (localMode) {
+        ChannelTraffic.runLocal(executors, rows, epochs);
+      } else {
+        ChannelTraffic.run(executors, rows, epochs);
+      }
       System.out.println("machine at the end: " + Machine.describe());
       return;
     }
