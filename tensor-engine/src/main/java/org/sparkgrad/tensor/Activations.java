@@ -2,6 +2,8 @@ package org.sparkgrad.tensor;
 
 import org.sparkgrad.backend.BinaryOp;
 import org.sparkgrad.backend.UnaryOp;
+import org.sparkgrad.backend.cpu.CpuStorage;
+import org.sparkgrad.backend.cpu.FloatReluGrad;
 
 /** The activation functions, each with its derivative beside it. */
 final class Activations {
@@ -10,11 +12,28 @@ final class Activations {
   static Tensor relu(Tensor x) {
     Checks.floating("relu", x);
     Tensor out = Elementwise.unaryRaw(UnaryOp.RELU, x);
-    return Autograd.record(
-        out,
-        "ReluBackward",
-        g -> new Tensor[] {maskTimes(Elementwise.unaryRaw(UnaryOp.STEP, out), g)},
-        x);
+    return Autograd.record(out, "ReluBackward", g -> new Tensor[] {reluGrad(out, g)}, x);
+  }
+
+  /**
+   * {@code g * step(out)}: in one pass for float32 on the CPU ({@link FloatReluGrad}), otherwise
+   * the step written out and multiplied by {@code g}; the same bits either way.
+   */
+  private static Tensor reluGrad(Tensor out, Tensor g) {
+    if (out.dtype() == DType.FLOAT32
+        && g.dtype() == DType.FLOAT32
+        && out.storage() instanceof CpuStorage
+        && g.storage() instanceof CpuStorage
+        && java.util.Arrays.equals(out.rawShape(), g.rawShape())) {
+      Tensor result = Tensor.allocateForOverwrite(g, g.dtype(), g.rawShape());
+      FloatReluGrad.apply(floats(out), floats(g), floats(result), out.numel());
+      return result;
+    }
+    return maskTimes(Elementwise.unaryRaw(UnaryOp.STEP, out), g);
+  }
+
+  private static float[] floats(Tensor t) {
+    return ((CpuStorage) t.storage()).floats();
   }
 
   /**
