@@ -53,8 +53,9 @@ final class StepCostValidation {
 
   /**
    * {@code StepCostProbe --executors 4 --epochs 2} (a warm-up fit on the 4 executors first), star,
-   * then the same with {@code -Dspark.sparkgrad.fit.channel.tree=true}, 2026-12-07 16:18-16:24 UTC,
-   * load average 7.7 to 12.4 on 2 vCPUs.
+   * then the same with the tree (then {@code -Dspark.sparkgrad.fit.channel.tree=true}; now {@code
+   * -Dspark.sparkgrad.fit.channel.treeMinPartitions=3}), 2026-12-07 16:18-16:24 UTC, load average
+   * 7.7 to 12.4 on 2 vCPUs.
    */
   static final List<Measured> MEASURED =
       List.of(

@@ -95,10 +95,12 @@ public final class SparkgradConf {
                   + "milliseconds instead of a Spark job's tens). It is carried by Spark's own "
                   + "network transport: authenticated with Spark's shared secret when "
                   + "`spark.authenticate` is on, encrypted when `spark.network.crypto.enabled` or "
-                  + "`spark.ssl.rpc.enabled` is. `jobs`: one Spark job per step (a broadcast and a "
-                  + "`treeAggregate`). `auto`: `channel` when all of the fit's partitions fit in "
-                  + "the cluster's task slots at once and `spark.speculation` is off, else `jobs`. "
-                  + "Either way the model is the same; a channel whose tasks do not all connect "
+                  + "`spark.ssl.rpc.enabled` is. `jobs`: one Spark job per step (a broadcast, and a "
+                  + "`collect` of the partitions' float32 gradients, which the driver sums in "
+                  + "partition order as the channel's are). `auto`: `channel` when all of the "
+                  + "fit's partitions fit in the cluster's task slots at once and "
+                  + "`spark.speculation` is off, else `jobs`. Either way the model is the same, "
+                  + "bit for bit; a channel whose tasks do not all connect "
                   + "within `spark.sparkgrad.fit.channelWaitSeconds` (a driver the executors "
                   + "cannot reach) is given up for `jobs`."));
 
@@ -137,18 +139,33 @@ public final class SparkgradConf {
                   + "Spark's network encryption is on) as tasks in other JVMs do; for "
                   + "measurements."));
 
-  /** Whether the step channel sums through a reduction tree of the tasks. */
+  /** Whether the step channel may sum through a reduction tree of the tasks. */
   public static final ConfEntry<Boolean> FIT_CHANNEL_TREE =
       register(
           ConfEntry.ofBoolean(
               PREFIX + "fit.channel.tree",
-              false,
+              true,
               "Whether the step channel sums the partitions' gradients through a binary tree of "
                   + "the tasks (by partition index) instead of at the driver, so that the "
-                  + "driver's bytes per step do not grow with the number of executors. Used with "
-                  + "3 or more partitions whose tasks send their arrays through the connection, "
-                  + "for networks without batch norm; a task lost mid-fit ends the tree and the "
-                  + "fit goes on with one Spark job per step (the model is the same)."));
+                  + "driver's bytes per step do not grow with the number of executors. Used from "
+                  + "`spark.sparkgrad.fit.channel.treeMinPartitions` partitions on, whose tasks "
+                  + "send their arrays through the connection (not in local mode), for networks "
+                  + "without batch norm; a task lost mid-fit ends the tree and the fit goes on "
+                  + "with one Spark job per step (the model is the same). `false`: always the "
+                  + "star."));
+
+  /** From how many partitions the step channel sums through the tree. */
+  public static final ConfEntry<Integer> FIT_CHANNEL_TREE_MIN_PARTITIONS =
+      register(
+          ConfEntry.ofInt(
+              PREFIX + "fit.channel.treeMinPartitions",
+              12,
+              3,
+              "The number of partitions from which the step channel sums through the tree "
+                  + "(`spark.sparkgrad.fit.channel.tree`). Below it the driver receives every "
+                  + "partition's gradient (the star), which has fewer hops and is faster there: "
+                  + "docs/PERFORMANCE.md's cost model puts the crossover at 11-12 executors on "
+                  + "a 10 Gbit/s network."));
 
   /** How long the step channel waits for a partition's task. */
   public static final ConfEntry<Integer> FIT_CHANNEL_WAIT_SECONDS =

@@ -85,7 +85,7 @@ final class StepChannel implements AutoCloseable {
               conf.getInt("spark.port.maxRetries", 16),
               n,
               wait,
-              setting(conf, SparkgradConf.FIT_CHANNEL_TREE) && !step.batchStatistics());
+              useTree(conf, n, step.batchStatistics()));
     } catch (RuntimeException e) {
       release(app, n);
       throw new StepServer.ChannelLost("step channel: cannot listen on the driver: " + e, e);
@@ -159,6 +159,19 @@ final class StepChannel implements AutoCloseable {
   private static String bindAddress(SparkConf conf, String host) {
     String own = setting(conf, SparkgradConf.FIT_CHANNEL_BIND_ADDRESS);
     return own.isEmpty() ? conf.get("spark.driver.bindAddress", host) : own;
+  }
+
+  /**
+   * Whether a channel over {@code partitions} partitions sums through the reduction tree: the tree
+   * is on ({@code spark.sparkgrad.fit.channel.tree}), the partitions reach {@code
+   * spark.sparkgrad.fit.channel.treeMinPartitions}, and the network exchanges no batch statistics
+   * mid-step (which the tree does not carry). The server further keeps the star for tasks that hand
+   * their arrays over in memory.
+   */
+  static boolean useTree(SparkConf conf, int partitions, boolean batchStatistics) {
+    return setting(conf, SparkgradConf.FIT_CHANNEL_TREE)
+        && partitions >= setting(conf, SparkgradConf.FIT_CHANNEL_TREE_MIN_PARTITIONS)
+        && !batchStatistics;
   }
 
   private static <T> T setting(SparkConf conf, ConfEntry<T> entry) {
