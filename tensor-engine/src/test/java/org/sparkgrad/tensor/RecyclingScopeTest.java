@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.backend.cpu.CpuStorage;
@@ -162,22 +163,9 @@ class RecyclingScopeTest {
   private static List<float[]> train(boolean recycle, boolean setToNone) {
     Generator g = new Generator(11);
     Module net = new Sequential(new Linear(20, 16, g), new ReLU(), new Linear(16, 5, g));
-    Optimizer opt = new Adam(net.parameters(), 1e-2);
-    CrossEntropyLoss lossFn = new CrossEntropyLoss();
     Tensor x = Tensor.randn(g, 8, 20);
     Tensor y = Tensor.ofLongs(new long[] {0, 1, 2, 3, 4, 0, 1, 2}, 8);
-    for (int i = 0; i < 4; i++) {
-      opt.zeroGrad(setToNone);
-      try (DeviceScope scope = recycle ? DeviceScope.openRecycling(net.parameters()) : null) {
-        lossFn.forward(net.forward(x), y).backward();
-      }
-      opt.step();
-    }
-    List<float[]> out = new ArrayList<>();
-    for (Tensor p : net.parameters()) {
-      out.add(p.toFloatArray());
-    }
-    return out;
+    return train(net, recycle, setToNone, i -> new Tensor[] {x, y});
   }
 
   private static List<float[]> trainCnn(boolean recycle) {
@@ -191,14 +179,26 @@ class RecyclingScopeTest {
             new ReLU(),
             new Flatten(),
             new Linear(3 * 2 * 2, 5, g));
+    return train(
+        net,
+        recycle,
+        false,
+        i ->
+            new Tensor[] {
+              Tensor.randn(g, 6, 2, 8, 8), Tensor.ofLongs(new long[] {0, 1, 2, 3, 4, i}, 6)
+            });
+  }
+
+  /** Four Adam steps on the batches {@code batch} gives for steps 0-3; the parameters after. */
+  private static List<float[]> train(
+      Module net, boolean recycle, boolean setToNone, IntFunction<Tensor[]> batch) {
     Optimizer opt = new Adam(net.parameters(), 1e-2);
     CrossEntropyLoss lossFn = new CrossEntropyLoss();
     for (int i = 0; i < 4; i++) {
-      Tensor x = Tensor.randn(g, 6, 2, 8, 8);
-      Tensor y = Tensor.ofLongs(new long[] {0, 1, 2, 3, 4, i}, 6);
-      opt.zeroGrad(false);
+      Tensor[] xy = batch.apply(i);
+      opt.zeroGrad(setToNone);
       try (DeviceScope scope = recycle ? DeviceScope.openRecycling(net.parameters()) : null) {
-        lossFn.forward(net.forward(x), y).backward();
+        lossFn.forward(net.forward(xy[0]), xy[1]).backward();
       }
       opt.step();
     }
