@@ -1,5 +1,6 @@
 package org.sparkgrad.backend.cpu;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,13 +14,18 @@ import java.util.Map;
  * <p>Per thread, so taking and giving need no lock; a buffer is only ever given back by the thread
  * that closes the scope it was created in. The pool holds at most {@link #MAX_BYTES} per thread:
  * buffers beyond that are left to the garbage collector. {@link #clear()} empties it.
+ *
+ * <p>A thread's pool is held through a {@link SoftReference}: the JVM drops it (every free buffer
+ * of that thread at once) before it would fail an allocation for want of heap, and after a while
+ * unused when the heap is short. Executors reuse their task threads, so a pool held strongly would
+ * keep a finished fit's activations (up to {@link #MAX_BYTES} per thread) from whatever runs next
+ * on the executor, MLlib's jobs included.
  */
 public final class HostBufferPool {
   /** The most bytes of free buffers one thread keeps. */
   public static final long MAX_BYTES = 512L << 20;
 
-  private static final ThreadLocal<HostBufferPool> POOL =
-      ThreadLocal.withInitial(HostBufferPool::new);
+  private static final ThreadLocal<SoftReference<HostBufferPool>> POOL = new ThreadLocal<>();
 
   private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
   private long bytes;
@@ -27,7 +33,13 @@ public final class HostBufferPool {
   private HostBufferPool() {}
 
   static HostBufferPool current() {
-    return POOL.get();
+    SoftReference<HostBufferPool> ref = POOL.get();
+    HostBufferPool pool = ref == null ? null : ref.get();
+    if (pool == null) {
+      pool = new HostBufferPool();
+      POOL.set(new SoftReference<>(pool));
+    }
+    return pool;
   }
 
   /** A free buffer of exactly {@code length} floats, with stale contents, or null if none. */

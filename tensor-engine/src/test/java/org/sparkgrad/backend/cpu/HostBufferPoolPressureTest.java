@@ -1,0 +1,58 @@
+package org.sparkgrad.backend.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.sparkgrad.tensor.DeviceScope;
+import org.sparkgrad.tensor.Tensor;
+
+/**
+ * A thread's pool of free buffers gives its memory back when the heap needs it: in a JVM of 96 MiB,
+ * a pool holding 48 MiB after a recycling scope does not stop the thread from then holding 64 MiB
+ * of other arrays. With the pool held strongly, the same program fails with an OutOfMemoryError
+ * (checked); an executor reuses its task threads, so that is a finished fit's activations kept from
+ * whatever runs next there.
+ */
+class HostBufferPoolPressureTest {
+  private static final int MIB_FLOATS = 1 << 18;
+
+  @Test
+  void aFullPoolYieldsItsMemoryToLaterAllocations() throws Exception {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    List<String> command =
+        List.of(
+            java.toString(),
+            "-Xmx96m",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            HostBufferPoolPressureTest.class.getName());
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished: %s", out).isTrue();
+    assertThat(p.exitValue()).as("child failed:%n%s", out).isZero();
+    assertThat(out).contains("pooled before: 48 MiB or more").contains("held: 64 MiB");
+  }
+
+  /** The child: fills the pool with 48 MiB, then holds 64 MiB of fresh arrays. */
+  public static void main(String[] args) {
+    try (DeviceScope scope = DeviceScope.openRecycling(List.of())) {
+      for (int i = 0; i < 6; i++) {
+        Tensor.zeros(4 * MIB_FLOATS).neg();
+      }
+    }
+    long pooled = HostBufferPool.pooledBytes();
+    System.out.println("pooled before: " + (pooled >= 48L << 20 ? "48 MiB or more" : pooled));
+    List<float[]> held = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      held.add(new float[MIB_FLOATS]);
+    }
+    System.out.println("held: " + held.size() + " MiB");
+  }
+}
