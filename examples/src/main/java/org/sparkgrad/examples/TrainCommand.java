@@ -96,6 +96,12 @@ final class TrainCommand {
     String device = "auto";
 
     @Option(
+        names = "--precision",
+        paramLabel = "P",
+        description = "float32|bf16|fp16 products and convolutions (default float32; fp16: gpu)")
+    String precision = "float32";
+
+    @Option(
         names = "--validation-fraction",
         paramLabel = "F",
         description = "share of training rows for validation (default 0.1)")
@@ -170,6 +176,7 @@ final class TrainCommand {
     int patience = Cli.atLeast("early-stopping-patience", n.patience, 0);
     set("early-stopping-patience", () -> est.setEarlyStoppingPatience(patience));
     set("device", () -> est.setDevice(n.device.trim()));
+    set("precision", () -> est.setPrecision(n.precision.trim()));
     set("seed", () -> est.setSeed(in.seed()));
     double validation = Cli.inRange("validation-fraction", n.validationFraction, 0.0, 0.9);
     double test = Cli.inRange("test-fraction", n.testFraction, 0.0, 0.9);

@@ -54,6 +54,7 @@ class JobArgsTest {
       {"--test-fraction", "0.95", "--test-fraction must be in [0.0, 0.9], got 0.95"},
       {"--activation", "swish", "--activation: "},
       {"--optimizer", "lbfgs", "--optimizer: "},
+      {"--precision", "int8", "--precision: "},
     };
     for (String[] c : cases) {
       String[] args = {"--input", "generated", "--output", "m", c[0], c[1]};
@@ -136,6 +137,7 @@ class JobArgsTest {
     assertThat(est.getBatchSize()).isEqualTo(128);
     assertThat(est.getMaxEpochs()).isEqualTo(10);
     assertThat(est.getDevice()).isEqualTo("auto");
+    assertThat(est.getPrecision()).isEqualTo("float32");
     assertThat(est.getSeed()).isEqualTo(42L);
   }
 
@@ -157,10 +159,13 @@ class JobArgsTest {
       "-7",
       "--overwrite",
       "--summary",
-      "s.json"
+      "s.json",
+      "--precision",
+      "bf16"
     };
     assertThat(Cli.parse(command, args, new Capture().out)).isTrue();
     TrainOptions o = command.toOptions();
+    assertThat(o.estimator().getPrecision()).isEqualTo("bf16");
     assertThat(o.task()).isEqualTo("regression");
     assertThat(o.estimator().getHiddenLayers()).isEmpty();
     assertThat(o.estimator().getMaxEpochs()).isEqualTo(3);
@@ -223,6 +228,7 @@ class JobArgsTest {
       "--epochs",
       "--early-stopping-patience",
       "--device",
+      "--precision",
       "--validation-fraction",
       "--test-fraction"
     };
