@@ -31,7 +31,7 @@ public final class SparkgradHistoryServerPlugin implements AppHistoryServerPlugi
     KVStore store = ui.store().store();
     try {
       if (store.count(SparkgradFitProgress.class) > 0) {
-        ui.attachTab(new SparkgradTab(ui, store));
+        ui.attachTab(new SparkgradTab(ui, store, false));
       }
     } catch (Exception e) { // KVStore declares Exception
       throw new IllegalStateException("cannot read the Sparkgrad fits of " + ui.appName(), e);

@@ -32,18 +32,26 @@ final class SparkgradPage extends WebUIPage {
     "Started"
   };
 
+  /** How often a live application's page reloads itself while a fit runs. */
+  static final int RELOAD_MS = 2000;
+
   private final SparkgradTab tab;
   private final KVStore store;
+  private final boolean live;
 
-  SparkgradPage(SparkgradTab tab, KVStore store) {
+  /**
+   * The page of {@code tab}; {@code live}: a running application's UI, not the history server's.
+   */
+  SparkgradPage(SparkgradTab tab, KVStore store, boolean live) {
     super("");
     this.tab = tab;
     this.store = store;
+    this.live = live;
   }
 
   @Override
   public Seq<Node> render(HttpServletRequest request) {
-    Node content = XML.loadString(table(fits()));
+    Node content = XML.loadString(table(fits(), live));
     return UIUtils.headerSparkPage(
         request,
         "Sparkgrad",
@@ -69,16 +77,22 @@ final class SparkgradPage extends WebUIPage {
     return all;
   }
 
-  /** The page's body: a note, and the table when there are fits. */
-  static String table(List<SparkgradFitProgress> fits) {
+  /**
+   * The page's body: a note, and the table when there are fits. On a live application's page with a
+   * fit running, a script reloads the page every {@link #RELOAD_MS} ms (the history server's page
+   * never reloads: a fit it shows as running was cut off with its application).
+   */
+  static String table(List<SparkgradFitProgress> fits, boolean live) {
     StringBuilder html = new StringBuilder("<div>");
     if (fits.isEmpty()) {
       return html.append("<p>No Sparkgrad fit has run in this application yet.</p></div>")
           .toString();
     }
+    boolean reload =
+        live && fits.stream().anyMatch(p -> SparkgradFitProgress.RUNNING.equals(p.state()));
     html.append("<p>Training progress of each fit, updated about once a second")
         .append(" (spark.sparkgrad.ui.progressIntervalMs) and at the end of each epoch;")
-        .append(" reload the page to refresh.</p>")
+        .append(reload ? " this page reloads itself while a fit runs.</p>" : "</p>")
         .append("<table class=\"table table-bordered table-sm table-striped sortable\"")
         .append(" id=\"sparkgrad-fits\"><thead><tr>");
     for (String h : HEADERS) {
@@ -99,7 +113,13 @@ final class SparkgradPage extends WebUIPage {
       cell(html, UIUtils.formatDate(p.startTime()));
       html.append("</tr>");
     }
-    return html.append("</tbody></table></div>").toString();
+    html.append("</tbody></table>");
+    if (reload) {
+      html.append("<script>setTimeout(function () { window.location.reload(); }, ")
+          .append(RELOAD_MS)
+          .append(");</script>");
+    }
+    return html.append("</div>").toString();
   }
 
   private static void cell(StringBuilder html, String text) {

@@ -20,9 +20,12 @@ final class SparkgradTab extends SparkUITab {
   /** The tab's URL path under the UI's root, and its name ("Sparkgrad"). */
   static final String PREFIX = "sparkgrad";
 
-  /** A tab of {@code ui} showing the fits in {@code store}. */
-  SparkgradTab(SparkUI ui, KVStore store) {
+  /**
+   * A tab of {@code ui} showing the fits in {@code store}; {@code live}: a running application's UI
+   * (its page reloads while a fit runs), not the history server's.
+   */
+  SparkgradTab(SparkUI ui, KVStore store, boolean live) {
     super(ui, PREFIX);
-    attachPage(new SparkgradPage(this, store));
+    attachPage(new SparkgradPage(this, store, live));
   }
 }

@@ -44,7 +44,7 @@ public final class SparkgradUi {
       }
       KVStore store = sc.statusStore().store();
       sc.addSparkListener(new SparkgradUiListener(store));
-      ui.get().attachTab(new SparkgradTab(ui.get(), store));
+      ui.get().attachTab(new SparkgradTab(ui.get(), store, true));
     } catch (RuntimeException | LinkageError e) {
       LOG.warn(
           "sparkgrad: the Spark UI's Sparkgrad tab could not be attached; fits still run and post"

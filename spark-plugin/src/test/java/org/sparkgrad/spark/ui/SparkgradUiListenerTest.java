@@ -88,16 +88,32 @@ class SparkgradUiListenerTest {
 
   @Test
   void thePageEscapesWhatItShowsAndSaysWhenNoFitRan() {
-    assertThat(SparkgradPage.table(List.of()))
+    assertThat(SparkgradPage.table(List.of(), true))
         .contains("No Sparkgrad fit has run in this application yet.");
     SparkgradFitProgress failed =
         new SparkgradFitProgress(
             "x#1", "E", "u<1>", "failed", 1, 2, 3, 4, 1.5, 1.25, 12, 0, 4000, "Boom: a < b");
-    String html = SparkgradPage.table(List.of(failed));
+    String html = SparkgradPage.table(List.of(failed), true);
     assertThat(html)
         .contains("<td>u&lt;1&gt;</td>")
         .contains("<td>failed: Boom: a &lt; b</td>")
         .contains("<td>1/2</td><td>3/4</td><td>1.500</td><td>1.250</td><td>3</td>");
+  }
+
+  @Test
+  void aLiveApplicationsPageReloadsItselfOnlyWhileAFitRuns() {
+    SparkgradFitProgress running =
+        new SparkgradFitProgress(
+            "r#1", "E", "u", SparkgradFitProgress.RUNNING, 1, 2, 3, 4, 1.5, 1.25, 12, 0, 4000, "");
+    SparkgradFitProgress failed =
+        new SparkgradFitProgress("x#1", "E", "u", "failed", 1, 2, 3, 4, 1.5, 1.25, 12, 0, 4000, "");
+    String reload = "window.location.reload(); }, 2000);";
+    String live = SparkgradPage.table(List.of(running, failed), true);
+    assertThat(live).contains(reload).contains("reloads itself while a fit runs");
+    // The page's body goes through scala.xml, as render does.
+    assertThat(scala.xml.XML.loadString(live).text()).contains("reloads itself");
+    assertThat(SparkgradPage.table(List.of(running, failed), false)).doesNotContain(reload);
+    assertThat(SparkgradPage.table(List.of(failed), true)).doesNotContain(reload);
   }
 
   @Test
