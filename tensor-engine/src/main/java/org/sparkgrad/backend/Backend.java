@@ -190,32 +190,25 @@ public interface Backend {
   }
 
   /**
-   * One Adam/AdamW update in place, as PyTorch's single-tensor Adam: with {@code g} the gradient
-   * ({@code -grad} if {@code maximize}), plus {@code weightDecay * param} unless {@code decoupled},
-   * and {@code param *= 1 - lr * weightDecay} first if {@code decoupled}: {@code m = beta1 m + (1 -
-   * beta1) g}, {@code v = beta2 v + (1 - beta2) g^2}, {@code vmax = max(vmax, v)} if {@code
-   * maxExpAvgSq} is given (AMSGrad), then {@code param -= lr / (1 - beta1^step) * m / (sqrt(vmax or
-   * v) / sqrt(1 - beta2^step) + eps)}. All storages have the parameter's size.
+   * One Adam/AdamW update in place, as PyTorch's single-tensor Adam, with the {@link AdamHyper}
+   * hyper-parameters: with {@code g} the gradient ({@code -grad} if {@code maximize}), plus {@code
+   * weightDecay * param} unless {@code decoupled}, and {@code param *= 1 - lr * weightDecay} first
+   * if {@code decoupled}: {@code m = beta1 m + (1 - beta1) g}, {@code v = beta2 v + (1 - beta2)
+   * g^2}, {@code vmax = max(vmax, v)} if {@code maxExpAvgSq} is given (AMSGrad), then {@code param
+   * -= lr / (1 - beta1^step) * m / (sqrt(vmax or v) / sqrt(1 - beta2^step) + eps)}. All storages
+   * have the parameter's size.
    *
    * <p>Returns false, having changed nothing, where the device has no fused kernel for these
    * storages' dtype: the optimizer then composes the same update from tensor ops. The default has
    * none.
    */
-  @SuppressWarnings("TooManyParameters") // the update's hyper-parameters, as _single_tensor_adam
   default boolean adamStep(
       Storage param,
       Storage grad,
       Storage expAvg,
       Storage expAvgSq,
       Storage maxExpAvgSq,
-      double lr,
-      double beta1,
-      double beta2,
-      double eps,
-      double weightDecay,
-      boolean decoupled,
-      boolean maximize,
-      double step) {
+      AdamHyper hyper) {
     return false;
   }
 

@@ -2,6 +2,7 @@ package org.sparkgrad.optim;
 
 import java.util.List;
 import java.util.Map;
+import org.sparkgrad.backend.AdamHyper;
 import org.sparkgrad.tensor.Tensor;
 
 /** The update that {@link Adam} and {@link AdamW} share; they differ in how weight decay acts. */
@@ -49,14 +50,15 @@ abstract class AdamFamily extends Optimizer {
             expAvg.storage(),
             expAvgSq.storage(),
             maxSq == null ? null : maxSq.storage(),
-            lr,
-            beta1,
-            beta2,
-            eps,
-            weightDecay,
-            decoupledWeightDecay,
-            group.getFlag("maximize"),
-            step)) {
+            new AdamHyper(
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weightDecay,
+                decoupledWeightDecay,
+                group.getFlag("maximize"),
+                step))) {
       return;
     }
     Tensor g = group.getFlag("maximize") ? grad.neg() : grad;

@@ -1,5 +1,7 @@
 package org.sparkgrad.backend.cpu;
 
+import org.sparkgrad.backend.AdamHyper;
+
 /**
  * The CPU kernel of {@link CpuBackend#adamStep}: the Adam/AdamW update of one float32 parameter in
  * a single pass over its flat arrays, with no temporaries. Each element goes through the same float
@@ -14,21 +16,14 @@ final class AdamKernel {
    * second moments) and {@code vmax} (the AMSGrad maximum, or null). {@code weightDecay} acts as L2
    * (added to the gradient) or, with {@code decoupled}, as AdamW's multiplicative decay.
    */
-  @SuppressWarnings("TooManyParameters") // the update's hyper-parameters, as _single_tensor_adam
-  static void step(
-      float[] p,
-      float[] g,
-      float[] m,
-      float[] v,
-      float[] vmax,
-      double lr,
-      double beta1,
-      double beta2,
-      double eps,
-      double weightDecay,
-      boolean decoupled,
-      boolean maximize,
-      double step) {
+  static void step(float[] p, float[] g, float[] m, float[] v, float[] vmax, AdamHyper h) {
+    double lr = h.lr();
+    double beta1 = h.beta1();
+    double beta2 = h.beta2();
+    double weightDecay = h.weightDecay();
+    double step = h.step();
+    boolean decoupled = h.decoupled();
+    boolean maximize = h.maximize();
     float decay = (float) (1 - lr * weightDecay);
     float wd = (float) weightDecay;
     float b1 = (float) beta1;
@@ -36,7 +31,7 @@ final class AdamKernel {
     float b2 = (float) beta2;
     float oneMinusB2 = (float) (1 - beta2);
     float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
-    float epsF = (float) eps;
+    float epsF = (float) h.eps();
     float negStepSize = (float) (-lr / (1 - Math.pow(beta1, step)));
     boolean l2 = !decoupled && weightDecay != 0;
     for (int i = 0; i < p.length; i++) {

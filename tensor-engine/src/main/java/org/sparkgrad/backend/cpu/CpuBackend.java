@@ -1,6 +1,7 @@
 package org.sparkgrad.backend.cpu;
 
 import java.util.Arrays;
+import org.sparkgrad.backend.AdamHyper;
 import org.sparkgrad.backend.Backend;
 import org.sparkgrad.backend.BinaryOp;
 import org.sparkgrad.backend.Layout;
@@ -412,21 +413,13 @@ public final class CpuBackend implements Backend {
 
   /** Float32 storages get the one-pass {@link AdamKernel}; others the optimizer's tensor ops. */
   @Override
-  @SuppressWarnings("TooManyParameters") // the update's hyper-parameters, as _single_tensor_adam
   public boolean adamStep(
       Storage param,
       Storage grad,
       Storage expAvg,
       Storage expAvgSq,
       Storage maxExpAvgSq,
-      double lr,
-      double beta1,
-      double beta2,
-      double eps,
-      double weightDecay,
-      boolean decoupled,
-      boolean maximize,
-      double step) {
+      AdamHyper hyper) {
     for (Storage s : new Storage[] {param, grad, expAvg, expAvgSq, maxExpAvgSq}) {
       if (s != null && (s.dtype() != DType.FLOAT32 || !(s instanceof CpuStorage))) {
         return false;
@@ -438,14 +431,7 @@ public final class CpuBackend implements Backend {
         cpu(expAvg).floats(),
         cpu(expAvgSq).floats(),
         maxExpAvgSq == null ? null : cpu(maxExpAvgSq).floats(),
-        lr,
-        beta1,
-        beta2,
-        eps,
-        weightDecay,
-        decoupled,
-        maximize,
-        step);
+        hyper);
     return true;
   }
 
