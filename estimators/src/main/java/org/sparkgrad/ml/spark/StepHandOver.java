@@ -1,20 +1,24 @@
 package org.sparkgrad.ml.spark;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.apache.spark.network.client.RpcResponseCallback;
 
 /**
  * The step channel's in-memory path, for tasks that run in the driver's JVM (Spark's local mode):
- * the server publishes each step's weights here and the tasks hand their gradients over here, so
- * that the connection carries only the headers, which order the hand-overs ({@link StepProtocol}).
- * A task finds its server's hand-over by the server's port, which no other server in the JVM has.
+ * the server publishes each step's weights here and the tasks hand their gradients over here, and
+ * after its hello through the connection a task's requests (headers that order the hand-overs,
+ * {@link StepProtocol}) reach the server here too, on the task's thread ({@link #deliver}). A task
+ * finds its server's hand-over by the server's port, which no other server in the JVM has.
  */
 final class StepHandOver {
   private static final Map<Integer, StepHandOver> IN_THIS_JVM = new ConcurrentHashMap<>();
 
   private final AtomicReferenceArray<Handed> handed;
   private volatile float[] published;
+  private volatile StepPeers peers;
 
   /** A flat gradient handed over by the task attempt {@code attempt}. */
   private static final class Handed {
@@ -39,15 +43,35 @@ final class StepHandOver {
     this.handed = new AtomicReferenceArray<>(partitions);
   }
 
-  /** Makes this hand-over findable by tasks in this JVM under the server's {@code port}. */
-  void register(int port) {
+  /**
+   * Makes this hand-over findable by tasks in this JVM under the server's {@code port}, delivering
+   * their requests to {@code peers}.
+   */
+  void register(int port, StepPeers peers) {
+    this.peers = peers;
     IN_THIS_JVM.put(port, this);
+  }
+
+  /**
+   * Delivers a request of task attempt {@code attempt} of {@code partition} to the server in
+   * memory, on the calling thread, once its hello has come through its connection; the answer goes
+   * to {@code callback}, as the connection's would. The connection stays open, idle, so that the
+   * server still learns when the task ends.
+   */
+  void deliver(int partition, long attempt, ByteBuffer request, RpcResponseCallback callback) {
+    StepPeers to = peers;
+    if (to == null) {
+      callback.onFailure(new IllegalStateException("step channel: the server has closed"));
+      return;
+    }
+    to.receiveInProcess(partition, attempt, request, callback);
   }
 
   /** Makes it unfindable and drops the arrays. */
   void unregister(int port) {
     IN_THIS_JVM.remove(port, this);
     published = null;
+    peers = null;
   }
 
   /** The hand-over of the server on {@code port} if it runs in this JVM, else null. */

@@ -37,6 +37,8 @@ final class StepPeers extends RpcHandler {
   private final LongAdder bytesOut = new LongAdder();
   private final LongAdder messagesIn = new LongAdder();
   private final LongAdder messagesOut = new LongAdder();
+  // Of the messages in, those a task in this JVM delivered in memory (receiveInProcess).
+  private final LongAdder deliveredInMemory = new LongAdder();
   private ByteBuffer command;
   private ByteBuffer headerOnly;
   private float[] weights;
@@ -103,6 +105,11 @@ final class StepPeers extends RpcHandler {
   /** Payload bytes in, bytes out, messages in, messages out, since the channel opened. */
   long[] traffic() {
     return new long[] {bytesIn.sum(), bytesOut.sum(), messagesIn.sum(), messagesOut.sum()};
+  }
+
+  /** Of the messages in since the channel opened, those delivered in memory. */
+  long deliveredInMemory() {
+    return deliveredInMemory.sum();
   }
 
   /** Answers a request with {@code message}, counting it. */
@@ -259,6 +266,33 @@ final class StepPeers extends RpcHandler {
       commandReady = true;
     }
     return command;
+  }
+
+  /**
+   * A request of task attempt {@code attempt} of {@code partition}, a task in this JVM whose hello
+   * came through its connection, handed over in memory ({@link StepHandOver#deliver}) on the task's
+   * own thread: handled as if it had come through that connection, and answered through {@code
+   * callback} on whichever thread answers it. It saves the transport's threads, four thread
+   * hand-offs a step (docs/PERFORMANCE.md).
+   */
+  void receiveInProcess(
+      int partition, long attempt, ByteBuffer message, RpcResponseCallback callback) {
+    Peer c;
+    synchronized (lock) {
+      c = partition >= 0 && partition < peers.length ? peers[partition] : null;
+    }
+    if (c == null || c.attempt != attempt || !c.inProcess) {
+      callback.onFailure(
+          new IOException(
+              "step channel: partition "
+                  + partition
+                  + " has no task attempt "
+                  + attempt
+                  + " connected in this JVM"));
+      return;
+    }
+    deliveredInMemory.increment();
+    receive(c.client, message, callback);
   }
 
   @Override

@@ -3,6 +3,8 @@ package org.sparkgrad.ml.spark;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
@@ -20,6 +22,10 @@ import org.sparkgrad.ml.train.StepResult;
  * answered with the next command this task was sent ({@link #forward}), so the weights travel down
  * the tree and the sums up it, one message each way per link and step.
  *
+ * <p>A child may say hello before this task has been told its place in the tree (the driver tells
+ * the tasks one after another, and a child may reach its parent first): its hello is held until
+ * {@link #join}, which takes it as a child or refuses it.
+ *
  * <p>The tree does not heal: a child that reconnects (Spark ran its task again) or whose link
  * breaks makes this task stop waiting ({@link #forward} and {@link #collect} throw), and the
  * driver, which sees the same task's own connection break, gives the channel up for one Spark job
@@ -33,6 +39,9 @@ final class StepRelay extends RpcHandler {
   private final StreamManager streams = new OneForOneStreamManager();
   private int[] children = new int[0];
   private Child[] links = new Child[0];
+  private boolean joined;
+  // Hellos that came before join, by partition, in arrival order.
+  private final Map<Integer, Child> early = new LinkedHashMap<>();
   private String broken;
 
   /** A child's link and what it sent up last. */
@@ -57,11 +66,30 @@ final class StepRelay extends RpcHandler {
     this.token = token;
   }
 
-  /** Expects the children of {@code partition} among {@code partitions} partitions. */
+  /**
+   * Expects the children of {@code partition} among {@code partitions} partitions, taking those
+   * that said hello already and refusing any other early hello.
+   */
   synchronized void join(int partition, int partitions) {
     children = StepTree.children(partition, partitions);
     links = new Child[children.length];
+    joined = true;
+    for (Map.Entry<Integer, Child> e : early.entrySet()) {
+      int i = position(e.getKey());
+      if (i >= 0) {
+        links[i] = e.getValue();
+      } else {
+        refuse(e.getValue(), new IOException(notAChild(e.getKey())));
+      }
+    }
+    early.clear();
     notifyAll();
+  }
+
+  private static void refuse(Child c, IOException why) {
+    LOG.warn("step channel: a tree node refused a message: {}", why.toString());
+    c.pending.onFailure(why);
+    c.client.close();
   }
 
   /**
@@ -101,6 +129,10 @@ final class StepRelay extends RpcHandler {
         c.pending = null;
       }
     }
+    for (Child c : early.values()) {
+      c.pending.onSuccess(StepServer.stop());
+    }
+    early.clear();
   }
 
   @SuppressWarnings("WaitNotInLoop") // the callers loop on their condition
@@ -142,7 +174,19 @@ final class StepRelay extends RpcHandler {
       throws IOException {
     int partition = StepMessages.hello(in, token).partition();
     synchronized (this) {
-      int i = indexOf(partition);
+      if (!joined) {
+        if (early.containsKey(partition)) {
+          broken = "child partition " + partition + " connected again";
+          notifyAll();
+          throw new IOException(broken);
+        }
+        early.put(partition, new Child(client, cb));
+        return;
+      }
+      int i = position(partition);
+      if (i < 0) {
+        throw new IOException(notAChild(partition));
+      }
       if (links[i] != null) {
         broken = "child partition " + partition + " connected again";
         notifyAll();
@@ -153,13 +197,18 @@ final class StepRelay extends RpcHandler {
     }
   }
 
-  private int indexOf(int partition) throws IOException {
+  /** Where {@code partition} is among this node's children, or -1. */
+  private int position(int partition) {
     for (int i = 0; i < children.length; i++) {
       if (children[i] == partition) {
         return i;
       }
     }
-    throw new IOException("partition " + partition + " is not a child of this tree node");
+    return -1;
+  }
+
+  private static String notAChild(int partition) {
+    return "partition " + partition + " is not a child of this tree node";
   }
 
   private void sums(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
@@ -196,6 +245,10 @@ final class StepRelay extends RpcHandler {
           broken = "a child's link closed";
           notifyAll();
         }
+      }
+      if (early.values().removeIf(c -> c.client == client)) {
+        broken = "a child's link closed";
+        notifyAll();
       }
     }
   }

@@ -108,7 +108,7 @@ final class StepServer implements AutoCloseable {
       throw e;
     }
     Arrays.fill(lostSince, System.nanoTime());
-    handOver.register(server.getPort());
+    handOver.register(server.getPort(), peers);
   }
 
   /** The port the server listens on. */
@@ -122,6 +122,11 @@ final class StepServer implements AutoCloseable {
    */
   byte[] token() {
     return network.authenticates() ? null : token.clone();
+  }
+
+  /** How many requests tasks in this JVM have delivered in memory ({@link StepHandOver}). */
+  long deliveredInMemory() {
+    return peers.deliveredInMemory();
   }
 
   /** Waits until every partition is connected. */

@@ -168,6 +168,8 @@ final class StepWorker {
     private float[] weights;
     private float[] buffers;
     private Tree tree;
+    // Whether the driver has answered the hello: a task in its JVM then asks it in memory.
+    private boolean greeted;
     // Where requests go: the driver, or the parent in the reduction tree.
     private TransportClient upstream;
 
@@ -337,12 +339,12 @@ final class StepWorker {
 
     /**
      * Sends {@code request} and waits for the driver's answer, decoded by {@code decoder}; null if
-     * the driver closed the connection or refused the request.
+     * the driver closed the connection or refused the request. A task in the driver's JVM sends all
+     * but its hello in memory ({@link StepHandOver#deliver}).
      */
     private Command ask(ByteBuffer request, Decoder decoder) throws IOException {
       CompletableFuture<Command> answer = new CompletableFuture<>();
-      upstream.sendRpc(
-          request.duplicate(),
+      RpcResponseCallback callback =
           new RpcResponseCallback() {
             @Override
             public void onSuccess(ByteBuffer response) {
@@ -359,9 +361,16 @@ final class StepWorker {
             public void onFailure(Throwable e) {
               answer.completeExceptionally(new IllegalStateException(e));
             }
-          });
+          };
+      if (greeted && local != null) {
+        local.deliver(partition, attempt, request.duplicate(), callback);
+      } else {
+        upstream.sendRpc(request.duplicate(), callback);
+      }
       try {
-        return answer.get();
+        Command c = answer.get();
+        greeted = true;
+        return c;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("step channel: interrupted while waiting for the driver");

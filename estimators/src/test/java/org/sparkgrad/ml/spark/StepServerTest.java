@@ -177,11 +177,44 @@ class StepServerTest {
     for (int s = 0; s < 5; s++) {
       assertSameAsLocal(server.step(weights, NONE, 1, s, RUNNING), 1, s);
     }
+    // In the driver's JVM a task's replies skip the connection: only its hello crosses it.
+    assertThat(server.deliveredInMemory()).isEqualTo(inProcess ? 2 * 5 : 0);
     server.close();
     for (Thread t : workers) {
       t.join(5000);
     }
     assertThat(workerError.get()).as("workers end quietly on stop").isNull();
+  }
+
+  @Test
+  void aRequestInMemoryFromAnAttemptNotConnectedIsRefusedWithItsPartition() throws Exception {
+    server = server(Duration.ofSeconds(20));
+    worker(0);
+    worker(1);
+    server.awaitConnected(RUNNING);
+    AtomicReference<Throwable> refused = new AtomicReference<>();
+    StepHandOver.inThisJvm(server.port())
+        .deliver(
+            1,
+            99,
+            StepProtocol.round(0, new float[] {1f}),
+            new org.apache.spark.network.client.RpcResponseCallback() {
+              @Override
+              public void onSuccess(ByteBuffer response) {
+                refused.set(new AssertionError("answered"));
+              }
+
+              @Override
+              public void onFailure(Throwable e) {
+                refused.set(e);
+              }
+            });
+    assertThat(refused.get())
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("partition 1 has no task attempt 99");
+    assertThat(server.deliveredInMemory()).isZero();
+    // the connected attempts go on stepping
+    assertSameAsLocal(server.step(weights, NONE, 0, 0, RUNNING), 0, 0);
   }
 
   @Test

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.client.TransportResponseHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -147,6 +152,52 @@ class StepTreeTest {
     assertThatThrownBy(() -> server.step(weights, NONE, 0, 1, RUNNING))
         .isInstanceOf(StepServer.ChannelLost.class)
         .hasMessageContaining("reduction tree broke");
+  }
+
+  @Test
+  void aChildsHelloBeforeItsParentJoinedIsHeldUntilTheJoinTakesOrRefusesIt() throws Exception {
+    // The driver tells the tasks their places one after another: a child may reach its parent
+    // before the parent has been told (this raced, refusing the child, at 5 partitions).
+    StepRelay relay = new StepRelay(null);
+    Answer child = new Answer();
+    Answer stranger = new Answer();
+    TransportClient childLink = link();
+    TransportClient strangerLink = link();
+    relay.receive(childLink, StepProtocol.hello(null, 3, 3, false, 0), child);
+    relay.receive(strangerLink, StepProtocol.hello(null, 2, 2, false, 0), stranger);
+    assertThat(child.got).as("no answer before the join").isNull();
+    assertThat(stranger.got).isNull();
+    relay.join(1, 5); // partition 1's children are 3 and 4
+    assertThat(stranger.got).isInstanceOf(IOException.class);
+    assertThat(((IOException) stranger.got).getMessage())
+        .isEqualTo("partition 2 is not a child of this tree node");
+    assertThat(child.got).isNull();
+    relay.stop();
+    assertThat(child.got)
+        .as("the held child is answered, here with a stop")
+        .isInstanceOf(ByteBuffer.class);
+    assertThat(((ByteBuffer) child.got).getInt(0)).isEqualTo(StepProtocol.STOP);
+  }
+
+  /** A link to nowhere, for a relay's bookkeeping (the relay answers through callbacks). */
+  private static TransportClient link() {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    return new TransportClient(channel, new TransportResponseHandler(channel));
+  }
+
+  /** What a relay answered a request with: its message or its failure. */
+  private static final class Answer implements RpcResponseCallback {
+    volatile Object got;
+
+    @Override
+    public void onSuccess(ByteBuffer response) {
+      got = StepProtocol.littleEndian(response);
+    }
+
+    @Override
+    public void onFailure(Throwable e) {
+      got = e;
+    }
   }
 
   private Thread worker(List<PartitionData> parts, int partition) {
