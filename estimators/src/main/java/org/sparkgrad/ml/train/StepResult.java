@@ -140,8 +140,9 @@ public final class StepResult implements Serializable {
     if (parts == null) {
       throw new IllegalStateException("no gradient to write: no row contributed one");
     }
-    // Each loop does one thing, so that HotSpot vectorises it: a loop that also folded the
-    // finiteness check into a max of exponent fields ran scalar, at twice the time of both.
+    // One pass writes and checks: the conversions to and from double keep these loops scalar on
+    // Java 17's C2, and the pass over memory is what costs (a separate check pass took 35% more).
+    int bad = 0;
     int off = 0;
     double[] acc = null;
     for (float[] g : out) {
@@ -149,13 +150,17 @@ public final class StepResult implements Serializable {
       if (parts.length == 1) {
         float[] a = segment(parts[0], off, n);
         for (int i = 0; i < n; i++) {
-          g[i] = (float) (a[off + i] * scale);
+          float v = (float) (a[off + i] * scale);
+          g[i] = v;
+          bad |= nonFinite(v);
         }
       } else if (parts.length == 2) {
         float[] a = segment(parts[0], off, n);
         float[] b = segment(parts[1], off, n);
         for (int i = 0; i < n; i++) {
-          g[i] = (float) (((double) a[off + i] + b[off + i]) * scale);
+          float v = (float) (((double) a[off + i] + b[off + i]) * scale);
+          g[i] = v;
+          bad |= nonFinite(v);
         }
       } else {
         if (acc == null || acc.length < n) {
@@ -163,7 +168,9 @@ public final class StepResult implements Serializable {
         }
         sumSegment(acc, off, n);
         for (int i = 0; i < n; i++) {
-          g[i] = (float) (acc[i] * scale);
+          float v = (float) (acc[i] * scale);
+          g[i] = v;
+          bad |= nonFinite(v);
         }
       }
       off += n;
@@ -172,11 +179,7 @@ public final class StepResult implements Serializable {
     if (off != total) {
       throw new IllegalStateException("gradient of " + total + " values for " + off + " weights");
     }
-    boolean finite = true;
-    for (float[] g : out) {
-      finite &= allFinite(g);
-    }
-    return finite;
+    return bad >= 0;
   }
 
   /** Sums the parts' values {@code off .. off + n - 1} into {@code acc} from 0, in part order. */
@@ -196,16 +199,14 @@ public final class StepResult implements Serializable {
   }
 
   /**
-   * Whether no value is NaN or infinite (exponent field all ones), in a loop HotSpot vectorises.
+   * Negative exactly when {@code v} is NaN or infinite: its exponent field, all ones only then,
+   * plus one exponent step carries into the sign bit. Branch-free, so a caller ORs it over a loop.
    */
-  private static boolean allFinite(float[] g) {
-    int bad = 0;
-    for (int i = 0; i < g.length; i++) {
-      bad |= (Float.floatToRawIntBits(g[i]) & FLOAT_EXPONENT) == FLOAT_EXPONENT ? 1 : 0;
-    }
-    return bad == 0;
+  private static int nonFinite(float v) {
+    return (Float.floatToRawIntBits(v) & FLOAT_EXPONENT) + FLOAT_EXPONENT_STEP;
   }
 
+  private static final int FLOAT_EXPONENT_STEP = 0x00800000;
   private static final int FLOAT_EXPONENT = 0x7f800000;
 
   /** {@code part}, checked to hold values {@code off .. off + n - 1}. */

@@ -201,6 +201,27 @@ class StepResultTest {
   }
 
   @Test
+  void everySumPathReportsNaNAndBothInfinitiesAndNoFiniteExtreme() {
+    float[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f, Float.MIN_NORMAL};
+    for (int parts = 1; parts <= 3; parts++) {
+      for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        float[][] grads = new float[parts][TOTAL];
+        grads[parts - 1][TOTAL - 1] = bad; // the last value of the last part
+        assertThat(StepResult.ofUnsummed(grads, 0, 1, 0, 1).writeScaledInto(buffers(), 1))
+            .as("%d parts, %s", parts, bad)
+            .isFalse();
+      }
+      float[][] grads = new float[parts][TOTAL];
+      for (int i = 0; i < extremes.length; i++) {
+        grads[0][i] = extremes[i];
+      }
+      assertThat(StepResult.ofUnsummed(grads, 0, 1, 0, 1).writeScaledInto(buffers(), 1))
+          .as("%d parts, finite extremes", parts)
+          .isTrue();
+    }
+  }
+
+  @Test
   void noPartsMeansNoGradient() {
     StepResult r = StepResult.ofUnsummed(new float[0][], 0, 0, 0, 0);
     assertThat(r.hasGrad()).isFalse();
