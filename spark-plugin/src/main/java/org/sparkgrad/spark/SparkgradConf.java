@@ -134,8 +134,9 @@ public final class SparkgradConf {
               PREFIX + "fit.channel.inMemory",
               true,
               "Whether the step channel's tasks that run in the driver's JVM (local mode) hand "
-                  + "weights and gradients over in memory, sending only headers through the "
-                  + "connection. `false` sends the arrays through the connection (encrypted if "
+                  + "weights, gradients and, after their hello, their requests over in memory, "
+                  + "the connection staying open only to tell the driver when a task ends. "
+                  + "`false` sends everything through the connection (encrypted if "
                   + "Spark's network encryption is on) as tasks in other JVMs do; for "
                   + "measurements."));
 

@@ -39,8 +39,9 @@ import org.sparkgrad.ml.train.StepResult;
  *
  * <p>A task in the driver's own JVM (Spark's local mode) moves no array through the connection: a
  * command with n = {@link #IN_PROCESS} means "read the weights the server published", and a reply
- * with n = {@link #IN_PROCESS} means "take the gradient I handed over" ({@link StepHandOver}); the
- * connection carries only the headers, which order the hand-overs.
+ * with n = {@link #IN_PROCESS} means "take the gradient I handed over" ({@link StepHandOver}). Such
+ * a task sends its hello through the connection and every later request, a header that orders the
+ * hand-overs, in memory ({@link StepHandOver#deliver}); the messages are the same.
  */
 final class StepProtocol {
   static final int MAGIC = 0x53475332; // "SGS2"
