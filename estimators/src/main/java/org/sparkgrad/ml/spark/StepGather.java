@@ -33,7 +33,7 @@ final class StepGather {
     long count = 0;
     float[] buffers = null;
     for (int p = 0; p < partitions; p++) {
-      StepPeers.Peer c = peers.get(p);
+      StepPeer c = peers.get(p);
       if (buffers == null && c.count > 0 && c.buffers != null && c.buffers.length > 0) {
         buffers = c.buffers.clone(); // the peer's array is reused by its next reply
       }
@@ -60,7 +60,7 @@ final class StepGather {
    * The tree root's sums: the whole tree's, in double precision, as two float32 parts ({@link
    * StepResult#ofSum}).
    */
-  private static StepResult fromRoot(StepPeers.Peer root, int n) {
+  private static StepResult fromRoot(StepPeer root, int n) {
     if (root.sums.length != 0 && root.sums.length != n) {
       throw new IllegalStateException(
           "step channel: a summed gradient of "

@@ -3,9 +3,7 @@ package org.sparkgrad.ml.spark;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.network.client.RpcResponseCallback;
 import org.apache.spark.network.client.TransportClient;
@@ -17,18 +15,18 @@ import org.slf4j.LoggerFactory;
 import org.sparkgrad.ml.train.StepReducer;
 
 /**
- * The step channel's connections as the driver's {@link StepServer} sees them: one {@link Peer} per
- * partition, fed by the transport's threads, which call {@link #receive} with each task's request
- * (a hello or a reply, {@link StepProtocol}). A request is answered with the next command only when
- * the server has one ({@link #begin}), so a task waits for its next command inside its request.
- * Every state change happens holding the server's lock, and wakes it up.
+ * The step channel's connections as the driver's {@link StepServer} sees them: one {@link StepPeer}
+ * per partition, fed by the transport's threads, which call {@link #receive} with each task's
+ * request (a hello or a reply, {@link StepProtocol}). A request is answered with the next command
+ * only when the server has one ({@link #begin}), so a task waits for its next command inside its
+ * request. Every state change happens holding the server's lock, and wakes it up.
  */
 final class StepPeers extends RpcHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StepPeers.class);
 
   private final Object lock;
   private final StepServer server;
-  private final Peer[] peers;
+  private final StepPeer[] peers;
   private final byte[] token;
   private final StreamManager streams = new OneForOneStreamManager();
   // The payload bytes and messages in and out, for StepTraffic (counted on the transport's
@@ -43,9 +41,7 @@ final class StepPeers extends RpcHandler {
   private ByteBuffer headerOnly;
   private float[] weights;
   private float[] buffers;
-  // The sums of the current step's rounds answered so far: a task run again after a failure is
-  // answered from here for the rounds the others have passed.
-  private final Map<Long, float[]> roundSums = new HashMap<>();
+  private final StepRounds rounds = new StepRounds();
   private int op;
   private int epoch;
   private int step;
@@ -58,39 +54,6 @@ final class StepPeers extends RpcHandler {
   private boolean tree;
   private String treeBroken;
 
-  /** One partition's connection and the state of the current exchange with it. */
-  static final class Peer {
-    final int partition;
-    final long attempt;
-    final boolean inProcess;
-    final TransportClient client;
-    // The port its children in the reduction tree reach it on (0: none), and its host as seen here.
-    int treePort;
-    String host;
-    double[] sums;
-    RpcResponseCallback pending;
-    boolean done;
-    double lossSum;
-    double weightSum;
-    double metricSum;
-    long count;
-    int gradLength;
-    float[] grad;
-    StepTraffic.TaskTimes times = StepTraffic.TaskTimes.NONE;
-    float[] buffers;
-    // A round the task waits in, its values and the callback its sums go to.
-    RpcResponseCallback roundPending;
-    long round;
-    float[] partial;
-
-    Peer(int partition, long attempt, boolean inProcess, TransportClient client) {
-      this.partition = partition;
-      this.attempt = attempt;
-      this.inProcess = inProcess;
-      this.client = client;
-    }
-  }
-
   /**
    * @param token the token a hello must present, or null where Spark authenticates connections
    */
@@ -98,7 +61,7 @@ final class StepPeers extends RpcHandler {
     this.treeWanted = treeWanted;
     this.lock = server;
     this.server = server;
-    this.peers = new Peer[partitions];
+    this.peers = new StepPeer[partitions];
     this.token = token;
   }
 
@@ -119,12 +82,12 @@ final class StepPeers extends RpcHandler {
     cb.onSuccess(message);
   }
 
-  Peer get(int partition) {
+  StepPeer get(int partition) {
     return peers[partition];
   }
 
   boolean allConnected() {
-    for (Peer c : peers) {
+    for (StepPeer c : peers) {
       if (c == null) {
         return false;
       }
@@ -146,7 +109,7 @@ final class StepPeers extends RpcHandler {
     if (tree) {
       return peers[0] != null && peers[0].done;
     }
-    for (Peer c : peers) {
+    for (StepPeer c : peers) {
       if (c == null || !c.done) {
         return false;
       }
@@ -161,7 +124,7 @@ final class StepPeers extends RpcHandler {
     this.step = step;
     this.weights = weights;
     this.buffers = buffers;
-    roundSums.clear();
+    rounds.clear();
     commandReady = false;
     exchanging = true;
     if (!tree && treeWanted) {
@@ -172,7 +135,7 @@ final class StepPeers extends RpcHandler {
       send(peers[0]);
       return;
     }
-    for (Peer c : peers) {
+    for (StepPeer c : peers) {
       if (c != null) {
         c.done = false;
         send(c);
@@ -189,13 +152,13 @@ final class StepPeers extends RpcHandler {
     if (peers.length < 3) {
       return;
     }
-    for (Peer c : peers) {
+    for (StepPeer c : peers) {
       if (c == null || c.inProcess || c.treePort == 0 || c.pending == null) {
         return;
       }
     }
     tree = true;
-    for (Peer c : peers) {
+    for (StepPeer c : peers) {
       int parent = c.partition == 0 ? -1 : StepTree.parent(c.partition);
       ByteBuffer join =
           parent < 0
@@ -224,7 +187,7 @@ final class StepPeers extends RpcHandler {
     weights = null;
     List<TransportClient> told = new ArrayList<>();
     for (int p = 0; p < peers.length; p++) {
-      Peer c = peers[p];
+      StepPeer c = peers[p];
       if (c != null && c.pending != null) {
         answer(c.pending, StepServer.stop());
         c.pending = null;
@@ -240,7 +203,7 @@ final class StepPeers extends RpcHandler {
     return told;
   }
 
-  private void send(Peer c) {
+  private void send(StepPeer c) {
     if (c.pending == null) {
       return; // still sending its reply to an earlier command; it is sent this one on arrival
     }
@@ -277,7 +240,7 @@ final class StepPeers extends RpcHandler {
    */
   void receiveInProcess(
       int partition, long attempt, ByteBuffer message, RpcResponseCallback callback) {
-    Peer c;
+    StepPeer c;
     synchronized (lock) {
       c = partition >= 0 && partition < peers.length ? peers[partition] : null;
     }
@@ -334,7 +297,7 @@ final class StepPeers extends RpcHandler {
         answer(cb, StepServer.stop());
         return;
       }
-      Peer old = peers[partition];
+      StepPeer old = peers[partition];
       if (tree) {
         treeBroken = "partition " + partition + " connected again (task attempt " + attempt + ")";
         lock.notifyAll();
@@ -349,7 +312,7 @@ final class StepPeers extends RpcHandler {
       } else {
         LOG.debug("step channel: partition {} connected (task attempt {})", partition, attempt);
       }
-      Peer c = new Peer(partition, attempt, h.inProcess(), client);
+      StepPeer c = new StepPeer(partition, attempt, h.inProcess(), client);
       c.treePort = h.port();
       c.host =
           client.getSocketAddress() instanceof java.net.InetSocketAddress a
@@ -366,7 +329,7 @@ final class StepPeers extends RpcHandler {
 
   private void reply(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
       throws IOException {
-    Peer c;
+    StepPeer c;
     synchronized (lock) {
       c = peerOf(client);
       if (stopped) {
@@ -407,7 +370,7 @@ final class StepPeers extends RpcHandler {
   /** The root's sums of the reduction tree, or its message that it joined the tree. */
   private void sums(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
       throws IOException {
-    Peer c = peers[0];
+    StepPeer c = peers[0];
     synchronized (lock) {
       if (stopped) {
         answer(cb, StepServer.stop());
@@ -441,9 +404,9 @@ final class StepPeers extends RpcHandler {
   }
 
   /** The peer whose connection is {@code client}, or null; the caller holds the lock. */
-  private Peer peerOf(TransportClient client) {
-    Peer c = null;
-    for (Peer p : peers) {
+  private StepPeer peerOf(TransportClient client) {
+    StepPeer c = null;
+    for (StepPeer p : peers) {
       if (p != null && p.client == client) {
         c = p;
       }
@@ -454,7 +417,7 @@ final class StepPeers extends RpcHandler {
   /** A task's values for a round of its step ({@link StepReducer}), answered with their sums. */
   private void round(TransportClient client, ByteBuffer in, RpcResponseCallback cb)
       throws IOException {
-    Peer c;
+    StepPeer c;
     synchronized (lock) {
       c = peerOf(client);
       if (stopped) {
@@ -471,7 +434,7 @@ final class StepPeers extends RpcHandler {
       if (peers[c.partition] != c) {
         return; // replaced by a new attempt meanwhile
       }
-      float[] known = roundSums.get(round);
+      float[] known = rounds.answered(round);
       if (known != null) {
         answer(cb, StepProtocol.sum(known)); // a new attempt catching up
         return;
@@ -483,60 +446,9 @@ final class StepPeers extends RpcHandler {
     }
   }
 
-  /**
-   * Answers the earliest round the tasks wait in, once every partition either waits in a round or
-   * has finished the step: no task can still send an earlier one (each sends its rounds in order),
-   * so the round's senders are all there is. Sums in partition order, in double.
-   */
+  /** Answers the earliest round the tasks wait in, once it is complete ({@link StepRounds}). */
   private void answerRound() {
-    long min = Long.MAX_VALUE;
-    for (Peer c : peers) {
-      if (c == null || (!c.done && c.roundPending == null)) {
-        return; // a task still computing (or not yet connected) may send an earlier round
-      }
-      if (!c.done && c.round < min) {
-        min = c.round;
-      }
-    }
-    if (min == Long.MAX_VALUE) {
-      return;
-    }
-    double[] acc = null;
-    for (Peer c : peers) {
-      if (!c.done && c.round == min) {
-        if (acc == null) {
-          acc = new double[c.partial.length];
-        } else if (acc.length != c.partial.length) {
-          throw new IllegalStateException(
-              "step channel: round "
-                  + StepReducer.describe(min)
-                  + " has "
-                  + c.partial.length
-                  + " values from partition "
-                  + c.partition
-                  + " and "
-                  + acc.length
-                  + " from an earlier one");
-        }
-        for (int i = 0; i < acc.length; i++) {
-          acc[i] += c.partial[i];
-        }
-      }
-    }
-    float[] sums = new float[acc.length];
-    for (int i = 0; i < sums.length; i++) {
-      sums[i] = (float) acc[i];
-    }
-    roundSums.put(min, sums);
-    ByteBuffer answer = StepProtocol.sum(sums);
-    for (Peer c : peers) {
-      if (!c.done && c.round == min) {
-        RpcResponseCallback cb = c.roundPending;
-        c.roundPending = null;
-        c.partial = null;
-        answer(cb, answer.duplicate());
-      }
-    }
+    rounds.answerEarliest(peers, this::answer);
   }
 
   @Override
