@@ -1,7 +1,9 @@
 package org.sparkgrad.ml.spark;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.spark.network.client.RpcResponseCallback;
@@ -61,32 +63,12 @@ final class StepRounds {
 
   /** The values of round {@code round} summed over its senders in partition order, in double. */
   private static float[] sum(StepPeer[] peers, long round) {
-    double[] acc = null;
+    List<float[]> partials = new ArrayList<>();
     for (StepPeer c : peers) {
       if (!c.done && c.round == round) {
-        if (acc == null) {
-          acc = new double[c.partial.length];
-        } else if (acc.length != c.partial.length) {
-          throw new IllegalStateException(
-              "step channel: round "
-                  + StepReducer.describe(round)
-                  + " has "
-                  + c.partial.length
-                  + " values from partition "
-                  + c.partition
-                  + " and "
-                  + acc.length
-                  + " from an earlier one");
-        }
-        for (int i = 0; i < acc.length; i++) {
-          acc[i] += c.partial[i];
-        }
+        partials.add(c.partial);
       }
     }
-    float[] sums = new float[acc.length];
-    for (int i = 0; i < sums.length; i++) {
-      sums[i] = (float) acc[i];
-    }
-    return sums;
+    return StepReducer.sumInOrder(round, partials);
   }
 }

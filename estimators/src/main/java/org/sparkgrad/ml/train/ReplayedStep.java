@@ -1,6 +1,7 @@
 package org.sparkgrad.ml.train;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,32 +74,13 @@ public final class ReplayedStep {
   }
 
   private static float[] sum(List<Outcome> outcomes, long round) {
-    double[] acc = null;
+    List<float[]> partials = new ArrayList<>();
     for (Outcome o : outcomes) {
-      if (o.result != null || o.round != round) {
-        continue;
-      }
-      if (acc == null) {
-        acc = new double[o.partial.length];
-      } else if (acc.length != o.partial.length) {
-        throw new IllegalStateException(
-            "batch statistics: round "
-                + StepReducer.describe(round)
-                + " has partials of "
-                + acc.length
-                + " and "
-                + o.partial.length
-                + " values");
-      }
-      for (int i = 0; i < acc.length; i++) {
-        acc[i] += o.partial[i];
+      if (o.result == null && o.round == round) {
+        partials.add(o.partial);
       }
     }
-    float[] out = new float[acc.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (float) acc[i];
-    }
-    return out;
+    return StepReducer.sumInOrder(round, partials);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.sparkgrad.ml.train;
 
+import java.util.List;
 import org.sparkgrad.nn.parallel.ReplicaReducer;
 
 /**
@@ -25,6 +26,37 @@ public interface StepReducer {
   /** Round {@code round} as "micro-batch m, call c", for messages. */
   static String describe(long round) {
     return "micro-batch " + (round >>> 32) + ", call " + (int) round;
+  }
+
+  /**
+   * The elementwise sum of round {@code round}'s {@code partials}, added in their order (partition
+   * order) in double and rounded once to float32: how every reducer sums a round, so that the step
+   * channel and the in-memory trainer give the same statistics bit for bit.
+   *
+   * @throws IllegalStateException if the partials differ in length
+   */
+  static float[] sumInOrder(long round, List<float[]> partials) {
+    double[] acc = new double[partials.get(0).length];
+    for (float[] p : partials) {
+      if (p.length != acc.length) {
+        throw new IllegalStateException(
+            "batch statistics: round "
+                + describe(round)
+                + " has partials of "
+                + acc.length
+                + " and "
+                + p.length
+                + " values");
+      }
+      for (int i = 0; i < acc.length; i++) {
+        acc[i] += p[i];
+      }
+    }
+    float[] out = new float[acc.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) acc[i];
+    }
+    return out;
   }
 
   /** The reducer of a lone partition: its rows are the whole batch, so its sums are the sums. */
