@@ -2,7 +2,6 @@ package org.sparkgrad.tensor;
 
 import org.sparkgrad.backend.BinaryOp;
 import org.sparkgrad.backend.UnaryOp;
-import org.sparkgrad.backend.cpu.CpuStorage;
 import org.sparkgrad.backend.cpu.FloatReluGrad;
 
 /** The activation functions, each with its derivative beside it. */
@@ -20,20 +19,15 @@ final class Activations {
    * the step written out and multiplied by {@code g}; the same bits either way.
    */
   private static Tensor reluGrad(Tensor out, Tensor g) {
-    if (out.dtype() == DType.FLOAT32
-        && g.dtype() == DType.FLOAT32
-        && out.storage() instanceof CpuStorage
-        && g.storage() instanceof CpuStorage
+    if (FloatCpu.holds(out)
+        && FloatCpu.holds(g)
         && java.util.Arrays.equals(out.rawShape(), g.rawShape())) {
       Tensor result = Tensor.allocateForOverwrite(g, g.dtype(), g.rawShape());
-      FloatReluGrad.apply(floats(out), floats(g), floats(result), out.numel());
+      FloatReluGrad.apply(
+          FloatCpu.floats(out), FloatCpu.floats(g), FloatCpu.floats(result), out.numel());
       return result;
     }
     return maskTimes(Elementwise.unaryRaw(UnaryOp.STEP, out), g);
-  }
-
-  private static float[] floats(Tensor t) {
-    return ((CpuStorage) t.storage()).floats();
   }
 
   /**

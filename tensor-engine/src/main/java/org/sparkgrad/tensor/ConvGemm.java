@@ -1,6 +1,5 @@
 package org.sparkgrad.tensor;
 
-import org.sparkgrad.backend.cpu.CpuStorage;
 import org.sparkgrad.backend.cpu.FloatChannelSwap;
 import org.sparkgrad.backend.cpu.FloatConvolution;
 
@@ -75,7 +74,7 @@ final class ConvGemm {
             padding);
     Tensor cols = patches(x, geo);
     Tensor y =
-        floatOnCpu(x)
+        FloatCpu.holds(x)
             ? floatProduct(x, weight, bias, cols, geo)
             : product(x, weight, bias, cols, geo);
     return Autograd.record(
@@ -134,7 +133,12 @@ final class ConvGemm {
         Tensor.allocateForOverwrite(
             x, x.dtype(), new int[] {geo.n(), geo.outC(), geo.oh(), geo.ow()});
     FloatChannelSwap.toBatchMajor(
-        floats(out2), geo.outC(), geo.n(), p, bias == null ? null : floats(bias), floats(y));
+        FloatCpu.floats(out2),
+        geo.outC(),
+        geo.n(),
+        p,
+        bias == null ? null : FloatCpu.floats(bias),
+        FloatCpu.floats(y));
     return y;
   }
 
@@ -210,13 +214,13 @@ final class ConvGemm {
     boolean biasGrad = bias != null && bias.requiresGrad();
     Tensor gt = Tensor.allocateForOverwrite(g, g.dtype(), new int[] {geo.outC(), geo.columns()});
     Tensor gb = null;
-    if (floatOnCpu(g)) {
+    if (FloatCpu.holds(g)) {
       double[] sums = biasGrad ? new double[geo.outC()] : null;
       FloatChannelSwap.toChannelMajor(
-          floats(g), geo.n(), geo.outC(), geo.oh() * geo.ow(), floats(gt), sums);
+          FloatCpu.floats(g), geo.n(), geo.outC(), geo.oh() * geo.ow(), FloatCpu.floats(gt), sums);
       if (biasGrad) {
         gb = Tensor.allocateForOverwrite(g, g.dtype(), new int[] {geo.outC()});
-        float[] b = floats(gb);
+        float[] b = FloatCpu.floats(gb);
         for (int c = 0; c < b.length; c++) {
           b[c] = (float) sums[c];
         }
@@ -263,10 +267,6 @@ final class ConvGemm {
             onp);
   }
 
-  private static float[] floats(Tensor t) {
-    return ((CpuStorage) t.storage()).floats();
-  }
-
   /** {@code W^T @ g} gives the patch gradient, which col2im adds back onto the input's pixels. */
   private static Tensor inputGrad(Tensor gt, Tensor weight, Geometry geo) {
     Tensor gcols = Tensor.allocateForOverwrite(gt, gt.dtype(), new int[] {geo.k(), geo.columns()});
@@ -285,12 +285,9 @@ final class ConvGemm {
             0,
             gcols.storage(),
             0);
-    if (floatOnCpu(gt)) {
+    if (FloatCpu.holds(gt)) {
       Tensor gx = Tensor.allocate(gt, gt.dtype(), new int[] {geo.n(), geo.c(), geo.h(), geo.w()});
-      FloatConvolution.col2im(
-          ((CpuStorage) gcols.storage()).floats(),
-          geo.floatGeometry(),
-          ((CpuStorage) gx.storage()).floats());
+      FloatConvolution.col2im(FloatCpu.floats(gcols), geo.floatGeometry(), FloatCpu.floats(gx));
       return gx;
     }
     int[] padded = {geo.n(), geo.c(), geo.hp(), geo.wp()};
@@ -322,23 +319,15 @@ final class ConvGemm {
     return gx;
   }
 
-  /** Float32 CPU tensors take the one-pass patch kernels of {@link FloatConvolution}. */
-  private static boolean floatOnCpu(Tensor t) {
-    return t.dtype() == DType.FLOAT32 && t.storage() instanceof CpuStorage;
-  }
-
   /**
    * The patch matrix {@code [C*kH*kW, N*OH*OW]}: float32 on the CPU in one pass, otherwise read
    * from a zero-padded copy of {@code x} by a strided copy any backend runs.
    */
   private static Tensor patches(Tensor x, Geometry geo) {
-    if (floatOnCpu(x)) {
+    if (FloatCpu.holds(x)) {
       // im2col writes every element, the padding's zeros included.
       Tensor cols = Tensor.allocateForOverwrite(x, x.dtype(), new int[] {geo.k(), geo.columns()});
-      FloatConvolution.im2col(
-          ((CpuStorage) x.storage()).floats(),
-          geo.floatGeometry(),
-          ((CpuStorage) cols.storage()).floats());
+      FloatConvolution.im2col(FloatCpu.floats(x), geo.floatGeometry(), FloatCpu.floats(cols));
       return cols;
     }
     Tensor pad = x;

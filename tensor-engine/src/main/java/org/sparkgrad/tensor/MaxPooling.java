@@ -1,7 +1,6 @@
 package org.sparkgrad.tensor;
 
 import java.util.Arrays;
-import org.sparkgrad.backend.cpu.CpuStorage;
 import org.sparkgrad.backend.cpu.FloatPooling;
 
 /**
@@ -27,7 +26,7 @@ final class MaxPooling {
     Tensor out = Tensor.allocate(x, x.dtype(), new int[] {n, c, oh, ow});
     int[] argmax = new int[n * c * oh * ow];
     FloatPooling.maxPool(
-        ((CpuStorage) x.storage()).floats(),
+        FloatCpu.floats(x),
         n * c,
         h,
         w,
@@ -36,7 +35,7 @@ final class MaxPooling {
         padding,
         oh,
         ow,
-        ((CpuStorage) out.storage()).floats(),
+        FloatCpu.floats(out),
         argmax);
     int[] xShape = x.shape();
     return Autograd.record(
@@ -44,8 +43,7 @@ final class MaxPooling {
         "MaxPool2DWithIndicesBackward",
         g -> {
           Tensor gx = Tensor.allocate(g, g.dtype(), xShape);
-          FloatPooling.maxPoolBackward(
-              ((CpuStorage) g.storage()).floats(), argmax, ((CpuStorage) gx.storage()).floats());
+          FloatPooling.maxPoolBackward(FloatCpu.floats(g), argmax, FloatCpu.floats(gx));
           return new Tensor[] {gx};
         },
         x);
@@ -80,7 +78,7 @@ final class MaxPooling {
     int w = x.size(3);
     int oh = outSize(h, kernel, stride, padding);
     int ow = outSize(w, kernel, stride, padding);
-    if (x.dtype() == DType.FLOAT32 && x.storage() instanceof CpuStorage) {
+    if (FloatCpu.holds(x)) {
       return null;
     }
     // Each channel pooled alone: [N*C, 1, H, W] -> [N*C, k*k, OH*OW], then a max over the patch.
