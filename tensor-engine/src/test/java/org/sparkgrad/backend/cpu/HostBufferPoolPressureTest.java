@@ -2,15 +2,12 @@ package org.sparkgrad.backend.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.tensor.DeviceScope;
 import org.sparkgrad.tensor.Tensor;
+import org.sparkgrad.util.ChildJvm;
 
 /**
  * A thread's pool of free buffers gives its memory back when the heap needs it: in a JVM of 96 MiB,
@@ -24,19 +21,8 @@ class HostBufferPoolPressureTest {
 
   @Test
   void aFullPoolYieldsItsMemoryToLaterAllocations() throws Exception {
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    List<String> command =
-        List.of(
-            java.toString(),
-            "-Xmx96m",
-            "-XX:+UseSerialGC",
-            "-cp",
-            System.getProperty("java.class.path"),
-            HostBufferPoolPressureTest.class.getName());
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished: %s", out).isTrue();
-    assertThat(p.exitValue()).as("child failed:%n%s", out).isZero();
+    String out =
+        ChildJvm.run(List.of("-Xmx96m", "-XX:+UseSerialGC"), HostBufferPoolPressureTest.class, 120);
     assertThat(out).contains("pooled before: 48 MiB or more").contains("held: 64 MiB");
   }
 

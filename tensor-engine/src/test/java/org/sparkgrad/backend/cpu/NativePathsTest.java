@@ -3,8 +3,6 @@ package org.sparkgrad.backend.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.sparkgrad.tensor.Generator;
 import org.sparkgrad.tensor.Tensor;
+import org.sparkgrad.util.ChildJvm;
 
 /**
  * The CPU backend's native paths under the loads that crash native code elsewhere: many threads in
@@ -94,17 +93,8 @@ class NativePathsTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aScratchBufferThatCannotBeAllocatedIsAJavaErrorAndTheEngineGoesOn() throws Exception {
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dorg.bytedeco.javacpp.maxBytes=50m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            ScratchLimitChild.class.getName());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(100, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    String out =
+        ChildJvm.run(List.of("-Dorg.bytedeco.javacpp.maxBytes=50m"), ScratchLimitChild.class, 100);
     assertThat(out)
         .contains("large product: java.lang.OutOfMemoryError: Cannot allocate")
         .contains("small product after it: 1000.0");
