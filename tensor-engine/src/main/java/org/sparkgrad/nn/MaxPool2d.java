@@ -1,5 +1,6 @@
 package org.sparkgrad.nn;
 
+import org.sparkgrad.tensor.FusedOps;
 import org.sparkgrad.tensor.Tensor;
 
 /**
@@ -40,6 +41,15 @@ public final class MaxPool2d extends Module {
   @Override
   public Tensor forward(Tensor input) {
     return F.maxPool2d(input, kernelSize, stride, padding);
+  }
+
+  /**
+   * This pool of {@code relu(input)}, fused ({@link FusedOps#reluMaxPool2d}: the same values and
+   * gradients bit for bit, without ReLU's output and its gradient); what {@link Sequential} runs
+   * for {@code ReLU} then {@code MaxPool2d}.
+   */
+  Tensor forwardAfterRelu(Tensor input) {
+    return FusedOps.reluMaxPool2d(input, kernelSize, stride, padding);
   }
 
   @Override

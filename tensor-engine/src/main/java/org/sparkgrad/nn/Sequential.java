@@ -42,8 +42,9 @@ public final class Sequential extends Module {
   /**
    * Applies every module in turn. A {@link Linear} with a bias followed by {@link ReLU}, {@link
    * Tanh} or {@link Sigmoid} runs as one fused layer ({@link FusedOps#linearActivation}: the same
-   * values within float rounding, one pass over the output instead of three) unless {@code
-   * -Dsparkgrad.fused=false}.
+   * values within float rounding, one pass over the output instead of three), and a {@link ReLU}
+   * followed by a {@link MaxPool2d} as one pool ({@link FusedOps#reluMaxPool2d}: the same values
+   * and gradients bit for bit, without ReLU's output), unless {@code -Dsparkgrad.fused=false}.
    */
   @Override
   public Tensor forward(Tensor input) {
@@ -55,6 +56,12 @@ public final class Sequential extends Module {
       UnaryOp act = fuse && i + 1 < modules.size() ? fusedActivation(m, modules.get(i + 1)) : null;
       if (act != null) {
         x = ((Linear) m).forwardActivated(x, act);
+        i++;
+      } else if (fuse
+          && m.getClass() == ReLU.class
+          && i + 1 < modules.size()
+          && modules.get(i + 1) instanceof MaxPool2d pool) {
+        x = pool.forwardAfterRelu(x);
         i++;
       } else {
         x = m.forward(x);

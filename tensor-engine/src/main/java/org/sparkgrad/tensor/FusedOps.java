@@ -5,13 +5,15 @@ import org.sparkgrad.backend.UnaryOp;
 
 /**
  * Fused ops (issue 20): a linear layer's bias and its activation in one pass over the output
- * ({@link org.sparkgrad.backend.Backend#biasActivation}), and softmax with cross-entropy in one
- * pass over the logits ({@link org.sparkgrad.backend.Backend#crossEntropy}). The composed forms
- * write and re-read the output once per op (bias copy, GEMM, activation; log-softmax, gather of the
- * targets' entries, negation), and each pass is a kernel launch on a GPU. Both give the composed
- * forms' values within float rounding (the bias is added after the product instead of before) and
- * the same gradients. {@code nn} uses them where a network spells the composed form ({@code
- * Sequential}'s {@code Linear} then {@code ReLU}/{@code Tanh}/{@code Sigmoid}; {@code
+ * ({@link org.sparkgrad.backend.Backend#biasActivation}), softmax with cross-entropy in one pass
+ * over the logits ({@link org.sparkgrad.backend.Backend#crossEntropy}), and ReLU before a max pool
+ * in the pool's pass (issue 17). The composed forms write and re-read the output once per op (bias
+ * copy, GEMM, activation; log-softmax, gather of the targets' entries, negation; ReLU's output and
+ * its gradient), and each pass is a kernel launch on a GPU. The first two give the composed forms'
+ * values within float rounding (the bias is added after the product instead of before) and the same
+ * gradients; the third gives the composed form's values and gradients bit for bit. {@code nn} uses
+ * them where a network spells the composed form ({@code Sequential}'s {@code Linear} then {@code
+ * ReLU}/{@code Tanh}/{@code Sigmoid}, or {@code ReLU} then {@code MaxPool2d}; {@code
  * CrossEntropyLoss} with class-index targets) unless the system property {@code sparkgrad.fused} is
  * {@code false}.
  */
@@ -82,6 +84,20 @@ public final class FusedOps {
       case TANH -> g.mul(out.mul(out).rsub(1));
       default -> g.mul(out).mul(out.rsub(1));
     };
+  }
+
+  /**
+   * {@code maxPool2d(relu(x), kernelSize, stride, padding)}, as {@link Tensor#maxPool2d} of {@link
+   * Tensor#relu}, with the same values and gradients bit for bit: on float32 CPU tensors ReLU is
+   * applied to each window's maximum (the max commutes with ReLU) and its step at the winners in
+   * the backward pass, so ReLU's output and its gradient, each as large as {@code x}, are never
+   * written.
+   *
+   * <p>Shape: input {@code [N, C, H, W]}; output {@code [N, C, OH, OW]}, as {@link
+   * Tensor#maxPool2d}.
+   */
+  public static Tensor reluMaxPool2d(Tensor x, int kernelSize, int stride, int padding) {
+    return MaxPooling.reluMaxPool2d(x, kernelSize, stride, padding);
   }
 
   /**

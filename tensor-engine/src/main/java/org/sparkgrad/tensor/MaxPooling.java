@@ -13,10 +13,24 @@ final class MaxPooling {
 
   static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
     Tensor composed = composedOrNull(x, kernel, stride, padding);
-    return composed != null ? composed : direct(x, kernel, stride, padding);
+    return composed != null ? composed : direct(x, kernel, stride, padding, false);
   }
 
-  private static Tensor direct(Tensor x, int kernel, int stride, int padding) {
+  /**
+   * {@code maxPool2d(relu(x))}, the same values and gradients bit for bit: a float32 CPU input is
+   * pooled in one pass with ReLU applied to each window's max (the max commutes with ReLU), and the
+   * backward pass applies ReLU's step at the winners only, so ReLU's output and its gradient, each
+   * as large as {@code x}, are never written. Other inputs take ReLU, then the pool.
+   */
+  static Tensor reluMaxPool2d(Tensor x, int kernel, int stride, int padding) {
+    if (!FloatCpu.holds(x)) {
+      return maxPool2d(Activations.relu(x), kernel, stride, padding);
+    }
+    composedOrNull(x, kernel, stride, padding);
+    return direct(x, kernel, stride, padding, true);
+  }
+
+  private static Tensor direct(Tensor x, int kernel, int stride, int padding, boolean relu) {
     int n = x.size(0);
     int c = x.size(1);
     int h = x.size(2);
@@ -35,15 +49,25 @@ final class MaxPooling {
         padding,
         oh,
         ow,
+        relu,
         FloatCpu.floats(out),
         argmax);
     int[] xShape = x.shape();
     return Autograd.record(
         out,
-        "MaxPool2DWithIndicesBackward",
+        relu ? "ReluMaxPool2DBackward" : "MaxPool2DWithIndicesBackward",
         g -> {
           Tensor gx = Tensor.allocate(g, g.dtype(), xShape);
-          FloatPooling.maxPoolBackward(FloatCpu.floats(g), argmax, FloatCpu.floats(gx));
+          if (relu) {
+            FloatPooling.reluMaxPoolBackward(
+                FloatCpu.floats(g),
+                argmax,
+                FloatCpu.floats(out),
+                stride >= kernel,
+                FloatCpu.floats(gx));
+          } else {
+            FloatPooling.maxPoolBackward(FloatCpu.floats(g), argmax, FloatCpu.floats(gx));
+          }
           return new Tensor[] {gx};
         },
         x);

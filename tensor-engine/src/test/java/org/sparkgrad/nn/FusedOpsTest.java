@@ -65,6 +65,41 @@ class FusedOpsTest {
   }
 
   @Test
+  void reluMaxPoolGradCheck() {
+    Generator g = new Generator(15);
+    // Continuous values away from 0: no ties in a window, no kink under the differences.
+    Tensor x = away(Tensor.randn(g, 2, 2, 5, 4)).requiresGrad(true);
+    GradCheck.check(a -> FusedOps.reluMaxPool2d(a[0], 2, 2, 0), x);
+    GradCheck.check(a -> FusedOps.reluMaxPool2d(a[0], 3, 1, 1), x);
+  }
+
+  @Test
+  void reluThenMaxPoolRunsFusedInSequentialWithTheSameBits() {
+    Generator g = new Generator(16);
+    Sequential net =
+        new Sequential(
+            new Conv2d(2, 3, 3, g),
+            new ReLU(),
+            new MaxPool2d(2),
+            new Flatten(),
+            new Linear(3 * 3 * 3, 4, g));
+    Sequential head = new Sequential(net.get(0), net.get(1), net.get(2));
+    Tensor x = Tensor.randn(g, 5, 2, 8, 8);
+    Tensor w = Tensor.randn(g, 5, 4);
+    assertThat(head.forward(x).gradFn().name()).isEqualTo("ReluMaxPool2DBackward");
+    assertThat(unfused(() -> head.forward(x).gradFn().name()))
+        .isEqualTo("MaxPool2DWithIndicesBackward");
+    List<Tensor> fused = run(() -> net.forward(x).mul(w).sum(), net);
+    List<Tensor> composed = unfused(() -> run(() -> net.forward(x).mul(w).sum(), net));
+    assertThat(fused).hasSameSizeAs(composed);
+    for (int k = 0; k < fused.size(); k++) {
+      assertThat(fused.get(k).toFloatArray())
+          .as("tensor %d", k)
+          .containsExactly(composed.get(k).toFloatArray());
+    }
+  }
+
+  @Test
   void fusedCrossEntropyEqualsTheComposedOneForEveryReduction() {
     Generator g = new Generator(14);
     Tensor x = Tensor.randn(g, 6, 5).mul(3).requiresGrad(true);

@@ -59,17 +59,12 @@ final class FloatKernels {
   }
 
   /**
-   * ReLU's derivative, {@code x > 0 ? 1 : 0}, from the float's bits without a branch on the data
-   * (ReLU's inputs are positive about half the time, so a branch mispredicts about half the time):
-   * {@code x > 0} exactly when {@code bits - 1} lies in {@code [0, bits(+inf))}, which excludes
-   * both zeros, negatives and NaN (whose step stays 0, as {@code NaN > 0} is false).
+   * ReLU's derivative, {@code x > 0 ? 1 : 0}, without a branch on the data ({@link
+   * FloatReluGrad#step}).
    */
   private static void step(float[] x, float[] out, int n) {
     for (int i = 0; i < n; i++) {
-      int t = Float.floatToRawIntBits(x[i]) - 1;
-      // Sign of (t - bits(+inf)) is set when t < bits(+inf); ~t clears it when t < 0.
-      int mask = ((t - 0x7f800000) & ~t) >> 31;
-      out[i] = Float.intBitsToFloat(mask & 0x3f800000);
+      out[i] = FloatReluGrad.step(x[i]);
     }
   }
 

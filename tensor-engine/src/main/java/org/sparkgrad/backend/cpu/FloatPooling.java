@@ -28,14 +28,38 @@ public final class FloatPooling {
       int ow,
       float[] out,
       int[] argmax) {
+    maxPool(x, planes, h, w, kernel, stride, padding, oh, ow, false, out, argmax);
+  }
+
+  /**
+   * {@link #maxPool}, of {@code relu(x)} where {@code relu} is set, without writing {@code
+   * relu(x)}: each window's max goes through ReLU ({@code Math.max(max, 0f)}, which keeps a NaN and
+   * maps {@code -0} to {@code +0}, as ReLU does), and a window whose max is not positive (nor NaN)
+   * takes its first element inside the input as its winner, the one the pool of ReLU's output (all
+   * zeros there) picks. So values and winners are those of the pool of {@code relu(x)} bit for bit.
+   */
+  @SuppressWarnings("TooManyParameters") // the pooling geometry
+  public static void maxPool(
+      float[] x,
+      int planes,
+      int h,
+      int w,
+      int kernel,
+      int stride,
+      int padding,
+      int oh,
+      int ow,
+      boolean relu,
+      float[] out,
+      int[] argmax) {
     if (kernel == 2 && stride == 2 && padding == 0) {
-      maxPool2x2(x, planes, h, w, oh, ow, out, argmax);
+      maxPool2x2(x, planes, h, w, oh, ow, relu, out, argmax);
       return;
     }
     for (int p = 0; p < planes; p++) {
       for (int oi = 0; oi < oh; oi++) {
         for (int oj = 0; oj < ow; oj++) {
-          window(x, h, w, kernel, stride, padding, oh, ow, out, argmax, p, oi, oj);
+          window(x, h, w, kernel, stride, padding, oh, ow, relu, out, argmax, p, oi, oj);
         }
       }
     }
@@ -51,7 +75,15 @@ public final class FloatPooling {
    */
   @SuppressWarnings("TooManyParameters") // the pooling geometry
   private static void maxPool2x2(
-      float[] x, int planes, int h, int w, int oh, int ow, float[] out, int[] argmax) {
+      float[] x,
+      int planes,
+      int h,
+      int w,
+      int oh,
+      int ow,
+      boolean relu,
+      float[] out,
+      int[] argmax) {
     for (int p = 0; p < planes; p++) {
       for (int oi = 0; oi < oh; oi++) {
         int top = p * h * w + 2 * oi * w;
@@ -64,7 +96,7 @@ public final class FloatPooling {
           float v10 = x[i10];
           float v11 = x[i10 + 1];
           if (!Float.isFinite(v00 + v01 + v10 + v11)) {
-            window(x, h, w, 2, 2, 0, oh, ow, out, argmax, p, oi, oj);
+            window(x, h, w, 2, 2, 0, oh, ow, relu, out, argmax, p, oi, oj);
             continue;
           }
           // Strict comparisons keep the earlier of equal values: the first largest, rows first.
@@ -72,7 +104,13 @@ public final class FloatPooling {
           int iBottom = i10 + greater(v11, v10);
           int down = greater(Math.max(v10, v11), Math.max(v00, v01));
           int best = iTop ^ ((iTop ^ iBottom) & -down);
-          out[o] = x[best];
+          float max = x[best];
+          if (relu) {
+            // A window without a positive value: ReLU's output is all zeros there, its first wins.
+            best = i00 ^ ((best ^ i00) & -greater(max, 0f));
+            max = Math.max(max, 0f);
+          }
+          out[o] = max;
           argmax[o] = best;
         }
       }
@@ -100,6 +138,7 @@ public final class FloatPooling {
       int padding,
       int oh,
       int ow,
+      boolean relu,
       float[] out,
       int[] argmax,
       int p,
@@ -122,6 +161,10 @@ public final class FloatPooling {
         }
       }
     }
+    if (relu && !(max > 0) && !Float.isNaN(max)) {
+      max = 0f;
+      best = plane + i0 * w + j0;
+    }
     int o = (p * oh + oi) * ow + oj;
     out[o] = max;
     argmax[o] = best;
@@ -131,6 +174,31 @@ public final class FloatPooling {
   public static void maxPoolBackward(float[] g, int[] argmax, float[] gx) {
     for (int o = 0; o < argmax.length; o++) {
       gx[argmax[o]] += g[o];
+    }
+  }
+
+  /**
+   * The backward pass of {@link #maxPool} of {@code relu(x)}, into a zeroed {@code gx}: {@code
+   * gx[argmax[o]] += g[o]}, then each winner's sum times ReLU's step at the window's output ({@link
+   * FloatReluGrad#step}), which is ReLU's step at the winner. That is the unfused backward pass
+   * (the pool's scatter into ReLU's output gradient, then ReLU's {@code g * step}) bit for bit: an
+   * element that wins no window stays {@code +0}, and a winner of several windows (overlapping
+   * ones) is multiplied once per window by the same 1 or 0, which gives what one product gives,
+   * signed zeros and NaN included. Where the windows are {@code disjoint} (stride at least the
+   * kernel size) each element wins at most one, and one pass writes {@code step * (0 + g)}.
+   */
+  public static void reluMaxPoolBackward(
+      float[] g, int[] argmax, float[] out, boolean disjoint, float[] gx) {
+    if (disjoint) {
+      for (int o = 0; o < argmax.length; o++) {
+        gx[argmax[o]] = FloatReluGrad.step(out[o]) * (0f + g[o]);
+      }
+      return;
+    }
+    maxPoolBackward(g, argmax, gx);
+    for (int o = 0; o < argmax.length; o++) {
+      int i = argmax[o];
+      gx[i] = FloatReluGrad.step(out[o]) * gx[i];
     }
   }
 }

@@ -17,10 +17,20 @@ public final class FloatReluGrad {
    */
   public static void apply(float[] out, float[] g, float[] result, int n) {
     for (int i = 0; i < n; i++) {
-      int t = Float.floatToRawIntBits(out[i]) - 1;
-      // Sign of (t - bits(+inf)) is set when t < bits(+inf); ~t clears it when t < 0.
-      int mask = ((t - 0x7f800000) & ~t) >> 31;
-      result[i] = Float.intBitsToFloat(mask & 0x3f800000) * g[i];
+      result[i] = step(out[i]) * g[i];
     }
+  }
+
+  /**
+   * 1f where {@code out > 0}, else 0f (zeros, negatives and NaN), from the float's bits without a
+   * branch on the data (ReLU's inputs are positive about half the time, so a branch mispredicts
+   * about half the time): {@code out > 0} exactly when {@code bits - 1} lies in {@code [0,
+   * bits(+inf))}.
+   */
+  static float step(float out) {
+    int t = Float.floatToRawIntBits(out) - 1;
+    // Sign of (t - bits(+inf)) is set when t < bits(+inf); ~t clears it when t < 0.
+    int mask = ((t - 0x7f800000) & ~t) >> 31;
+    return Float.intBitsToFloat(mask & 0x3f800000);
   }
 }
