@@ -35,11 +35,12 @@ public final class FloatChannelSwap {
 
   /**
    * {@code out[c, b, i] = g[b, c, i]}, and, when {@code sums} is not null, {@code sums[c]} = the
-   * sum of {@code g[b, c, i]} over {@code b} and {@code i} (in double, rows in order, then rounded
-   * by the caller): the bias gradient of a convolution.
+   * sum of {@code g[b, c, i]} over {@code b} and {@code i} (in double, each row by {@link
+   * FloatRows#sum}, rows in order, then rounded by the caller): the bias gradient of a convolution.
    */
   public static void toChannelMajor(
       float[] g, int n, int channels, int pixels, float[] out, double[] sums) {
+    FloatRows rows = FloatRows.get();
     for (int c = 0; c < channels; c++) {
       double sum = 0;
       for (int b = 0; b < n; b++) {
@@ -47,7 +48,7 @@ public final class FloatChannelSwap {
         int to = (c * n + b) * pixels;
         System.arraycopy(g, from, out, to, pixels);
         if (sums != null) {
-          sum += Reductions.sumRow(out, to, pixels);
+          sum += rows.sum(out, to, pixels);
         }
       }
       if (sums != null) {

@@ -111,9 +111,7 @@ public final class FloatConvolution {
   private static void addRow(
       float[] cols, int src, float[] gx, int dst, int stride, int oj0, int oj1) {
     if (stride == 1) {
-      for (int oj = oj0; oj < oj1; oj++) {
-        gx[dst + oj] += cols[src + oj];
-      }
+      FloatRows.get().addInto(gx, dst + oj0, cols, src + oj0, oj1 - oj0);
     } else {
       for (int oj = oj0; oj < oj1; oj++) {
         gx[dst + oj * stride] += cols[src + oj];

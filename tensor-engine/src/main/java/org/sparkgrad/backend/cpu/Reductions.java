@@ -55,8 +55,9 @@ final class Reductions {
   /** Float sums accumulate in double: exact enough that summation order stops mattering. */
   private static void sumFloat(float[] x, int outer, int n, int inner, float[] out) {
     if (inner == 1) {
+      FloatRows rows = FloatRows.get();
       for (int o = 0; o < outer; o++) {
-        out[o] = (float) sumRow(x, o * n, n);
+        out[o] = (float) rows.sum(x, o * n, n);
       }
       return;
     }
@@ -74,30 +75,6 @@ final class Reductions {
         out[o * inner + i] = (float) acc[i];
       }
     }
-  }
-
-  /**
-   * {@code sum(x[base .. base + n))} in double with four interleaved partial sums: one running sum
-   * waits on each add's latency (4 cycles), four keep the adder busy. Rows of a convolution's
-   * output gradient (its bias gradient) run to N*OH*OW elements.
-   */
-  static double sumRow(float[] x, int base, int n) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int j = base;
-    int end = base + n;
-    for (; j + 3 < end; j += 4) {
-      s0 += x[j];
-      s1 += x[j + 1];
-      s2 += x[j + 2];
-      s3 += x[j + 3];
-    }
-    for (; j < end; j++) {
-      s0 += x[j];
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 
   static void softmax(CpuStorage x, int outer, int n, int inner, boolean log, CpuStorage out) {
