@@ -1,22 +1,20 @@
 package org.sparkgrad.tensor;
 
-import org.sparkgrad.backend.cpu.FloatChannelSwap;
-import org.sparkgrad.backend.cpu.FloatConvolution;
-
 /**
  * 2-D convolution as one GEMM over the whole batch, as {@code torch.conv2d} (dilation 1, one group,
  * zero padding). The patches are laid out {@code [C*kH*kW, N*OH*OW]} (batch folded into the
  * columns), so the forward pass, the weight gradient and the patch gradient are each a single large
  * GEMM instead of one small GEMM per sample, the kernel is never copied per sample (as broadcasting
  * it for a batched product did), and the weight gradient needs no sum over the batch afterwards.
- * The bias is written into the output before the GEMM adds to it ({@code beta = 1}).
+ * The bias is written into the output before the GEMM adds to it ({@code beta = 1}). Float32 on the
+ * CPU runs the same GEMMs a few images at a time instead ({@link ChunkedConv}), in one pass per
+ * kernel over cached chunks.
  */
 final class ConvGemm {
   private ConvGemm() {}
 
   /** The geometry of one convolution. */
-  private record Geometry(
-      int n, int c, int h, int w, int outC, int kh, int kw, int stride, int padding) {
+  record Geometry(int n, int c, int h, int w, int outC, int kh, int kw, int stride, int padding) {
     int hp() {
       return h + 2 * padding;
     }
@@ -48,10 +46,6 @@ final class ConvGemm {
       return new int[] {c, kh, kw, n, oh(), ow()};
     }
 
-    FloatConvolution.Geometry floatGeometry() {
-      return new FloatConvolution.Geometry(n, c, h, w, kh, kw, stride, padding, oh(), ow());
-    }
-
     /** Strides of {@link #patchShape} into the padded input {@code [N, C, Hp, Wp]}. */
     int[] paddedStrides() {
       int plane = hp() * wp();
@@ -72,11 +66,18 @@ final class ConvGemm {
             weight.size(3),
             stride,
             padding);
+    if (FloatCpu.holds(x)) {
+      Tensor y = ChunkedConv.forward(x, weight, bias, geo);
+      return Autograd.record(
+          y,
+          "ConvolutionBackward",
+          g -> ChunkedConv.backward(g, x, weight, bias, geo),
+          x,
+          weight,
+          bias);
+    }
     Tensor cols = patches(x, geo);
-    Tensor y =
-        FloatCpu.holds(x)
-            ? floatProduct(x, weight, bias, cols, geo)
-            : product(x, weight, bias, cols, geo);
+    Tensor y = product(x, weight, bias, cols, geo);
     return Autograd.record(
         y, "ConvolutionBackward", g -> backward(g, x, weight, bias, cols, geo), x, weight, bias);
   }
@@ -117,28 +118,6 @@ final class ConvGemm {
             0,
             Shapes.contiguousStrides(nop),
             nop);
-    return y;
-  }
-
-  /**
-   * {@link #product} for float32 on the CPU: the GEMM with {@code beta = 0}, and the bias added in
-   * the swap to {@code [N, outC, P]} ({@link FloatChannelSwap#toBatchMajor}).
-   */
-  private static Tensor floatProduct(
-      Tensor x, Tensor weight, Tensor bias, Tensor cols, Geometry geo) {
-    int p = geo.oh() * geo.ow();
-    Tensor out2 = Tensor.allocateForOverwrite(x, x.dtype(), new int[] {geo.outC(), geo.columns()});
-    weightTimesPatches(weight, cols, geo, 0, out2);
-    Tensor y =
-        Tensor.allocateForOverwrite(
-            x, x.dtype(), new int[] {geo.n(), geo.outC(), geo.oh(), geo.ow()});
-    FloatChannelSwap.toBatchMajor(
-        FloatCpu.floats(out2),
-        geo.outC(),
-        geo.n(),
-        p,
-        bias == null ? null : FloatCpu.floats(bias),
-        FloatCpu.floats(y));
     return y;
   }
 
@@ -213,22 +192,8 @@ final class ConvGemm {
       Tensor g, Tensor x, Tensor weight, Tensor bias, Tensor cols, Geometry geo) {
     boolean biasGrad = bias != null && bias.requiresGrad();
     Tensor gt = Tensor.allocateForOverwrite(g, g.dtype(), new int[] {geo.outC(), geo.columns()});
-    Tensor gb = null;
-    if (FloatCpu.holds(g)) {
-      double[] sums = biasGrad ? new double[geo.outC()] : null;
-      FloatChannelSwap.toChannelMajor(
-          FloatCpu.floats(g), geo.n(), geo.outC(), geo.oh() * geo.ow(), FloatCpu.floats(gt), sums);
-      if (biasGrad) {
-        gb = Tensor.allocateForOverwrite(g, g.dtype(), new int[] {geo.outC()});
-        float[] b = FloatCpu.floats(gb);
-        for (int c = 0; c < b.length; c++) {
-          b[c] = (float) sums[c];
-        }
-      }
-    } else {
-      toChannelMajor(g, gt, geo);
-      gb = biasGrad ? gt.sum(1, false) : null;
-    }
+    toChannelMajor(g, gt, geo);
+    Tensor gb = biasGrad ? gt.sum(1, false) : null;
     Tensor gw = null;
     if (weight.requiresGrad()) {
       gw = Tensor.allocateForOverwrite(g, g.dtype(), weight.shape());
@@ -285,11 +250,6 @@ final class ConvGemm {
             0,
             gcols.storage(),
             0);
-    if (FloatCpu.holds(gt)) {
-      Tensor gx = Tensor.allocate(gt, gt.dtype(), new int[] {geo.n(), geo.c(), geo.h(), geo.w()});
-      FloatConvolution.col2im(FloatCpu.floats(gcols), geo.floatGeometry(), FloatCpu.floats(gx));
-      return gx;
-    }
     int[] padded = {geo.n(), geo.c(), geo.hp(), geo.wp()};
     Tensor gpad = Tensor.allocate(gt, gt.dtype(), padded);
     int[] shape = geo.patchShape();
@@ -324,12 +284,6 @@ final class ConvGemm {
    * from a zero-padded copy of {@code x} by a strided copy any backend runs.
    */
   private static Tensor patches(Tensor x, Geometry geo) {
-    if (FloatCpu.holds(x)) {
-      // im2col writes every element, the padding's zeros included.
-      Tensor cols = Tensor.allocateForOverwrite(x, x.dtype(), new int[] {geo.k(), geo.columns()});
-      FloatConvolution.im2col(FloatCpu.floats(x), geo.floatGeometry(), FloatCpu.floats(cols));
-      return cols;
-    }
     Tensor pad = x;
     if (geo.padding() > 0) {
       int[] padded = {geo.n(), geo.c(), geo.hp(), geo.wp()};

@@ -20,10 +20,18 @@ public final class FloatChannelSwap {
    */
   public static void toBatchMajor(
       float[] src, int channels, int n, int pixels, float[] bias, float[] out) {
+    toBatchMajor(src, channels, n, pixels, bias, out, 0);
+  }
+
+  /**
+   * {@link #toBatchMajor} into the {@code n} images of {@code out} from index {@code outOffset}.
+   */
+  public static void toBatchMajor(
+      float[] src, int channels, int n, int pixels, float[] bias, float[] out, int outOffset) {
     for (int c = 0; c < channels; c++) {
       for (int b = 0; b < n; b++) {
         int from = (c * n + b) * pixels;
-        int to = (b * channels + c) * pixels;
+        int to = outOffset + (b * channels + c) * pixels;
         if (bias == null) {
           System.arraycopy(src, from, out, to, pixels);
         } else {
@@ -40,11 +48,24 @@ public final class FloatChannelSwap {
    */
   public static void toChannelMajor(
       float[] g, int n, int channels, int pixels, float[] out, double[] sums) {
+    if (sums != null) {
+      java.util.Arrays.fill(sums, 0);
+    }
+    toChannelMajor(g, 0, n, channels, pixels, out, sums);
+  }
+
+  /**
+   * {@link #toChannelMajor} of the {@code n} images of {@code g} from index {@code gOffset} on (a
+   * chunk of a larger batch), adding each row's sum to {@code sums[c]} as it stands: over the
+   * chunks of a batch, in order, the same additions in the same order as over the whole batch.
+   */
+  public static void toChannelMajor(
+      float[] g, int gOffset, int n, int channels, int pixels, float[] out, double[] sums) {
     FloatRows rows = FloatRows.get();
     for (int c = 0; c < channels; c++) {
-      double sum = 0;
+      double sum = sums == null ? 0 : sums[c];
       for (int b = 0; b < n; b++) {
-        int from = (b * channels + c) * pixels;
+        int from = gOffset + (b * channels + c) * pixels;
         int to = (c * n + b) * pixels;
         System.arraycopy(g, from, out, to, pixels);
         if (sums != null) {

@@ -37,6 +37,14 @@ public final class FloatConvolution {
    * Fills {@code cols[C*kH*kW, N*OH*OW]} with the patches of {@code x}; every element is written.
    */
   public static void im2col(float[] x, Geometry g, float[] cols) {
+    im2col(x, 0, g, cols);
+  }
+
+  /**
+   * {@link #im2col} of the {@code g.n()} images of {@code x} from index {@code xOffset} on (a chunk
+   * of a larger batch).
+   */
+  public static void im2col(float[] x, int xOffset, Geometry g, float[] cols) {
     int columns = g.n() * g.oh() * g.ow();
     int row = 0;
     for (int ci = 0; ci < g.c(); ci++) {
@@ -48,7 +56,7 @@ public final class FloatConvolution {
           int oj1 = g.end(kj, g.w(), g.ow());
           int dst = row * columns;
           for (int b = 0; b < g.n(); b++) {
-            int plane = (b * g.c() + ci) * g.h() * g.w();
+            int plane = xOffset + (b * g.c() + ci) * g.h() * g.w();
             for (int oi = 0; oi < g.oh(); oi++, dst += g.ow()) {
               if (oi < oi0 || oi >= oi1) {
                 java.util.Arrays.fill(cols, dst, dst + g.ow(), 0f);
@@ -85,6 +93,11 @@ public final class FloatConvolution {
    * #im2col} when {@code cols} holds the gradient of its output. Padding taps are skipped.
    */
   public static void col2im(float[] cols, Geometry g, float[] gx) {
+    col2im(cols, g, gx, 0);
+  }
+
+  /** {@link #col2im} onto the {@code g.n()} images of {@code gx} from index {@code gxOffset} on. */
+  public static void col2im(float[] cols, Geometry g, float[] gx, int gxOffset) {
     int columns = g.n() * g.oh() * g.ow();
     int row = 0;
     for (int ci = 0; ci < g.c(); ci++) {
@@ -95,7 +108,7 @@ public final class FloatConvolution {
           int oj0 = g.first(kj, g.ow());
           int oj1 = g.end(kj, g.w(), g.ow());
           for (int b = 0; b < g.n(); b++) {
-            int plane = (b * g.c() + ci) * g.h() * g.w();
+            int plane = gxOffset + (b * g.c() + ci) * g.h() * g.w();
             int src = row * columns + b * g.oh() * g.ow();
             for (int oi = oi0; oi < oi1; oi++) {
               int dst = plane + (oi * g.stride() - g.padding() + ki) * g.w() - g.padding() + kj;
