@@ -14,29 +14,12 @@ public final class FloatPooling {
    * + kj]} over the {@code kernel x kernel} window (positions outside the input never win; NaN
    * wins, the last NaN of a window as in PyTorch; otherwise the first largest is kept, rows before
    * columns), and {@code argmax} its flat index into {@code x}.
-   */
-  @SuppressWarnings("TooManyParameters") // the pooling geometry
-  public static void maxPool(
-      float[] x,
-      int planes,
-      int h,
-      int w,
-      int kernel,
-      int stride,
-      int padding,
-      int oh,
-      int ow,
-      float[] out,
-      int[] argmax) {
-    maxPool(x, planes, h, w, kernel, stride, padding, oh, ow, false, out, argmax);
-  }
-
-  /**
-   * {@link #maxPool}, of {@code relu(x)} where {@code relu} is set, without writing {@code
-   * relu(x)}: each window's max goes through ReLU ({@code Math.max(max, 0f)}, which keeps a NaN and
-   * maps {@code -0} to {@code +0}, as ReLU does), and a window whose max is not positive (nor NaN)
-   * takes its first element inside the input as its winner, the one the pool of ReLU's output (all
-   * zeros there) picks. So values and winners are those of the pool of {@code relu(x)} bit for bit.
+   *
+   * <p>Where {@code relu} is set, the pool of {@code relu(x)}, without writing {@code relu(x)}:
+   * each window's max goes through ReLU ({@code Math.max(max, 0f)}, which keeps a NaN and maps
+   * {@code -0} to {@code +0}, as ReLU does), and a window whose max is not positive (nor NaN) takes
+   * its first element inside the input as its winner, the one the pool of ReLU's output (all zeros
+   * there) picks. So values and winners are those of the pool of {@code relu(x)} bit for bit.
    */
   @SuppressWarnings("TooManyParameters") // the pooling geometry
   public static void maxPool(
