@@ -71,7 +71,11 @@ final class ConvGemm {
       return Autograd.record(
           y,
           "ConvolutionBackward",
-          g -> ChunkedConv.backward(g, x, weight, bias, geo),
+          // A gradient of another dtype or device (none arises today) takes the generic path.
+          g ->
+              FloatCpu.holds(g)
+                  ? ChunkedConv.backward(g, x, weight, bias, geo)
+                  : backward(g, x, weight, bias, patches(x, geo), geo),
           x,
           weight,
           bias);
