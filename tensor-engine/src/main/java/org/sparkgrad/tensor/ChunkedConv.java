@@ -47,7 +47,7 @@ final class ChunkedConv {
     for (int n0 = 0; n0 < geo.n(); n0 += chunk) {
       int images = Math.min(chunk, geo.n() - n0);
       FloatConvolution.im2col(xs, n0 * inputPlane(geo), chunkGeometry(geo, images), floats(cols));
-      gemm(weight, false, cols, geo.outC(), images * pixels, geo.k(), 0, out2);
+      ConvGemm.weightTimesPatches(weight, cols, geo, images * pixels, 0, out2);
       FloatChannelSwap.toBatchMajor(
           floats(out2),
           geo.outC(),
@@ -93,25 +93,11 @@ final class ChunkedConv {
       if (gw != null) {
         FloatConvolution.im2col(FloatCpu.floats(x), n0 * inputPlane(geo), part, floats(cols));
         // gw (+)= gt @ cols^T: the first chunk writes it, the others add to it.
-        g.backend()
-            .gemm(
-                false,
-                true,
-                geo.outC(),
-                geo.k(),
-                images * pixels,
-                1,
-                gt.storage(),
-                0,
-                cols.storage(),
-                0,
-                n0 == 0 ? 0 : 1,
-                gw.storage(),
-                0);
+        ConvGemm.weightGrad(gt, cols, geo, images * pixels, n0 == 0 ? 0 : 1, gw);
       }
       if (gx != null) {
         // The patch gradient W^T @ gt reuses the patch buffer, read above.
-        gemm(weight, true, gt, geo.k(), images * pixels, geo.outC(), 0, cols);
+        ConvGemm.patchGrad(weight, gt, geo, images * pixels, cols);
         FloatConvolution.col2im(floats(cols), part, FloatCpu.floats(gx), n0 * inputPlane(geo));
       }
     }
@@ -124,15 +110,6 @@ final class ChunkedConv {
       }
     }
     return new Tensor[] {gx, gw, gb};
-  }
-
-  /** {@code out = op(weight) @ b} with {@code weight} as {@code [outC, k]}. */
-  private static void gemm(
-      Tensor weight, boolean transW, Tensor b, int m, int n, int k, double beta, Tensor out) {
-    weight
-        .backend()
-        .gemm(
-            transW, false, m, n, k, 1, weight.storage(), 0, b.storage(), 0, beta, out.storage(), 0);
   }
 
   private static FloatConvolution.Geometry chunkGeometry(ConvGemm.Geometry geo, int images) {

@@ -107,7 +107,7 @@ final class ConvGemm {
               new int[] {geo.outC(), geo.columns()});
       beta = 1;
     }
-    weightTimesPatches(weight, cols, geo, beta, out2);
+    weightTimesPatches(weight, cols, geo, geo.columns(), beta, out2);
     // [outC, N, P] -> [N, outC, P]
     int[] nop = {geo.n(), geo.outC(), p};
     Tensor y =
@@ -125,16 +125,19 @@ final class ConvGemm {
     return y;
   }
 
-  /** {@code out2[outC, N*P] = W @ cols + beta * out2}, the convolution's one GEMM. */
-  private static void weightTimesPatches(
-      Tensor weight, Tensor cols, Geometry geo, double beta, Tensor out2) {
+  /**
+   * {@code out[outC, columns] = W @ cols + beta * out}: the forward GEMM over {@code columns}
+   * output positions (the batch's, or a chunk's in {@link ChunkedConv}).
+   */
+  static void weightTimesPatches(
+      Tensor weight, Tensor cols, Geometry geo, int columns, double beta, Tensor out) {
     weight
         .backend()
         .gemm(
             false,
             false,
             geo.outC(),
-            geo.columns(),
+            columns,
             geo.k(),
             1,
             weight.storage(),
@@ -142,7 +145,46 @@ final class ConvGemm {
             cols.storage(),
             0,
             beta,
-            out2.storage(),
+            out.storage(),
+            0);
+  }
+
+  /** {@code gw[outC, k] = gt @ cols^T + beta * gw}: the weight gradient over {@code columns}. */
+  static void weightGrad(
+      Tensor gt, Tensor cols, Geometry geo, int columns, double beta, Tensor gw) {
+    gt.backend()
+        .gemm(
+            false,
+            true,
+            geo.outC(),
+            geo.k(),
+            columns,
+            1,
+            gt.storage(),
+            0,
+            cols.storage(),
+            0,
+            beta,
+            gw.storage(),
+            0);
+  }
+
+  /** {@code gcols[k, columns] = W^T @ gt}: the patch gradient over {@code columns}. */
+  static void patchGrad(Tensor weight, Tensor gt, Geometry geo, int columns, Tensor gcols) {
+    gt.backend()
+        .gemm(
+            true,
+            false,
+            geo.k(),
+            columns,
+            geo.outC(),
+            1,
+            weight.storage(),
+            0,
+            gt.storage(),
+            0,
+            0,
+            gcols.storage(),
             0);
   }
 
@@ -201,21 +243,7 @@ final class ConvGemm {
     Tensor gw = null;
     if (weight.requiresGrad()) {
       gw = Tensor.allocateForOverwrite(g, g.dtype(), weight.shape());
-      g.backend()
-          .gemm(
-              false,
-              true,
-              geo.outC(),
-              geo.k(),
-              geo.columns(),
-              1,
-              gt.storage(),
-              0,
-              cols.storage(),
-              0,
-              0,
-              gw.storage(),
-              0);
+      weightGrad(gt, cols, geo, geo.columns(), 0, gw);
     }
     Tensor gx = x.requiresGrad() ? inputGrad(gt, weight, geo) : null;
     return new Tensor[] {gx, gw, gb};
@@ -239,21 +267,7 @@ final class ConvGemm {
   /** {@code W^T @ g} gives the patch gradient, which col2im adds back onto the input's pixels. */
   private static Tensor inputGrad(Tensor gt, Tensor weight, Geometry geo) {
     Tensor gcols = Tensor.allocateForOverwrite(gt, gt.dtype(), new int[] {geo.k(), geo.columns()});
-    gt.backend()
-        .gemm(
-            true,
-            false,
-            geo.k(),
-            geo.columns(),
-            geo.outC(),
-            1,
-            weight.storage(),
-            0,
-            gt.storage(),
-            0,
-            0,
-            gcols.storage(),
-            0);
+    patchGrad(weight, gt, geo, geo.columns(), gcols);
     int[] padded = {geo.n(), geo.c(), geo.hp(), geo.wp()};
     Tensor gpad = Tensor.allocate(gt, gt.dtype(), padded);
     int[] shape = geo.patchShape();
