@@ -7,6 +7,9 @@ package org.sparkgrad.backend.cpu;
  * element five times and allocated four temporaries.
  */
 public final class FloatPooling {
+  /** Windows per chunk of the vectorised pool: its five scratch arrays, 20 KB, stay in L1. */
+  static final int CHUNK = 1024;
+
   private FloatPooling() {}
 
   /**
@@ -36,7 +39,11 @@ public final class FloatPooling {
       float[] out,
       int[] argmax) {
     if (kernel == 2 && stride == 2 && padding == 0) {
-      maxPool2x2(x, planes, h, w, oh, ow, relu, out, argmax);
+      if (relu && FloatRows.vectorised()) {
+        reluMaxPool2x2Vectors(x, planes, h, w, oh, ow, out, argmax);
+      } else {
+        maxPool2x2(x, planes, h, w, oh, ow, relu, out, argmax);
+      }
       return;
     }
     for (int p = 0; p < planes; p++) {
@@ -57,7 +64,7 @@ public final class FloatPooling {
    * NaN wins as in PyTorch and no difference below is NaN.
    */
   @SuppressWarnings("TooManyParameters") // the pooling geometry
-  private static void maxPool2x2(
+  static void maxPool2x2(
       float[] x,
       int planes,
       int h,
@@ -98,6 +105,65 @@ public final class FloatPooling {
         }
       }
     }
+  }
+
+  /**
+   * The 2x2 stride-2 pool of ReLU's output on vectors, up to {@link #CHUNK} windows at a time in
+   * two passes. A scalar pass copies each window's four elements into four arrays, window by window
+   * (a window's columns are two apart in {@code x}; separating them in vectors takes shuffles that
+   * JDK 17's C2 compiles only some of the time). Then {@link FloatRows#reluPoolValues} and {@link
+   * FloatRows#reluPoolIndices} take runs of 8 windows across rows and planes, so a 5-wide output is
+   * vectorised as well as a wide one. The windows they leave (a run holding a NaN, the chunk's last
+   * few) take the general loop. Values and winners are {@link #maxPool2x2}'s, bit for bit.
+   */
+  @SuppressWarnings("TooManyParameters") // the pooling geometry
+  static void reluMaxPool2x2Vectors(
+      float[] x, int planes, int h, int w, int oh, int ow, float[] out, int[] argmax) {
+    int rowsPerChunk = Math.max(1, CHUNK / Math.max(ow, 1));
+    int size = rowsPerChunk * ow;
+    float[][] corners = new float[4][size];
+    int[] base = new int[size];
+    int rows = planes * oh;
+    for (int r0 = 0; r0 < rows; r0 += rowsPerChunk) {
+      int r1 = Math.min(rows, r0 + rowsPerChunk);
+      int n = spreadWindows(x, h, w, oh, ow, r0, r1, corners, base);
+      int o = r0 * ow;
+      FloatRows k = FloatRows.get();
+      int done = k.reluPoolValues(corners[0], corners[1], corners[2], corners[3], n, out, o);
+      k.reluPoolIndices(corners[0], corners[1], corners[2], corners[3], base, done, w, argmax, o);
+      for (int j = done; j < n; j++) {
+        int r = r0 + j / ow;
+        window(x, h, w, 2, 2, 0, oh, ow, true, out, argmax, r / oh, r % oh, j % ow);
+      }
+    }
+  }
+
+  /**
+   * The four elements of the windows of output rows {@code [r0, r1)} (rows of all planes in turn)
+   * into {@code corners[0..3][j]}, and each window's top-left index into {@code base[j]}; returns
+   * the number of windows.
+   */
+  @SuppressWarnings("TooManyParameters") // the pooling geometry and the chunk
+  private static int spreadWindows(
+      float[] x, int h, int w, int oh, int ow, int r0, int r1, float[][] corners, int[] base) {
+    float[] a = corners[0];
+    float[] b = corners[1];
+    float[] c = corners[2];
+    float[] d = corners[3];
+    int j = 0;
+    for (int r = r0; r < r1; r++) {
+      int p = r / oh;
+      int top = p * h * w + 2 * (r - p * oh) * w;
+      for (int oj = 0; oj < ow; oj++, j++) {
+        int i = top + 2 * oj;
+        a[j] = x[i];
+        b[j] = x[i + 1];
+        c[j] = x[i + w];
+        d[j] = x[i + w + 1];
+        base[j] = i;
+      }
+    }
+    return j;
   }
 
   /**

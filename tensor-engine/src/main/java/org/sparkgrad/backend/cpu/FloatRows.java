@@ -3,21 +3,28 @@ package org.sparkgrad.backend.cpu;
 import java.util.logging.Logger;
 
 /**
- * Two row kernels of the convolution's backward pass that HotSpot's auto-vectoriser leaves scalar:
+ * Row kernels that HotSpot's auto-vectoriser leaves scalar. Two of the convolution's backward pass:
  * adding a short row onto another (col2im's rows are as short as a convolution's output width, 11
  * floats for the small CNN's second layer, below the length at which C2's vector loop starts) and
  * the double-precision sum of a row (the bias gradient, a reduction that C2 does not vectorise at
- * all, since its order is fixed).
+ * all, since its order is fixed). And two of the 2x2 max pool of ReLU's output, once its windows'
+ * elements are laid out in four arrays: their values and their winners (C2 does not vectorise the
+ * float-to-bits moves the winners are found with).
  *
  * <p>With the JDK's incubating Vector API present ({@code --add-modules jdk.incubator.vector},
  * which Spark 4's launcher passes to every driver and executor JVM, as its own BLAS wrapper wants
  * it) {@code VectorFloatRows} runs them with 256-bit vectors; without it, this class's scalar loops
- * do. Both give the same bits: the sum keeps 16 partial sums (element {@code j} of each run of 16
- * into partial {@code j}), added pairwise at the end, in both forms. {@code
- * -Dsparkgrad.vectorApi=false} keeps the scalar loops.
+ * do. Both give the same bits (the pool's scalar forms are their specification; {@link
+ * FloatPooling} runs its one-pass loop without vectors): the sum keeps 16 partial sums (element
+ * {@code j} of each run of 16 into partial {@code j}), added pairwise at the end, in both forms.
+ * {@code -Dsparkgrad.vectorApi=false} keeps the scalar loops.
  */
 public class FloatRows {
   static final int PARTIALS = 16;
+
+  /** The pool kernels' run of windows: one 256-bit vector of floats. */
+  public static final int POOL_RUN = 8;
+
   private static final FloatRows INSTANCE = choose();
 
   FloatRows() {}
@@ -88,6 +95,67 @@ public class FloatRows {
     // combine's folds, written out: 8 wide, then 4, 2, 1.
     return (((a0 + a8) + (a4 + a12)) + ((a2 + a10) + (a6 + a14)))
         + (((a1 + a9) + (a5 + a13)) + ((a3 + a11) + (a7 + a15)));
+  }
+
+  /**
+   * The values of 2x2 windows of ReLU's output, from each window's four elements laid out in four
+   * arrays ({@code a} top left, {@code b} top right, {@code c} bottom left, {@code d} bottom right;
+   * window {@code k} at index {@code k}): {@code out[o + k] = max(a[k], b[k], c[k], d[k], +0)} in
+   * {@code Math.max}'s terms. Whole runs of {@link #POOL_RUN} windows only, from the first, up to
+   * the end or to the first run holding a NaN; returns how many windows it wrote (the caller's
+   * general loop takes the rest, and NaN with it).
+   */
+  public int reluPoolValues(float[] a, float[] b, float[] c, float[] d, int n, float[] out, int o) {
+    int k = 0;
+    for (; k + POOL_RUN <= n; k += POOL_RUN) {
+      for (int q = k; q < k + POOL_RUN; q++) {
+        if (Float.isNaN(poolValue(a[q], b[q], c[q], d[q]))) {
+          return k;
+        }
+      }
+      for (int q = k; q < k + POOL_RUN; q++) {
+        out[o + q] = poolValue(a[q], b[q], c[q], d[q]);
+      }
+    }
+    return k;
+  }
+
+  private static float poolValue(float a, float b, float c, float d) {
+    return Math.max(Math.max(Math.max(a, b), Math.max(c, d)), 0f);
+  }
+
+  /**
+   * The winners of the windows of {@link #reluPoolValues} (the first {@code n}, what it returned:
+   * whole runs, none holding a NaN): {@code argmax[o + k] = base[k]} plus 0, 1, {@code w} or {@code
+   * w + 1}, the first largest of ReLU's values in the order a, b, c, d (ReLU's zeros tie, so a
+   * window with no positive value takes {@code a}). The comparisons run on the values' bits with
+   * negative ones clamped to 0, which orders ReLU's non-negative outputs as floats do and has no
+   * branch to mispredict.
+   */
+  public void reluPoolIndices(
+      float[] a, float[] b, float[] c, float[] d, int[] base, int n, int w, int[] argmax, int o) {
+    checkRuns(n);
+    for (int k = 0; k < n; k++) {
+      int ka = reluKey(a[k]);
+      int kb = reluKey(b[k]);
+      int kc = reluKey(c[k]);
+      int kd = reluKey(d[k]);
+      int topRight = (ka - kb) >>> 31;
+      int bottomRight = (kc - kd) >>> 31;
+      int down = (Math.max(ka, kb) - Math.max(kc, kd)) >> 31;
+      argmax[o + k] = base[k] + topRight + ((bottomRight - topRight + w) & down);
+    }
+  }
+
+  static void checkRuns(int n) {
+    if (n % POOL_RUN != 0) {
+      throw new IllegalArgumentException(
+          "windows must come in runs of " + POOL_RUN + " (what reluPoolValues wrote), got " + n);
+    }
+  }
+
+  private static int reluKey(float v) {
+    return Math.max(Float.floatToRawIntBits(v), 0);
   }
 
   /** {@code s[0] + ... + s[15]} pairwise: halves folded onto each other, 8, 4, 2, 1 wide. */

@@ -2,6 +2,7 @@ package org.sparkgrad.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,6 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorFloatRows extends FloatRows {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
 
   @Override
   public void addInto(float[] dst, int d, float[] src, int s, int n) {
@@ -55,5 +57,49 @@ final class VectorFloatRows extends FloatRows {
       s[0] += x[j];
     }
     return combine(s);
+  }
+
+  // The pool's two kernels are apart, and each short, because C2 inlines a bounded amount of
+  // bytecode into one compilation and the Vector API's calls are deep: past that bound the last
+  // operations stay calls, their vectors are boxed, and the kernel runs slower than scalar code.
+
+  @Override
+  public int reluPoolValues(float[] a, float[] b, float[] c, float[] d, int n, float[] out, int o) {
+    int k = 0;
+    for (; k + POOL_RUN <= n; k += POOL_RUN) {
+      FloatVector m =
+          FloatVector.fromArray(F, a, k)
+              .max(FloatVector.fromArray(F, b, k))
+              .max(FloatVector.fromArray(F, c, k).max(FloatVector.fromArray(F, d, k)))
+              .max(0f);
+      if (m.test(VectorOperators.IS_NAN).anyTrue()) {
+        return k;
+      }
+      m.intoArray(out, o + k);
+    }
+    return k;
+  }
+
+  @Override
+  public void reluPoolIndices(
+      float[] a, float[] b, float[] c, float[] d, int[] base, int n, int w, int[] argmax, int o) {
+    checkRuns(n);
+    for (int k = 0; k < n; k += POOL_RUN) {
+      IntVector ka = reluKeys(a, k);
+      IntVector kb = reluKeys(b, k);
+      IntVector kc = reluKeys(c, k);
+      IntVector kd = reluKeys(d, k);
+      IntVector topRight = ka.sub(kb).lanewise(VectorOperators.LSHR, 31);
+      IntVector bottomRight = kc.sub(kd).lanewise(VectorOperators.LSHR, 31);
+      IntVector down = ka.max(kb).sub(kc.max(kd)).lanewise(VectorOperators.ASHR, 31);
+      IntVector.fromArray(I, base, k)
+          .add(topRight)
+          .add(bottomRight.sub(topRight).add(w).and(down))
+          .intoArray(argmax, o + k);
+    }
+  }
+
+  private static IntVector reluKeys(float[] v, int k) {
+    return FloatVector.fromArray(F, v, k).reinterpretAsInts().max(0);
   }
 }
