@@ -3,10 +3,10 @@ package org.sparkgrad.backend.cpu;
 /**
  * im2col and its adjoint col2im for float {@code [N, C, H, W]} inputs, each in one pass: the zero
  * padding is handled by index ranges (the output positions whose tap falls inside the input), so no
- * padded copy of the input (and of its gradient) is made, and a stride-1 row of taps is one {@link
- * System#arraycopy}. The patch matrix is laid out {@code [C*kH*kW, N*OH*OW]}: row {@code (c, ki,
- * kj)}, column {@code (n, oi, oj)}, holding {@code x[n, c, oi*stride - padding + ki, oj*stride -
- * padding + kj]} (0 outside the input), as the convolution's single GEMM wants it.
+ * padded copy of the input (and of its gradient) is made, and a stride-1 row of taps is one copy
+ * ({@link FloatRows#copy}). The patch matrix is laid out {@code [C*kH*kW, N*OH*OW]}: row {@code (c,
+ * ki, kj)}, column {@code (n, oi, oj)}, holding {@code x[n, c, oi*stride - padding + ki, oj*stride
+ * - padding + kj]} (0 outside the input), as the convolution's single GEMM wants it.
  */
 public final class FloatConvolution {
   private FloatConvolution() {}
@@ -76,15 +76,19 @@ public final class FloatConvolution {
    */
   private static void copyRow(
       float[] x, int src, int stride, float[] out, int dst, int oj0, int oj1, int ow) {
-    java.util.Arrays.fill(out, dst, dst + oj0, 0f);
+    if (oj0 > 0) {
+      java.util.Arrays.fill(out, dst, dst + oj0, 0f);
+    }
     if (stride == 1) {
-      System.arraycopy(x, src + oj0, out, dst + oj0, oj1 - oj0);
+      FloatRows.get().copy(x, src + oj0, out, dst + oj0, oj1 - oj0);
     } else {
       for (int oj = oj0; oj < oj1; oj++) {
         out[dst + oj] = x[src + oj * stride];
       }
     }
-    java.util.Arrays.fill(out, dst + oj1, dst + ow, 0f);
+    if (oj1 < ow) {
+      java.util.Arrays.fill(out, dst + oj1, dst + ow, 0f);
+    }
   }
 
   /**

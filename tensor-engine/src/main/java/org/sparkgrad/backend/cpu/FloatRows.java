@@ -47,6 +47,15 @@ public class FloatRows {
   }
 
   /**
+   * {@code dst[d + i] = src[s + i]} for {@code i < n}, bits kept, the two ranges apart (im2col's
+   * rows: as short as a convolution's output width, where {@code System.arraycopy}'s set-up costs
+   * as much as the copy).
+   */
+  public void copy(float[] src, int s, float[] dst, int d, int n) {
+    System.arraycopy(src, s, dst, d, n);
+  }
+
+  /**
    * {@code sum(x[base .. base + n))} in double: element {@code base + 16 k + q} into partial {@code
    * q} for whole runs of 16, the rest into partial 0 in order, then the partials added pairwise
    * ({@link #combine}). Sixteen running sums keep the adders busy where one waits on each add.

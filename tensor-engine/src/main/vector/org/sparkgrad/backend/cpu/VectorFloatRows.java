@@ -32,6 +32,21 @@ final class VectorFloatRows extends FloatRows {
     }
   }
 
+  /** Whole vectors, the last one ending at {@code n} (overlapping its predecessor). */
+  @Override
+  public void copy(float[] src, int s, float[] dst, int d, int n) {
+    if (n < 8) {
+      for (int i = 0; i < n; i++) {
+        dst[d + i] = src[s + i];
+      }
+      return;
+    }
+    for (int i = 0; i < n - 8; i += 8) {
+      FloatVector.fromArray(F, src, s + i).intoArray(dst, d + i);
+    }
+    FloatVector.fromArray(F, src, s + n - 8).intoArray(dst, d + n - 8);
+  }
+
   @Override
   public double sum(float[] x, int base, int n) {
     DoubleVector s0 = DoubleVector.zero(D);

@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.sparkgrad.util.ChildJvm;
 
 /**
- * The row kernels of the convolution's backward pass: the Vector API form (which this module's
- * tests load, the surefire JVM having {@code jdk.incubator.vector}) gives the scalar loops' bits on
- * rows of every length around the vector widths, at any offset, with signed zeros, infinities and
- * NaN; and a JVM without the module, or with {@code -Dsparkgrad.vectorApi=false}, runs the scalar
- * loops.
+ * The row kernels: the Vector API form (which this module's tests load, the surefire JVM having
+ * {@code jdk.incubator.vector}) gives the scalar loops' bits on rows of every length around the
+ * vector widths, at any offset, with signed zeros, infinities and NaN; and a JVM without the
+ * module, or with {@code -Dsparkgrad.vectorApi=false}, runs the scalar loops. The pool's kernels
+ * are in {@link FloatPoolingTest}.
  */
 class FloatRowsTest {
   private static final float[] SPECIAL = {
@@ -81,6 +81,27 @@ class FloatRowsTest {
       scalar.addInto(a, 4, src, 2, n);
       FloatRows.get().addInto(b, 4, src, 2, n);
       assertThat(floatBits(b)).as("n %d", n).isEqualTo(floatBits(a));
+    }
+  }
+
+  @Test
+  void vectorCopyIsArraycopy() {
+    Random r = new Random(7);
+    float[] src = new float[60];
+    for (int i = 0; i < src.length; i++) {
+      // NaN payloads and signed zeros too: a copy keeps bits.
+      src[i] = i % 9 == 4 ? Float.intBitsToFloat(0x7fc00000 | i) : i % 9 == 7 ? -0f : r.nextFloat();
+    }
+    for (int n = 0; n <= 40; n++) {
+      for (int s : new int[] {0, 3, 19}) {
+        float[] expected = new float[n + 12];
+        float[] actual = new float[n + 12];
+        java.util.Arrays.fill(expected, 42f);
+        java.util.Arrays.fill(actual, 42f);
+        System.arraycopy(src, s, expected, 5, n);
+        FloatRows.get().copy(src, s, actual, 5, n);
+        assertThat(floatBits(actual)).as("n %d, s %d", n, s).isEqualTo(floatBits(expected));
+      }
     }
   }
 
