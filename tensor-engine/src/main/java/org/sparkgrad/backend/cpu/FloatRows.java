@@ -58,7 +58,8 @@ public class FloatRows {
   /**
    * {@code sum(x[base .. base + n))} in double: element {@code base + 16 k + q} into partial {@code
    * q} for whole runs of 16, the rest into partial 0 in order, then the partials added pairwise
-   * ({@link #combine}). Sixteen running sums keep the adders busy where one waits on each add.
+   * (halves folded onto each other: {@code s[q] += s[q + 8]}, then 4, 2 and 1 wide). Sixteen
+   * running sums keep the adders busy where one waits on each add.
    */
   public double sum(float[] x, int base, int n) {
     // Sixteen locals, not an array: C2 keeps them in registers (an array's sums went to memory).
@@ -101,7 +102,7 @@ public class FloatRows {
     for (; j < end; j++) {
       a0 += x[j];
     }
-    // combine's folds, written out: 8 wide, then 4, 2, 1.
+    // The pairwise folds, written out: 8 wide, then 4, 2, 1.
     return (((a0 + a8) + (a4 + a12)) + ((a2 + a10) + (a6 + a14)))
         + (((a1 + a9) + (a5 + a13)) + ((a3 + a11) + (a7 + a15)));
   }
@@ -165,16 +166,6 @@ public class FloatRows {
 
   private static int reluKey(float v) {
     return Math.max(Float.floatToRawIntBits(v), 0);
-  }
-
-  /** {@code s[0] + ... + s[15]} pairwise: halves folded onto each other, 8, 4, 2, 1 wide. */
-  static double combine(double[] s) {
-    for (int width = PARTIALS / 2; width >= 1; width /= 2) {
-      for (int q = 0; q < width; q++) {
-        s[q] += s[q + width];
-      }
-    }
-    return s[0];
   }
 
   private static FloatRows choose() {

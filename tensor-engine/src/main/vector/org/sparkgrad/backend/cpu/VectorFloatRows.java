@@ -63,15 +63,17 @@ final class VectorFloatRows extends FloatRows {
       s2 = s2.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, 0));
       s3 = s3.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, 1));
     }
-    double[] s = new double[PARTIALS];
-    s0.intoArray(s, 0);
-    s1.intoArray(s, 4);
-    s2.intoArray(s, 8);
-    s3.intoArray(s, 12);
+    // The tail into partial 0 (lane 0 of s0), then the pairwise folds in vectors: 8 wide (s0 + s2,
+    // s1
+    // + s3), 4 wide, then 2 and 1 on lanes; no array, so nothing is allocated per row.
+    double p0 = s0.lane(0);
     for (; j < end; j++) {
-      s[0] += x[j];
+      p0 += x[j];
     }
-    return combine(s);
+    DoubleVector t1 = s1.add(s3);
+    DoubleVector u = s0.add(s2).add(t1);
+    double u0 = (p0 + s2.lane(0)) + t1.lane(0);
+    return (u0 + u.lane(2)) + (u.lane(1) + u.lane(3));
   }
 
   // The pool's two kernels are apart, and each short, because C2 inlines a bounded amount of
