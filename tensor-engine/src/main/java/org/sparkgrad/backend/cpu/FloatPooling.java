@@ -124,11 +124,11 @@ public final class FloatPooling {
     float[][] corners = new float[4][size];
     int[] base = new int[size];
     int rows = planes * oh;
+    FloatRows k = FloatRows.get();
     for (int r0 = 0; r0 < rows; r0 += rowsPerChunk) {
       int r1 = Math.min(rows, r0 + rowsPerChunk);
       int n = spreadWindows(x, h, w, oh, ow, r0, r1, corners, base);
       int o = r0 * ow;
-      FloatRows k = FloatRows.get();
       int done = k.reluPoolValues(corners[0], corners[1], corners[2], corners[3], n, out, o);
       k.reluPoolIndices(corners[0], corners[1], corners[2], corners[3], base, done, w, argmax, o);
       for (int j = done; j < n; j++) {

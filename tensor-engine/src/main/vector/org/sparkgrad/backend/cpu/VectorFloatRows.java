@@ -63,9 +63,8 @@ final class VectorFloatRows extends FloatRows {
       s2 = s2.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, 0));
       s3 = s3.add((DoubleVector) hi.convertShape(VectorOperators.F2D, D, 1));
     }
-    // The tail into partial 0 (lane 0 of s0), then the pairwise folds in vectors: 8 wide (s0 + s2,
-    // s1
-    // + s3), 4 wide, then 2 and 1 on lanes; no array, so nothing is allocated per row.
+    // The tail into partial 0 (lane 0 of s0), then the pairwise folds: 8 wide (s0 + s2, s1 + s3)
+    // and 4 wide in vectors, 2 and 1 wide on lanes; no array, so nothing is allocated per row.
     double p0 = s0.lane(0);
     for (; j < end; j++) {
       p0 += x[j];

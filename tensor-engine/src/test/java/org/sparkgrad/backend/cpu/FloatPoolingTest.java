@@ -94,7 +94,7 @@ class FloatPoolingTest {
     int doneVector = FloatRows.get().reluPoolValues(v[0], v[1], v[2], v[3], n, outVector, 3);
     assertThat(doneScalar).isEqualTo(40);
     assertThat(doneVector).isEqualTo(40);
-    assertThat(bits(outVector)).isEqualTo(bits(outScalar));
+    assertThat(FloatRowsTest.floatBits(outVector)).isEqualTo(FloatRowsTest.floatBits(outScalar));
     int[] argScalar = new int[n + 3];
     int[] argVector = new int[n + 3];
     scalar.reluPoolIndices(v[0], v[1], v[2], v[3], base, 40, 7, argScalar, 3);
@@ -117,7 +117,9 @@ class FloatPoolingTest {
     FloatPooling.maxPool2x2(x, planes, h, w, oh, ow, true, outScalar, argScalar);
     FloatPooling.reluMaxPool2x2Vectors(x, planes, h, w, oh, ow, outVector, argVector);
     assertThat(argVector).as(what).isEqualTo(argScalar);
-    assertThat(bits(outVector)).as(what).isEqualTo(bits(outScalar));
+    assertThat(FloatRowsTest.floatBits(outVector))
+        .as(what)
+        .isEqualTo(FloatRowsTest.floatBits(outScalar));
   }
 
   private static float[] data(Random r, int n, String kind) {
@@ -134,13 +136,5 @@ class FloatPoolingTest {
           };
     }
     return x;
-  }
-
-  private static int[] bits(float[] v) {
-    int[] b = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      b[i] = Float.floatToRawIntBits(v[i]);
-    }
-    return b;
   }
 }

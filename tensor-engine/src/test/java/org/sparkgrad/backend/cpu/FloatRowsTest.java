@@ -128,7 +128,7 @@ class FloatRowsTest {
     return Double.doubleToRawLongBits(d);
   }
 
-  private static int[] floatBits(float[] v) {
+  static int[] floatBits(float[] v) {
     int[] b = new int[v.length];
     for (int i = 0; i < v.length; i++) {
       b[i] = Float.floatToRawIntBits(v[i]);
