@@ -39,8 +39,8 @@ public final class FloatPooling {
       float[] out,
       int[] argmax) {
     if (kernel == 2 && stride == 2 && padding == 0) {
-      if (relu && FloatRows.vectorised()) {
-        reluMaxPool2x2Vectors(x, planes, h, w, oh, ow, out, argmax);
+      if (FloatRows.vectorised()) {
+        maxPool2x2Vectors(x, planes, h, w, oh, ow, relu, out, argmax);
       } else {
         maxPool2x2(x, planes, h, w, oh, ow, relu, out, argmax);
       }
@@ -74,51 +74,78 @@ public final class FloatPooling {
       boolean relu,
       float[] out,
       int[] argmax) {
-    for (int p = 0; p < planes; p++) {
-      for (int oi = 0; oi < oh; oi++) {
-        int top = p * h * w + 2 * oi * w;
-        int o = (p * oh + oi) * ow;
-        for (int oj = 0; oj < ow; oj++, o++) {
-          int i00 = top + 2 * oj;
-          int i10 = i00 + w;
-          float v00 = x[i00];
-          float v01 = x[i00 + 1];
-          float v10 = x[i10];
-          float v11 = x[i10 + 1];
-          if (!Float.isFinite(v00 + v01 + v10 + v11)) {
-            window(x, h, w, 2, 2, 0, oh, ow, relu, out, argmax, p, oi, oj);
-            continue;
-          }
-          // Strict comparisons keep the earlier of equal values: the first largest, rows first.
-          int iTop = i00 + greater(v01, v00);
-          int iBottom = i10 + greater(v11, v10);
-          int down = greater(Math.max(v10, v11), Math.max(v00, v01));
-          int best = iTop ^ ((iTop ^ iBottom) & -down);
-          float max = x[best];
-          if (relu) {
-            // A window without a positive value: ReLU's output is all zeros there, its first wins.
-            best = i00 ^ ((best ^ i00) & -greater(max, 0f));
-            max = Math.max(max, 0f);
-          }
-          out[o] = max;
-          argmax[o] = best;
+    maxPool2x2Rows(x, h, w, oh, ow, 0, planes * oh, relu, out, argmax);
+  }
+
+  /** {@link #maxPool2x2} of output rows {@code [r0, r1)}, the rows of all planes in turn. */
+  @SuppressWarnings("TooManyParameters") // the pooling geometry and the rows
+  private static void maxPool2x2Rows(
+      float[] x,
+      int h,
+      int w,
+      int oh,
+      int ow,
+      int r0,
+      int r1,
+      boolean relu,
+      float[] out,
+      int[] argmax) {
+    for (int r = r0; r < r1; r++) {
+      int p = r / oh;
+      int oi = r - p * oh;
+      int top = p * h * w + 2 * oi * w;
+      int o = r * ow;
+      for (int oj = 0; oj < ow; oj++, o++) {
+        int i00 = top + 2 * oj;
+        int i10 = i00 + w;
+        float v00 = x[i00];
+        float v01 = x[i00 + 1];
+        float v10 = x[i10];
+        float v11 = x[i10 + 1];
+        if (!Float.isFinite(v00 + v01 + v10 + v11)) {
+          window(x, h, w, 2, 2, 0, oh, ow, relu, out, argmax, p, oi, oj);
+          continue;
         }
+        // Strict comparisons keep the earlier of equal values: the first largest, rows first.
+        int iTop = i00 + greater(v01, v00);
+        int iBottom = i10 + greater(v11, v10);
+        int down = greater(Math.max(v10, v11), Math.max(v00, v01));
+        int best = iTop ^ ((iTop ^ iBottom) & -down);
+        float max = x[best];
+        if (relu) {
+          // A window without a positive value: ReLU's output is all zeros there, its first wins.
+          best = i00 ^ ((best ^ i00) & -greater(max, 0f));
+          max = Math.max(max, 0f);
+        }
+        out[o] = max;
+        argmax[o] = best;
       }
     }
   }
 
   /**
-   * The 2x2 stride-2 pool of ReLU's output on vectors, up to {@link #CHUNK} windows at a time in
-   * two passes. A scalar pass copies each window's four elements into four arrays, window by window
-   * (a window's columns are two apart in {@code x}; separating them in vectors takes shuffles that
-   * JDK 17's C2 compiles only some of the time). Then {@link FloatRows#reluPoolValues} and {@link
+   * The 2x2 stride-2 pool on vectors, up to {@link #CHUNK} windows at a time in two passes. A
+   * scalar pass copies each window's four elements into four arrays, window by window (a window's
+   * columns are two apart in {@code x}; separating them in vectors takes shuffles that JDK 17's C2
+   * compiles only some of the time). Then {@link FloatRows#reluPoolValues} and {@link
    * FloatRows#reluPoolIndices} take runs of 8 windows across rows and planes, so a 5-wide output is
    * vectorised as well as a wide one. The windows they leave (a run holding a NaN, the chunk's last
-   * few) take the general loop. Values and winners are {@link #maxPool2x2}'s, bit for bit.
+   * few) take the general loop. Those kernels pool ReLU's output; without {@code relu} they serve a
+   * chunk whose elements all have their sign bit clear (a pool of ReLU's output that a user's
+   * module applied apart, as {@code F.maxPool2d(F.relu(x))}), where ReLU changes nothing, and any
+   * other chunk takes {@link #maxPool2x2}'s loop. Values and winners are that loop's, bit for bit.
    */
   @SuppressWarnings("TooManyParameters") // the pooling geometry
-  static void reluMaxPool2x2Vectors(
-      float[] x, int planes, int h, int w, int oh, int ow, float[] out, int[] argmax) {
+  static void maxPool2x2Vectors(
+      float[] x,
+      int planes,
+      int h,
+      int w,
+      int oh,
+      int ow,
+      boolean relu,
+      float[] out,
+      int[] argmax) {
     int rowsPerChunk = Math.max(1, CHUNK / Math.max(ow, 1));
     int size = rowsPerChunk * ow;
     float[][] corners = new float[4][size];
@@ -128,14 +155,27 @@ public final class FloatPooling {
     for (int r0 = 0; r0 < rows; r0 += rowsPerChunk) {
       int r1 = Math.min(rows, r0 + rowsPerChunk);
       int n = spreadWindows(x, h, w, oh, ow, r0, r1, corners, base);
+      if (!relu && !signsClear(k, corners, n)) {
+        maxPool2x2Rows(x, h, w, oh, ow, r0, r1, false, out, argmax);
+        continue;
+      }
       int o = r0 * ow;
       int done = k.reluPoolValues(corners[0], corners[1], corners[2], corners[3], n, out, o);
       k.reluPoolIndices(corners[0], corners[1], corners[2], corners[3], base, done, w, argmax, o);
       for (int j = done; j < n; j++) {
         int r = r0 + j / ow;
-        window(x, h, w, 2, 2, 0, oh, ow, true, out, argmax, r / oh, r % oh, j % ow);
+        window(x, h, w, 2, 2, 0, oh, ow, relu, out, argmax, r / oh, r % oh, j % ow);
       }
     }
+  }
+
+  private static boolean signsClear(FloatRows k, float[][] corners, int n) {
+    for (float[] v : corners) {
+      if (!k.signsClear(v, n)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

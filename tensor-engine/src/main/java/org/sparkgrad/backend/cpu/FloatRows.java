@@ -130,6 +130,19 @@ public class FloatRows {
     return k;
   }
 
+  /**
+   * Whether no element of {@code v[0 .. n)} has its sign bit set (no negative value, no {@code -0},
+   * no NaN with the sign bit): the elements on which the pool's kernels, written for ReLU's output,
+   * give the plain pool's values and winners.
+   */
+  public boolean signsClear(float[] v, int n) {
+    int bits = 0;
+    for (int i = 0; i < n; i++) {
+      bits |= Float.floatToRawIntBits(v[i]);
+    }
+    return bits >= 0;
+  }
+
   private static float poolValue(float a, float b, float c, float d) {
     return Math.max(Math.max(Math.max(a, b), Math.max(c, d)), 0f);
   }

@@ -115,6 +115,20 @@ final class VectorFloatRows extends FloatRows {
     }
   }
 
+  @Override
+  public boolean signsClear(float[] v, int n) {
+    IntVector bits = IntVector.zero(I);
+    int i = 0;
+    for (; i + POOL_RUN <= n; i += POOL_RUN) {
+      bits = bits.or(FloatVector.fromArray(F, v, i).reinterpretAsInts());
+    }
+    int tail = 0;
+    for (; i < n; i++) {
+      tail |= Float.floatToRawIntBits(v[i]);
+    }
+    return (bits.reduceLanes(VectorOperators.OR) | tail) >= 0;
+  }
+
   private static IntVector reluKeys(float[] v, int k) {
     return FloatVector.fromArray(F, v, k).reinterpretAsInts().max(0);
   }

@@ -7,11 +7,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The 2x2 pool of ReLU's output on vectors ({@link FloatPooling#reluMaxPool2x2Vectors}, which this
- * module's tests run, the surefire JVM having {@code jdk.incubator.vector}) against the one-pass
- * scalar loop, bit for bit: values, winners, ties (the first largest in row order), ReLU's dead
- * windows, signed zeros, infinities and NaN, at output widths below, at and above the vector run
- * and the chunk, and with many planes of one window.
+ * The 2x2 pool on vectors ({@link FloatPooling#maxPool2x2Vectors}, which this module's tests run,
+ * the surefire JVM having {@code jdk.incubator.vector}) against the one-pass scalar loop, bit for
+ * bit: values, winners, ties (the first largest in row order), ReLU's dead windows, signed zeros,
+ * infinities and NaN, at output widths below, at and above the vector run and the chunk, and with
+ * many planes of one window.
  */
 class FloatPoolingTest {
   private static final float[] TIES = {-1f, -0f, 0f, 0.5f, 1f, 2f};
@@ -33,9 +33,12 @@ class FloatPoolingTest {
     };
     Random r = new Random(11);
     for (int[] s : shapes) {
-      for (String data : new String[] {"gaussian", "ties", "special"}) {
+      for (String data : new String[] {"gaussian", "ties", "special", "relu", "relu -0"}) {
         float[] x = data(r, s[0] * s[1] * s[2], data);
-        assertSameBits(x, s[0], s[1], s[2], s[0] + "x" + s[1] + "x" + s[2] + " " + data);
+        for (boolean relu : new boolean[] {true, false}) {
+          assertSameBits(
+              x, s[0], s[1], s[2], relu, s[0] + "x" + s[1] + "x" + s[2] + " " + data + " " + relu);
+        }
       }
     }
   }
@@ -63,7 +66,7 @@ class FloatPoolingTest {
     }
     float[] out = new float[8];
     int[] argmax = new int[8];
-    FloatPooling.reluMaxPool2x2Vectors(x, 1, 2, 16, 1, 8, out, argmax);
+    FloatPooling.maxPool2x2Vectors(x, 1, 2, 16, 1, 8, true, out, argmax);
     for (int k = 0; k < 8; k++) {
       assertThat(argmax[k] - 2 * k).as("window %d", k).isEqualTo(expected[k]);
       float winner = Math.max(x[argmax[k]], 0f);
@@ -71,7 +74,7 @@ class FloatPoolingTest {
           .as("window %d", k)
           .isEqualTo(Float.floatToRawIntBits(winner));
     }
-    assertSameBits(x, 1, 2, 16, "the cases");
+    assertSameBits(x, 1, 2, 16, true, "the cases");
   }
 
   @Test
@@ -100,6 +103,16 @@ class FloatPoolingTest {
     scalar.reluPoolIndices(v[0], v[1], v[2], v[3], base, 40, 7, argScalar, 3);
     FloatRows.get().reluPoolIndices(v[0], v[1], v[2], v[3], base, 40, 7, argVector, 3);
     assertThat(argVector).isEqualTo(argScalar);
+    float[] clear = data(r, 37, "relu");
+    assertThat(FloatRows.get().signsClear(clear, 37)).isTrue();
+    assertThat(scalar.signsClear(clear, 37)).isTrue();
+    for (int at : new int[] {0, 31, 36}) {
+      float[] one = clear.clone();
+      one[at] = -0f;
+      assertThat(FloatRows.get().signsClear(one, 37)).as("-0 at %d", at).isFalse();
+      assertThat(FloatRows.get().signsClear(one, at)).as("before %d", at).isTrue();
+      assertThat(scalar.signsClear(one, 37)).isFalse();
+    }
     assertThatThrownBy(
             () ->
                 FloatRows.get().reluPoolIndices(v[0], v[1], v[2], v[3], base, 41, 7, argVector, 0))
@@ -107,15 +120,16 @@ class FloatPoolingTest {
         .hasMessageContaining("runs of 8");
   }
 
-  private static void assertSameBits(float[] x, int planes, int h, int w, String what) {
+  private static void assertSameBits(
+      float[] x, int planes, int h, int w, boolean relu, String what) {
     int oh = h / 2;
     int ow = w / 2;
     float[] outScalar = new float[planes * oh * ow];
     float[] outVector = new float[outScalar.length];
     int[] argScalar = new int[outScalar.length];
     int[] argVector = new int[outScalar.length];
-    FloatPooling.maxPool2x2(x, planes, h, w, oh, ow, true, outScalar, argScalar);
-    FloatPooling.reluMaxPool2x2Vectors(x, planes, h, w, oh, ow, outVector, argVector);
+    FloatPooling.maxPool2x2(x, planes, h, w, oh, ow, relu, outScalar, argScalar);
+    FloatPooling.maxPool2x2Vectors(x, planes, h, w, oh, ow, relu, outVector, argVector);
     assertThat(argVector).as(what).isEqualTo(argScalar);
     assertThat(FloatRowsTest.floatBits(outVector))
         .as(what)
@@ -129,6 +143,10 @@ class FloatPoolingTest {
           switch (kind) {
             case "gaussian" -> (float) r.nextGaussian();
             case "ties" -> TIES[r.nextInt(TIES.length)];
+            // ReLU's output, as a pool after F.relu sees it: sign bits clear, NaN and inf too.
+            case "relu" -> Math.abs(data(r, 1, "special")[0]);
+            // The same with one -0: its chunk takes the one-pass loop.
+            case "relu -0" -> i == n / 2 ? -0f : Math.abs(data(r, 1, "special")[0]);
             default ->
                 r.nextInt(50) == 0
                     ? SPECIAL[r.nextInt(SPECIAL.length)]
