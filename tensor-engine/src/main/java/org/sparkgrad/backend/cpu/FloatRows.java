@@ -7,9 +7,10 @@ import java.util.logging.Logger;
  * adding a short row onto another (col2im's rows are as short as a convolution's output width, 11
  * floats for the small CNN's second layer, below the length at which C2's vector loop starts) and
  * the double-precision sum of a row (the bias gradient, a reduction that C2 does not vectorise at
- * all, since its order is fixed). And two of the 2x2 max pool of ReLU's output, once its windows'
- * elements are laid out in four arrays: their values and their winners (C2 does not vectorise the
- * float-to-bits moves the winners are found with).
+ * all, since its order is fixed). And three of the 2x2 max pool, once its windows' elements are
+ * laid out in four arrays: the values and the winners of a pool of ReLU's output (C2 does not
+ * vectorise the float-to-bits moves the winners are found with), and the test that elements have
+ * their sign bits clear, on which those two give the plain pool's results too.
  *
  * <p>With the JDK's incubating Vector API present ({@code --add-modules jdk.incubator.vector},
  * which Spark 4's launcher passes to every driver and executor JVM, as its own BLAS wrapper wants
