@@ -123,9 +123,9 @@ final class OpenBlas implements CpuBlas {
    * times as fast as the packed path a little above that size: M 32, K 144, N 363 takes 48 us in
    * one call and 30 us as two calls of 16 rows. So a product without transposes that is over the
    * size runs as blocks of rows that each fit, in multiples of 8 rows and at least 16 (below that,
-   * the calls cost more than they gain, and a large product such as an MLP layer's runs whole). The
-   * blocks may round differently from one call in the last bits, as products of different sizes
-   * already do; a given shape always runs the same blocks.
+   * the calls cost more than they gain, and a large product such as an MLP's first layer runs
+   * whole). The blocks may round differently from one call in the last bits, as products of
+   * different sizes already do; a given shape always runs the same blocks.
    */
   static int rowBlock(boolean transA, boolean transB, int m, int n, int k) {
     long columns = (long) n * k;
