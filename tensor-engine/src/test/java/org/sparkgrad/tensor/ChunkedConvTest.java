@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
+import org.sparkgrad.util.FloatBits;
 
 /**
  * The float32 CPU convolution a few images at a time ({@link ChunkedConv}) against the float64
@@ -37,7 +38,7 @@ class ChunkedConvTest {
         assertClose(grads[0], want[1], at + ": input gradient");
         assertClose(grads[1], want[2], at + ": weight gradient");
         assertClose(grads[2], want[3], at + ": bias gradient");
-        int[] bits = bits(grads[2]);
+        int[] bits = FloatBits.of(grads[2]);
         if (biasBits != null) {
           assertThat(bits).as(at + ": bias gradient bits").containsExactly(biasBits);
         }
@@ -65,14 +66,5 @@ class ChunkedConvTest {
     for (int i = 0; i < g.length; i++) {
       assertThat(g[i]).as("%s [%d]", what, i).isCloseTo(e[i], within(1e-4 * (1 + Math.abs(e[i]))));
     }
-  }
-
-  private static int[] bits(Tensor t) {
-    float[] v = t.toFloatArray();
-    int[] r = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      r[i] = Float.floatToRawIntBits(v[i]);
-    }
-    return r;
   }
 }

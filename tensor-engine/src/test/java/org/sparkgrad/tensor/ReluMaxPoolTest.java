@@ -3,6 +3,7 @@ package org.sparkgrad.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.sparkgrad.util.FloatBits;
 
 /**
  * ReLU fused into the max pool ({@link FusedOps#reluMaxPool2d}) against ReLU then the pool, both on
@@ -34,15 +35,15 @@ class ReluMaxPoolTest {
                 "shape %s, pool %d/%d/%d",
                 java.util.Arrays.toString(shape), geo[0], geo[1], geo[2]);
         assertThat(fused.gradFn().name()).isEqualTo("ReluMaxPool2DBackward");
-        assertThat(bits(fused)).as("values, " + at).containsExactly(bits(composed));
+        assertThat(FloatBits.of(fused)).as("values, " + at).containsExactly(FloatBits.of(composed));
         // Negative weights (signed zeros at dead windows), -0 and NaN among them.
         float[] w = withSpecials(quarters(Tensor.randn(g, composed.numel()), 0), 5);
         Tensor weights = Tensor.tensor(w).reshape(composed.shape());
         fused.mul(weights).sum().backward();
         composed.mul(weights).sum().backward();
-        assertThat(bits(xFused.grad()))
+        assertThat(FloatBits.of(xFused.grad()))
             .as("gradient, " + at)
-            .containsExactly(bits(xComposed.grad()));
+            .containsExactly(FloatBits.of(xComposed.grad()));
       }
     }
   }
@@ -55,7 +56,7 @@ class ReluMaxPoolTest {
     Tensor y = FusedOps.reluMaxPool2d(x, 2, 2, 0);
     assertThat(Float.floatToRawIntBits(y.toFloatArray()[0])).isZero();
     y.mul(Tensor.tensor(new float[] {-2}).reshape(1, 1, 1, 1)).sum().backward();
-    assertThat(bits(x.grad())).containsExactly(Float.floatToRawIntBits(-0f), 0, 0, 0);
+    assertThat(FloatBits.of(x.grad())).containsExactly(Float.floatToRawIntBits(-0f), 0, 0, 0);
   }
 
   @Test
@@ -67,15 +68,6 @@ class ReluMaxPoolTest {
     Tensor y = FusedOps.reluMaxPool2d(x.requiresGrad(true), 2, 2, 0);
     assertThat(y.dtype()).isEqualTo(DType.FLOAT64);
     assertThat(y.toDoubleArray()).containsExactly(3, 5);
-  }
-
-  private static int[] bits(Tensor t) {
-    float[] v = t.toFloatArray();
-    int[] b = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      b[i] = Float.floatToRawIntBits(v[i]);
-    }
-    return b;
   }
 
   /** Values shifted by {@code shift} and rounded to quarter steps, so that windows hold ties. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.sparkgrad.util.FloatBits;
 
 /**
  * The 2x2 pool on vectors ({@link FloatPooling#maxPool2x2Vectors}, which this module's tests run,
@@ -97,7 +98,7 @@ class FloatPoolingTest {
     int doneVector = FloatRows.get().reluPoolValues(v[0], v[1], v[2], v[3], n, outVector, 3);
     assertThat(doneScalar).isEqualTo(40);
     assertThat(doneVector).isEqualTo(40);
-    assertThat(FloatRowsTest.floatBits(outVector)).isEqualTo(FloatRowsTest.floatBits(outScalar));
+    assertThat(FloatBits.of(outVector)).isEqualTo(FloatBits.of(outScalar));
     int[] argScalar = new int[n + 3];
     int[] argVector = new int[n + 3];
     scalar.reluPoolIndices(v[0], v[1], v[2], v[3], base, 40, 7, argScalar, 3);
@@ -131,9 +132,7 @@ class FloatPoolingTest {
     FloatPooling.maxPool2x2(x, planes, h, w, oh, ow, relu, outScalar, argScalar);
     FloatPooling.maxPool2x2Vectors(x, planes, h, w, oh, ow, relu, outVector, argVector);
     assertThat(argVector).as(what).isEqualTo(argScalar);
-    assertThat(FloatRowsTest.floatBits(outVector))
-        .as(what)
-        .isEqualTo(FloatRowsTest.floatBits(outScalar));
+    assertThat(FloatBits.of(outVector)).as(what).isEqualTo(FloatBits.of(outScalar));
   }
 
   private static float[] data(Random r, int n, String kind) {

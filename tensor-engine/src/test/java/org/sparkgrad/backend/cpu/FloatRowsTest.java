@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sparkgrad.util.ChildJvm;
+import org.sparkgrad.util.FloatBits;
 
 /**
  * The row kernels: the Vector API form (which this module's tests load, the surefire JVM having
@@ -80,7 +81,7 @@ class FloatRowsTest {
       float[] b = dst.clone();
       scalar.addInto(a, 4, src, 2, n);
       FloatRows.get().addInto(b, 4, src, 2, n);
-      assertThat(floatBits(b)).as("n %d", n).isEqualTo(floatBits(a));
+      assertThat(FloatBits.of(b)).as("n %d", n).isEqualTo(FloatBits.of(a));
     }
   }
 
@@ -100,7 +101,7 @@ class FloatRowsTest {
         java.util.Arrays.fill(actual, 42f);
         System.arraycopy(src, s, expected, 5, n);
         FloatRows.get().copy(src, s, actual, 5, n);
-        assertThat(floatBits(actual)).as("n %d, s %d", n, s).isEqualTo(floatBits(expected));
+        assertThat(FloatBits.of(actual)).as("n %d, s %d", n, s).isEqualTo(FloatBits.of(expected));
       }
     }
   }
@@ -126,13 +127,5 @@ class FloatRowsTest {
 
   private static long bits(double d) {
     return Double.doubleToRawLongBits(d);
-  }
-
-  static int[] floatBits(float[] v) {
-    int[] b = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      b[i] = Float.floatToRawIntBits(v[i]);
-    }
-    return b;
   }
 }
